@@ -1,0 +1,60 @@
+# Two commands for a fresh Debian machine with Python 3.11:
+#   make run   set up, migrate SQLite, load the demo family if empty, serve on 127.0.0.1:8000
+#   make test  set up, then ruff, mypy and every test on SQLite (and PostgreSQL if
+#              ICS_TEST_DATABASE_URL is set; each run creates and drops its own database)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+APT_PACKAGES := chromium fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 \
+	libharfbuzz0b poppler-utils
+
+.PHONY: run test setup system-packages python-packages assets lint test-sqlite test-postgres bench clean
+
+run: setup
+	$(BIN)/ics db upgrade
+	$(BIN)/ics demo load --if-empty
+	$(BIN)/ics serve
+
+test: setup lint test-sqlite test-postgres
+
+setup: system-packages python-packages assets
+
+# System packages only when we can install them (root with apt); otherwise say what is missing.
+# Node.js and npm are taken from the machine when present (a NodeSource nodejs conflicts with Debian's npm).
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing:$$missing"; apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	else echo "Please install:$$missing (sudo apt-get install$$missing)"; exit 1; fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+python-packages: $(VENV)/.installed
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+assets: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+
+lint:
+	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/mypy
+
+# pytest exits 5 when it collected nothing; make fails on it, so an empty run never passes.
+test-sqlite:
+	env -u ICS_TEST_DATABASE_URL $(BIN)/pytest
+
+test-postgres:
+	@if [ -n "$$ICS_TEST_DATABASE_URL" ]; then $(BIN)/pytest; \
+	else echo "ICS_TEST_DATABASE_URL is not set: skipping the PostgreSQL run."; fi
+
+bench: setup
+	$(BIN)/python bench/child_view.py
+
+clean:
+	rm -rf $(VENV) node_modules var test-artifacts

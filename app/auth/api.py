@@ -1,0 +1,40 @@
+"""JSON sign-in for API clients: a bearer token, or the cookie plus X-CSRF-Token."""
+
+from fastapi import APIRouter, HTTPException, Request, Response
+
+from app.auth import service
+from app.auth.schemas import SessionOut, SignIn, UserOut
+from app.deps import SESSION_COOKIE, ApiUser, CsrfChecked, SessionDep, SettingsDep, request_token
+
+router = APIRouter(prefix="/api", tags=["sign-in"], dependencies=[CsrfChecked])
+
+
+@router.post("/session", status_code=201)
+def create_session(
+    body: SignIn, db: SessionDep, settings: SettingsDep, response: Response
+) -> SessionOut:
+    user = service.authenticate(session=db, username=body.username, password=body.password)
+    if user is None:
+        raise HTTPException(status_code=401, detail="Enter a correct username and password.")
+    token, row = service.start_session(session=db, user=user)
+    db.commit()
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.cookie_secure
+    )
+    return SessionOut(token=token, csrf_token=row.csrf_token, user=UserOut.model_validate(user))
+
+
+@router.delete("/session", status_code=204)
+def delete_session(request: Request, db: SessionDep, user: ApiUser) -> Response:
+    token, _ = request_token(request)
+    if token:
+        service.end_session(session=db, token=token)
+        db.commit()
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/me")
+def me(user: ApiUser) -> UserOut:
+    return UserOut.model_validate(user)

@@ -1,0 +1,61 @@
+"""Users, teams and server-side sign-in sessions."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, str_enum, utcnow
+
+
+class Role(enum.StrEnum):
+    SOCIAL_WORKER = "social_worker"
+    TEAM_MANAGER = "team_manager"
+    BUSINESS_SUPPORT = "business_support"
+    CONFERENCE_CHAIR = "conference_chair"
+    AUDITOR = "auditor"
+    SYSTEM_ADMIN = "system_admin"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[Role] = mapped_column(str_enum(Role))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+
+
+class UserSession(Base):
+    """A signed-in browser or API client; the cookie holds only the opaque token."""
+
+    __tablename__ = "user_sessions"
+
+    # SHA-256 of the cookie token: a stolen database does not yield live cookies.
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,68 @@
+"""Sign-in and sign-out pages."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
+
+from app.auth import service
+from app.deps import SESSION_COOKIE, CsrfChecked, OptionalSession, SessionDep, SettingsDep
+from app.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _safe_next(next_url: str | None) -> str:
+    # Only local paths: never let a crafted link bounce a signed-in worker to another site.
+    if next_url and next_url.startswith("/") and not next_url.startswith("//"):
+        return next_url
+    return "/caseload"
+
+
+@router.get("/")
+def home(row: OptionalSession) -> Response:
+    return RedirectResponse("/caseload" if row else "/sign-in", status_code=303)
+
+
+@router.get("/sign-in")
+def sign_in_page(request: Request, next: str | None = None, expired: bool = False) -> Response:
+    context = {"title": "Sign in", "next_url": _safe_next(next), "username": "", "expired": expired}
+    return render(request, "auth/sign_in.html", context)
+
+
+@router.post("/sign-in", dependencies=[CsrfChecked])
+def sign_in(
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/caseload",
+) -> Response:
+    user = service.authenticate(session=db, username=username, password=password)
+    if user is None:
+        context = {
+            "title": "Sign in",
+            "next_url": _safe_next(next),
+            "username": username,
+            "error": "Enter a correct username and password",
+        }
+        return render(request, "auth/sign_in.html", context, status_code=400)
+    token, _ = service.start_session(session=db, user=user)
+    db.commit()
+    response = RedirectResponse(_safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.cookie_secure
+    )
+    return response
+
+
+@router.post("/sign-out", dependencies=[CsrfChecked])
+def sign_out(request: Request, db: SessionDep) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        service.end_session(session=db, token=token)
+        db.commit()
+    response = RedirectResponse("/sign-in", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response

@@ -1,0 +1,99 @@
+"""Passwords, sign-in sessions and CSRF tokens. Nothing here logs personal data."""
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from pwdlib import PasswordHash
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import Role, Team, User, UserSession
+from app.db import utcnow
+
+_hasher = PasswordHash.recommended()  # argon2id
+# Verifying against this when the user is unknown keeps sign-in timing the same either way.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+TOUCH_EVERY = timedelta(seconds=30)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def authenticate(*, session: Session, username: str, password: str) -> User | None:
+    """Return the active user whose password matches, else None."""
+    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.active:
+        _hasher.verify(password, _DUMMY_HASH)
+        return None
+    return user if _hasher.verify(password, user.password_hash) else None
+
+
+def create_user(
+    *,
+    session: Session,
+    username: str,
+    full_name: str,
+    role: Role,
+    password: str,
+    team: Team | None = None,
+) -> User:
+    """Add a user with an argon2 password hash."""
+    user = User(
+        username=username.strip().lower(),
+        full_name=full_name,
+        role=role,
+        team=team,
+        password_hash=hash_password(password),
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_or_create_team(*, session: Session, name: str) -> Team:
+    team = session.scalar(select(Team).where(Team.name == name))
+    if team is None:
+        team = Team(name=name)
+        session.add(team)
+        session.flush()
+    return team
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(*, session: Session, user: User) -> tuple[str, UserSession]:
+    """Open a server-side session; the returned token goes in the cookie, only its hash is kept."""
+    token = secrets.token_urlsafe(32)
+    row = UserSession(token_hash=_digest(token), user=user, csrf_token=secrets.token_urlsafe(32))
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def resolve_session(
+    *, session: Session, token: str, idle: timedelta, absolute: timedelta
+) -> UserSession | None:
+    """The live session for a token, touched; None if unknown, revoked, idle or too old."""
+    row = session.get(UserSession, _digest(token))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:  # not a write on every request
+        row.last_seen_at = now
+    return row
+
+
+def end_session(*, session: Session, token: str) -> None:
+    row = session.get(UserSession, _digest(token))
+    if row is not None and row.revoked_at is None:
+        row.revoked_at = utcnow()
+
+
+def csrf_matches(expected: str, given: str | None) -> bool:
+    return given is not None and secrets.compare_digest(expected, given)

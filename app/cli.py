@@ -1,0 +1,94 @@
+"""The `ics` command: database, demo data, exemplars, the web service, users."""
+
+import getpass
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from app import migrate
+from app.auth import service as auth_service
+from app.auth.models import Role
+from app.config import get_settings
+from app.db import make_engine, make_session_factory
+
+main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+demo_app = typer.Typer(help="Demonstration data (never in production).", no_args_is_help=True)
+user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
+main.add_typer(db_app, name="db")
+main.add_typer(demo_app, name="demo")
+main.add_typer(user_app, name="user")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or upgrade the schema with Alembic (the only way a schema is made)."""
+    migrate.upgrade()
+    typer.echo("Database is up to date.")
+
+
+@demo_app.command("load")
+def demo_load(
+    if_empty: Annotated[bool, typer.Option(help="Do nothing if any case exists already.")] = False,
+) -> None:
+    """Load the demo family and one user per role; print the children's case numbers."""
+    from app import demo  # imported late: only this command needs it
+
+    settings = get_settings()
+    if settings.production:
+        typer.echo("Refused: demo users have a published password; ICS_ENV=production.", err=True)
+        raise typer.Exit(code=2)
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        numbers = demo.load(session=session, if_empty=if_empty)
+        session.commit()
+    for number in numbers:
+        typer.echo(number)
+
+
+@main.command("serve")
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Serve the web app and the API."""
+    settings = get_settings()
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level="info",
+        access_log=False,
+    )  # access logs would carry case numbers in URLs
+
+
+@user_app.command("add")
+def user_add(
+    username: str,
+    role: Annotated[Role, typer.Option(help="What the user does.")],
+    full_name: Annotated[str, typer.Option(help="Name shown on records and signatures.")],
+    team: Annotated[str | None, typer.Option(help="Team name (created if new).")] = None,
+    password: Annotated[str | None, typer.Option(help="Omit to be asked.", hidden=True)] = None,
+) -> None:
+    """Add a user who can sign in."""
+    secret = password or getpass.getpass("Password: ")
+    if len(secret) < 12:
+        typer.echo("Choose a password of at least 12 characters.", err=True)
+        raise typer.Exit(code=2)
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        team_row = auth_service.get_or_create_team(session=session, name=team) if team else None
+        auth_service.create_user(
+            session=session,
+            username=username,
+            full_name=full_name,
+            role=role,
+            password=secret,
+            team=team_row,
+        )
+        session.commit()
+    typer.echo(f"Added {username} ({role.label}).")

@@ -1,0 +1,42 @@
+"""One Settings object, read from the environment, with defaults that run out of the box."""
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRET = "dev-only-secret-change-me"  # noqa: S105 - refused in production below
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ICS_", extra="ignore")
+
+    env: str = "development"
+    database_url: str = Field(
+        default=f"sqlite:///{ROOT / 'var' / 'ics.sqlite3'}",
+        validation_alias=AliasChoices("DATABASE_URL", "ICS_DATABASE_URL"),
+    )
+    secret_key: str = DEFAULT_SECRET
+    exemplars_dir: Path = ROOT / "exemplars"
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    cookie_secure: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @model_validator(mode="after")
+    def _refuse_default_secret_in_production(self) -> "Settings":
+        if self.production and self.secret_key == DEFAULT_SECRET:
+            raise ValueError("ICS_SECRET_KEY must be set when ICS_ENV=production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

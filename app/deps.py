@@ -1,0 +1,108 @@
+"""Request dependencies shared by every domain: the database session, the signed-in user, CSRF."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from app.auth import service as auth
+from app.auth.models import User, UserSession
+from app.config import Settings
+
+SESSION_COOKIE = "ics_session"
+ANON_CSRF_COOKIE = "ics_csrf"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FIELD = "csrf_token"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    with request.app.state.session_factory() as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+class NotSignedIn(Exception):
+    """Raised by page routes; the app turns it into a redirect to the sign-in page."""
+
+
+def request_token(request: Request) -> tuple[str | None, bool]:
+    """The session token and whether it came from a bearer header (no CSRF needed then)."""
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip(), True
+    return request.cookies.get(SESSION_COOKIE), False
+
+
+def optional_session(request: Request, db: SessionDep, settings: SettingsDep) -> UserSession | None:
+    token, _ = request_token(request)
+    if not token:
+        return None
+    row = auth.resolve_session(
+        session=db,
+        token=token,
+        idle=timedelta(minutes=settings.session_idle_minutes),
+        absolute=timedelta(hours=settings.session_absolute_hours),
+    )
+    if row is not None:
+        if db.dirty:
+            db.commit()  # the idle clock moved on
+        request.state.user_session = row
+    return row
+
+
+OptionalSession = Annotated[UserSession | None, Depends(optional_session)]
+
+
+async def _submitted_csrf(request: Request) -> str | None:
+    given = request.headers.get(CSRF_HEADER)
+    if given is None and "form" in request.headers.get("content-type", ""):
+        form = await request.form()  # Starlette caches it, so the route still sees the form
+        value = form.get(CSRF_FIELD)
+        given = value if isinstance(value, str) else None
+    return given
+
+
+async def check_csrf(request: Request, row: OptionalSession) -> None:
+    """Every unsafe request made with the cookie, and every form post, must carry a CSRF token.
+
+    Bearer-token calls carry no ambient authority, and an anonymous JSON post cannot be forged
+    cross-site without a CORS preflight, so those need none.
+    """
+    is_form = "form" in request.headers.get("content-type", "")
+    if request.method in SAFE_METHODS or request_token(request)[1] or (row is None and not is_form):
+        return
+    given = await _submitted_csrf(request)
+    expected = row.csrf_token if row is not None else request.cookies.get(ANON_CSRF_COOKIE)
+    if expected is None or not auth.csrf_matches(expected, given):
+        raise HTTPException(status_code=403, detail="The form has expired. Reload the page.")
+
+
+def api_user(row: OptionalSession) -> User:
+    if row is None:
+        raise HTTPException(status_code=401, detail="Sign in first.")
+    return row.user
+
+
+def page_user(row: OptionalSession) -> User:
+    if row is None:
+        raise NotSignedIn()
+    return row.user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+PageUser = Annotated[User, Depends(page_user)]
+CsrfChecked = Depends(check_csrf)

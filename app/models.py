@@ -1,0 +1,40 @@
+"""Every table, imported once so Alembic and the tests see the whole schema."""
+
+from app.audit.models import AuditEvent
+from app.auth.models import Team, User, UserSession
+from app.db import Base
+from app.people.models import (
+    Case,
+    CaseEvent,
+    Family,
+    FamilyMember,
+    Involvement,
+    PenPicture,
+    Person,
+    Professional,
+    Relationship,
+    RelationshipType,
+)
+from app.records.models import Record, RecordGroup, RecordRevision, RecordSnapshot
+
+__all__ = [
+    "AuditEvent",
+    "Base",
+    "Case",
+    "CaseEvent",
+    "Family",
+    "FamilyMember",
+    "Involvement",
+    "PenPicture",
+    "Person",
+    "Professional",
+    "Record",
+    "RecordGroup",
+    "RecordRevision",
+    "RecordSnapshot",
+    "Relationship",
+    "RelationshipType",
+    "Team",
+    "User",
+    "UserSession",
+]

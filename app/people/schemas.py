@@ -1,0 +1,337 @@
+"""Input and output shapes for people, families, relationships, pen-pictures and cases."""
+
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from app.people.models import CaseStatus
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Long = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
+# CIN census 2024-25 <Sex>: the sex recorded at birth, or not known / not stated.
+Sex = Literal["male", "female", "not_known", "not_stated"]
+LEGAL_STATUSES = (
+    "cin",
+    "cp_plan",
+    "section_20",
+    "interim_care_order",
+    "care_order",
+    "placement_order",
+    "care_leaver",
+)
+LegalStatus = Literal[
+    "cin",
+    "cp_plan",
+    "section_20",
+    "interim_care_order",
+    "care_order",
+    "placement_order",
+    "care_leaver",
+]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PersonFields(Input):
+    known_as: Short | None = None
+    sex: Sex | None = None
+    gender: Short | None = None
+    ethnicity: Annotated[str, StringConstraints(pattern=r"^[A-Z]{4}$")] | None = Field(
+        default=None, description="CIN census ethnicity code, e.g. WBRI, MWBC, AIND, REFU, NOBT"
+    )
+    religion: Short | None = None
+    first_language: Short | None = None
+    communication_needs: Long | None = None
+    disabled: bool | None = None
+    disability: Long | None = None
+    address: Long | None = None
+    address_confidential: bool = False
+    phone: Short | None = None
+
+
+class PersonIn(PersonFields):
+    given_names: Name
+    family_name: Name
+    date_of_birth: date | None = None
+    expected_date: date | None = Field(
+        default=None, description="Expected date for an unborn child"
+    )
+
+    @model_validator(mode="after")
+    def _born_or_expected(self) -> "PersonIn":
+        check_dates(self.date_of_birth, self.expected_date)
+        return self
+
+
+def check_dates(born: date | None, expected: date | None) -> None:
+    if born is not None and born > date.today():
+        raise ValueError(
+            "date_of_birth: a date of birth cannot be in the future; "
+            "for an unborn child give expected_date instead"
+        )
+    if born is not None and expected is not None:
+        raise ValueError("expected_date: give a date of birth or an expected date, not both")
+
+
+class PersonPatch(PersonFields):
+    given_names: Name | None = None
+    family_name: Name | None = None
+    date_of_birth: date | None = None
+    expected_date: date | None = None
+    address_confidential: bool | None = None  # type: ignore[assignment]
+
+    @field_validator("date_of_birth")
+    @classmethod
+    def _not_future(cls, value: date | None) -> date | None:
+        check_dates(value, None)
+        return value
+
+
+class PersonOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    given_names: str
+    family_name: str
+    known_as: str | None
+    full_name: str
+    date_of_birth: date | None
+    expected_date: date | None
+    sex: str | None
+    gender: str | None
+    ethnicity: str | None
+    religion: str | None
+    first_language: str | None
+    communication_needs: str | None
+    disabled: bool | None
+    disability: str | None
+    address: str | None
+    address_confidential: bool
+    phone: str | None
+
+
+class PossibleMatch(BaseModel):
+    person_id: int
+    full_name: str
+    date_of_birth: date | None
+    reason: str
+
+
+class PersonCreated(BaseModel):
+    person: PersonOut
+    warnings: list[PossibleMatch]
+
+
+class MemberIn(Input):
+    person_id: int
+    role: Short | None = None
+    lives_here: bool = True
+
+
+class FamilyIn(Input):
+    name: Name
+    address: Long | None = None
+    address_confidential: bool = False
+    members: list[MemberIn] = Field(default_factory=list, max_length=50)
+
+
+class MemberOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    role: str | None
+    lives_here: bool
+    person: PersonOut
+
+
+class FamilyOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    address: str | None
+    address_confidential: bool
+    members: list[MemberOut]
+
+
+class RelationshipIn(Input):
+    person_id: int
+    other_person_id: int
+    type_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    has_parental_responsibility: bool | None = None
+    notes: Long | None = None
+
+    @model_validator(mode="after")
+    def _not_self(self) -> "RelationshipIn":
+        if self.person_id == self.other_person_id:
+            raise ValueError("other_person_id: a person cannot have a relationship with themselves")
+        return self
+
+
+class RelationshipTypeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    label: str
+    inverse_code: str | None
+    known: bool
+
+
+class RelationshipOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    other_person_id: int
+    type_code: str
+    label: str
+    has_parental_responsibility: bool | None
+    notes: str | None
+
+
+class PenPictureIn(Input):
+    who_they_are: Long | None = None
+    what_they_are_like: Long | None = None
+    strengths: Long | None = None
+    worries: Long | None = None
+    how_to_talk: Long | None = None
+
+
+class PenPictureOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    version: int
+    who_they_are: str | None
+    what_they_are_like: str | None
+    strengths: str | None
+    worries: str | None
+    how_to_talk: str | None
+    author_id: int | None
+    written_at: datetime
+
+
+class ProfessionalIn(Input):
+    name: Name
+    agency_type: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)
+    ] = Field(examples=["gp", "school", "health_visitor", "police", "nursery"])
+    organisation: Short | None = None
+    role: Short | None = None
+    phone: Short | None = None
+    email: Short | None = None
+    address: Long | None = None
+
+
+class ProfessionalOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    name: str
+    agency_type: str
+    organisation: str | None
+    role: str | None
+    phone: str | None
+    email: str | None
+
+
+class InvolvementIn(Input):
+    professional_id: int
+    started_on: date | None = None
+
+
+class InvolvementOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    person_id: int
+    started_on: date | None
+    ended_on: date | None
+    professional: ProfessionalOut
+
+
+class CaseIn(Input):
+    child_id: int
+    allocated_worker_id: int | None = None
+    team_id: int | None = None
+    legal_status: LegalStatus = "cin"
+    opened_on: date = Field(default_factory=date.today)
+
+
+class CasePatch(Input):
+    allocated_worker_id: int | None = None
+    team_id: int | None = None
+    legal_status: LegalStatus | None = None
+
+
+class CaseClose(Input):
+    reason: Long = Field(min_length=1)
+    closed_on: date = Field(default_factory=date.today)
+
+
+class CaseOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    case_number: str
+    child_id: int
+    allocated_worker_id: int | None
+    team_id: int | None
+    legal_status: str
+    status: CaseStatus
+    restricted: bool
+    opened_on: date
+    closed_on: date | None
+
+
+class CaseEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    kind: str
+    detail: str | None
+    at: datetime
+    by_id: int | None
+
+
+class PersonWithPicture(BaseModel):
+    person: PersonOut
+    role: str | None
+    lives_with_child: bool
+    relationship_to_child: str | None
+    pen_picture: PenPictureOut | None
+
+
+class ChildView(BaseModel):
+    """A child with everything around them: the page a worker opens most."""
+
+    case: CaseOut
+    child: PersonOut
+    age_years: int | None
+    pen_picture: PenPictureOut | None
+    families: list[FamilyOut]
+    people: list[PersonWithPicture]
+    professionals: list[InvolvementOut]
+    history: list[CaseEventOut]
+
+
+class CaseSummary(BaseModel):
+    case_id: int
+    case_number: str
+    child_name: str
+    date_of_birth: date | None
+    age_years: int | None
+    legal_status: str
+    status: str
+    family_ids: list[int]

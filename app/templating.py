@@ -1,0 +1,48 @@
+"""The one Jinja environment for web pages: our templates first, then GOV.UK Frontend's macros."""
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    select_autoescape,
+)
+
+from app.config import ROOT
+
+
+def make_templates() -> Jinja2Templates:
+    env = Environment(
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(ROOT / "templates"),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """Render a page with the signed-in user and their CSRF token always available."""
+    user_session = getattr(request.state, "user_session", None)
+    base = {
+        "user": user_session.user if user_session else None,
+        "csrf_token": user_session.csrf_token if user_session else request.state.anon_csrf,
+        "cspNonce": request.state.csp_nonce,
+    }
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(
+        request, name, {**base, **(context or {})}, status_code=status_code
+    )

@@ -1,0 +1,63 @@
+"""The demo family, as `make run` loads it, and the CLI that prints its case numbers."""
+
+from datetime import date
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from app import demo
+from app.auth.models import User
+from app.cli import main
+from app.people import service as people
+
+
+def test_demo_family_matches_the_brief(db: Session) -> None:
+    numbers = demo.load(session=db)
+    db.commit()
+    assert len(numbers) == 3
+    cases = [people.get_case_by_number(session=db, case_number=n) for n in numbers]
+    ages = [people.age_years(case.child.date_of_birth) for case in cases if case]
+    assert ages == [1, 6, 13]  # youngest first
+    ruby_months = demo.years_ago(1, 2)
+    assert (date.today() - ruby_months).days // 30 in (13, 14)
+    assert [case.child.disabled for case in cases if case] == [None, True, None]
+    jade = people.child_view(session=db, case_id=cases[1].id)  # type: ignore[union-attr]
+    names = {p.person.full_name: p for p in jade.people}
+    assert {"Kerry Walsh", "Dean Marshall", "Lee Hughes", "Pat Walsh", "Tyler Hughes"} <= set(names)
+    assert names["Lee Hughes"].relationship_to_child == "father"
+    assert not names["Lee Hughes"].lives_with_child  # the father lives elsewhere
+    assert all(p.pen_picture for p in jade.people)
+    assert {i.professional.agency_type for i in jade.professionals} >= {"gp", "school"}
+
+
+def test_demo_load_is_idempotent(db: Session) -> None:
+    first = demo.load(session=db)
+    db.commit()
+    assert demo.load(session=db) == first
+    assert demo.load(session=db, if_empty=True) == []
+
+
+def test_demo_users_sign_in_with_the_published_password(db: Session, client: TestClient) -> None:
+    demo.load(session=db)
+    db.commit()
+    roles = {u.username: u.role.value for u in db.scalars(select(User))}
+    assert {"worker", "manager", "support", "chair", "auditor", "admin"} <= set(roles)
+    response = client.post("/api/session", json={"username": "worker", "password": "demo-password"})
+    assert response.status_code == 201
+    assert len(client.get("/api/caseload").json()) == 3
+
+
+def test_cli_refuses_demo_in_production(monkeypatch) -> None:
+    from app.config import get_settings
+
+    monkeypatch.setenv("ICS_ENV", "production")
+    monkeypatch.setenv("ICS_SECRET_KEY", "a-real-secret-for-this-test")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(main, ["demo", "load"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert "Refused" in result.output

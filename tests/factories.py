@@ -1,0 +1,110 @@
+"""Factories that go through the services, so test data obeys the same rules as real data."""
+
+import secrets
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.auth import service as auth_service
+from app.auth.models import Role, User
+from app.people import service as people
+from app.people.models import Case, Family, PenPicture, Person, Professional, Relationship
+from app.people.schemas import (
+    CaseIn,
+    FamilyIn,
+    MemberIn,
+    PenPictureIn,
+    PersonIn,
+    ProfessionalIn,
+    RelationshipIn,
+)
+
+
+class Factory:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._actor: User | None = None
+
+    @property
+    def actor(self) -> User:
+        if self._actor is None:
+            self._actor = self.user()
+        return self._actor
+
+    def user(self, role: Role = Role.SOCIAL_WORKER, team: str = "Team A", **kw: Any) -> User:
+        team_row = auth_service.get_or_create_team(session=self.session, name=team)
+        name = kw.pop("username", f"{role.value}-{secrets.token_hex(3)}")
+        user = auth_service.create_user(
+            session=self.session,
+            username=name,
+            full_name=name.title(),
+            role=role,
+            password=kw.pop("password", "x" * 16),
+            team=team_row,
+        )
+        self.session.commit()
+        return user
+
+    def person(self, **overrides: Any) -> Person:
+        fields = {
+            "given_names": "Alex",
+            "family_name": f"Test{secrets.token_hex(2)}",
+            "date_of_birth": date(2018, 5, 1),
+            **overrides,
+        }
+        person, _ = people.create_person(
+            session=self.session, actor=self.actor, data=PersonIn(**fields)
+        )
+        self.session.commit()
+        return person
+
+    def family(
+        self, members: list[tuple[Person, str]], name: str = "Test household", **kw: Any
+    ) -> Family:
+        data = FamilyIn(
+            name=name, members=[MemberIn(person_id=p.id, role=r) for p, r in members], **kw
+        )
+        family = people.create_family(session=self.session, actor=self.actor, data=data)
+        self.session.commit()
+        return family
+
+    def child_case(
+        self, child: Person | None = None, worker: User | None = None, **kw: Any
+    ) -> Case:
+        child = child or self.person()
+        worker = worker or self.actor
+        case = people.open_case(
+            session=self.session,
+            actor=self.actor,
+            data=CaseIn(
+                child_id=child.id, allocated_worker_id=worker.id, team_id=worker.team_id, **kw
+            ),
+        )
+        self.session.commit()
+        return case
+
+    def pen_picture(self, person: Person, **kw: Any) -> PenPicture:
+        fields = {"who_they_are": "Mum", "strengths": "Loving", **kw}
+        picture = people.write_pen_picture(
+            session=self.session, actor=self.actor, person_id=person.id, data=PenPictureIn(**fields)
+        )
+        self.session.commit()
+        return picture
+
+    def relationship(self, a: Person, b: Person, type_code: str) -> Relationship:
+        link = people.add_relationship(
+            session=self.session,
+            actor=self.actor,
+            data=RelationshipIn(person_id=a.id, other_person_id=b.id, type_code=type_code),
+        )
+        self.session.commit()
+        return link
+
+    def professional(self, **kw: Any) -> Professional:
+        fields = {"name": "Dr Test", "agency_type": "gp", "organisation": "Test Surgery", **kw}
+        pro = people.create_professional(
+            session=self.session, actor=self.actor, data=ProfessionalIn(**fields)
+        )
+        self.session.commit()
+        return pro

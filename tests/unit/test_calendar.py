@@ -1,0 +1,28 @@
+from datetime import date
+
+from app.timescales.calendar import add_working_days, is_working_day, working_days_between
+
+
+def test_weekends_and_bank_holidays_do_not_count() -> None:
+    assert not is_working_day(date(2026, 12, 25))  # Christmas Day
+    assert not is_working_day(date(2026, 12, 26))  # Saturday
+    assert not is_working_day(date(2026, 12, 28))  # Boxing Day substitute
+    assert is_working_day(date(2026, 12, 29))
+
+
+def test_ten_working_days_over_christmas() -> None:
+    # Wednesday 23 Dec 2026: 24, 29, 30, 31 Dec count (25 and 28 Dec, 1 Jan are bank holidays),
+    # then 4-8 Jan and Monday 11 Jan.
+    assert add_working_days(date(2026, 12, 23), 10) == date(2027, 1, 11)
+
+
+def test_historic_holidays_are_used() -> None:
+    # 2002 had the Golden Jubilee bank holiday on Tuesday 4 June.
+    assert not is_working_day(date(2002, 6, 4))
+    assert is_working_day(date(2003, 6, 3))
+
+
+def test_between_is_the_inverse_of_add() -> None:
+    start = date(2026, 3, 30)  # Easter 2026 falls in the next fortnight
+    for days in (1, 5, 10, 35, 45):
+        assert working_days_between(start, add_working_days(start, days)) == days
