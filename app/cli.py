@@ -1,6 +1,9 @@
 """The `ics` command: database, demo data, exemplars, the web service, users."""
 
 import getpass
+import json
+import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,14 +14,18 @@ from app.auth import service as auth_service
 from app.auth.models import Role
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
+from app.engine.definitions import Definition
+from app.engine.loader import ExemplarErrors, load_library
 
 main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demonstration data (never in production).", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
+exemplars_app = typer.Typer(help="Exemplar definitions (YAML).", no_args_is_help=True)
 main.add_typer(db_app, name="db")
 main.add_typer(demo_app, name="demo")
 main.add_typer(user_app, name="user")
+main.add_typer(exemplars_app, name="exemplars")
 
 
 @db_app.command("upgrade")
@@ -92,3 +99,36 @@ def user_add(
         )
         session.commit()
     typer.echo(f"Added {username} ({role.label}).")
+
+
+@exemplars_app.command("check")
+def exemplars_check(
+    path: Annotated[
+        Path | None, typer.Argument(help="Folder of YAML (default: exemplars/).")
+    ] = None,
+) -> None:
+    """Load and lint every exemplar; print file:line:column for each problem; exit 1 on errors."""
+    folder = path or get_settings().exemplars_dir
+    started = time.perf_counter()
+    try:
+        library = load_library(folder)
+    except ExemplarErrors as failure:
+        for problem in failure.problems:
+            typer.echo(str(problem), err=True)
+        errors = sum(1 for p in failure.problems if p.severity == "error")
+        typer.echo(f"{errors} error(s): nothing was loaded.", err=True)
+        raise typer.Exit(code=1) from None
+    for warning in library.warnings:
+        typer.echo(str(warning), err=True)
+    fields = sum(len(e.fields) for e in library.exemplars.values())
+    took = (time.perf_counter() - started) * 1000
+    typer.echo(f"{len(library.exemplars)} exemplars, {fields} fields: no errors ({took:.0f} ms).")
+
+
+@exemplars_app.command("schema")
+def exemplars_schema() -> None:
+    """Print the JSON Schema of an exemplar file, for editors that check YAML as you type."""
+    schema = Definition.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "ICS exemplar definition"
+    typer.echo(json.dumps(schema, indent=2))

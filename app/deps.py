@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.auth import service as auth
 from app.auth.models import User, UserSession
 from app.config import Settings
+from app.engine.library import Library
 
 SESSION_COOKIE = "ics_session"
 ANON_CSRF_COOKIE = "ics_csrf"
@@ -106,3 +107,12 @@ def page_user(row: OptionalSession) -> User:
 ApiUser = Annotated[User, Depends(api_user)]
 PageUser = Annotated[User, Depends(page_user)]
 CsrfChecked = Depends(check_csrf)
+
+
+def get_library(request: Request) -> Library:
+    library: Library = request.app.state.library
+    return library
+
+
+# The exemplars loaded when the app started (a broken folder stops the start, with every error).
+LibraryDep = Annotated[Library, Depends(get_library)]

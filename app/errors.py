@@ -1,5 +1,7 @@
 """Domain errors shared by every domain, and how the API answers them (the field is named)."""
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
@@ -11,6 +13,10 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
         self.field = field
+
+    def detail(self) -> list[dict[str, Any]]:
+        """One entry per field at fault: what the API returns under "detail"."""
+        return [{"field": self.field or "body", "message": self.message}]
 
 
 class NotFound(DomainError):
@@ -28,5 +34,4 @@ class Invalid(DomainError):
 def register(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def answer(_request: Request, exc: DomainError) -> Response:
-        detail = [{"field": exc.field or "body", "message": exc.message}]
-        return JSONResponse(status_code=exc.status_code, content={"detail": detail})
+        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})

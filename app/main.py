@@ -16,8 +16,10 @@ from app.auth import routes as auth_routes
 from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.deps import ANON_CSRF_COOKIE, NotSignedIn
+from app.engine.loader import load_library
 from app.people import api as people_api
 from app.people import routes as people_routes
+from app.records import api as records_api
 from app.templating import make_templates
 
 SECURITY_HEADERS = {
@@ -48,11 +50,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.templates = make_templates()
+    app.state.library = load_library(settings.exemplars_dir)
     _mount_static(app)
     _add_middleware(app)
     _add_error_handlers(app)
     errors.register(app)
-    for module in (auth_routes, auth_api, people_routes, people_api):
+    for module in (auth_routes, auth_api, people_routes, people_api, records_api):
         app.include_router(module.router)
     return app
 

@@ -1,0 +1,304 @@
+"""Answers against a definition: what shows, what is wrong, what is pre-filled, what comes next.
+
+An answer is stored as {"value": …} or {"absent": code}; blank is no entry at all. Type errors are
+reported on every save, requirements only on submit, and neither blocks moving between sections.
+"""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+from app.engine.conditions import Scope, compile_condition, plain
+from app.engine.definitions import FieldDef, text_for
+from app.engine.library import Exemplar
+from app.timescales.calendar import add_working_days
+
+ABSENCE_CODES = ("not_applicable", "not_known", "recorded_elsewhere", "not_yet_asked")
+WHEN_CODES = ("current", "past", "never", "not_known")
+ENVELOPE_KEYS = {"value", "absent", "link", "prefilled", "confirmed"}
+FACT_SOURCES = {
+    "child": "the child's details",
+    "case": "the case",
+    "family": "the family's details",
+}
+
+
+@dataclass
+class Visibility:
+    sections: dict[str, bool] = field(default_factory=dict)
+    fields: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass
+class Checked:
+    errors: dict[str, str]
+    visible: Visibility
+
+
+@dataclass(frozen=True)
+class EarlierRecord:
+    """The answers of the latest earlier record of some exemplar, and how to name it."""
+
+    answers: Mapping[str, Any]
+    label: str
+    record_id: int
+    on: date
+
+
+EarlierLookup = Callable[[str], EarlierRecord | None]
+
+
+def visibility(
+    exemplar: Exemplar, *, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> Visibility:
+    """Which sections and fields apply to this child now (a field needs its section shown too)."""
+    scope = Scope(answers, facts)
+    shown = Visibility()
+    for section in exemplar.definition.sections:
+        open_ = _holds(section.show_if, scope, default=True)
+        shown.sections[section.id] = open_
+        for item in section.fields:
+            shown.fields[item.id] = open_ and _holds(item.show_if, scope, default=True)
+    return shown
+
+
+def _holds(source: str | None, scope: Scope, *, default: bool) -> bool:
+    return default if source is None else compile_condition(source)(scope)
+
+
+def validate(
+    exemplar: Exemplar,
+    *,
+    answers: Mapping[str, Any],
+    facts: Mapping[str, Any],
+    mode: Literal["save", "submit"] = "save",
+) -> Checked:
+    """Field id → plain message for every answer of the wrong shape, and on submit every gap."""
+    errors: dict[str, str] = {}
+    for field_id, answer in answers.items():
+        item = exemplar.fields.get(field_id)
+        if item is None:
+            errors[field_id] = f"There is no field '{field_id}' in {exemplar.id}."
+        elif answer is not None:
+            message = _envelope_problem(exemplar, item, answer)
+            if message:
+                errors[field_id] = message
+    shown = visibility(exemplar, answers=answers, facts=facts)
+    if mode == "submit":
+        scope = Scope(answers, facts)
+        for field_id, item in exemplar.fields.items():
+            if field_id in errors or not shown.fields[field_id]:
+                continue
+            message = _gap(exemplar, item, answers.get(field_id), scope)
+            if message:
+                errors[field_id] = message
+    return Checked(errors=errors, visible=shown)
+
+
+def _envelope_problem(exemplar: Exemplar, item: FieldDef, answer: Any) -> str | None:
+    if not isinstance(answer, Mapping) or not set(answer) <= ENVELOPE_KEYS:
+        return 'Send {"value": …} or {"absent": "not_known"}.'
+    if "absent" in answer:
+        if answer["absent"] not in ABSENCE_CODES:
+            return f"Choose one of: {', '.join(ABSENCE_CODES)}."
+        return "An answer cannot be both given and absent." if "value" in answer else None
+    if "value" not in answer:
+        return 'Send {"value": …} or {"absent": "not_known"}.'
+    return value_problem(exemplar, item, answer["value"])
+
+
+def value_problem(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    """Why `value` does not fit the field, in words a worker understands, or None."""
+    if value is None:
+        return None
+    check = _CHECKS[item.type]
+    return check(exemplar, item, value)
+
+
+def _text(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    if not isinstance(value, str):
+        return "Enter text."
+    return (
+        "Keep this to one line of 1,000 characters or fewer."
+        if item.type == "text" and len(value) > 1000
+        else None
+    )
+
+
+def _date(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    try:
+        date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return "Enter a real date, for example 2026-11-23."
+    return None if len(value) == 10 else "Enter a real date, for example 2026-11-23."
+
+
+def _yes_no(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    if item.qualifier and isinstance(value, Mapping):
+        if value.get("answer") not in ("yes", "no") or set(value) - {"answer", "when"}:
+            return "Choose yes or no."
+        when = value.get("when")
+        return None if when in (None, *WHEN_CODES) else f"Choose when: {', '.join(WHEN_CODES)}."
+    return None if value in ("yes", "no") else "Choose yes or no."
+
+
+def _choice(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    return None if value in exemplar.codes(item) else "Choose one of the options."
+
+
+def _multi_choice(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    codes = exemplar.codes(item)
+    ok = (
+        isinstance(value, list) and all(v in codes for v in value) and len(set(value)) == len(value)
+    )
+    return None if ok else "Choose from the options, each once."
+
+
+def _number(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return "Enter a number."
+    if item.min is not None and value < item.min:
+        return f"Enter a number of {item.min:g} or more."
+    if item.max is not None and value > item.max:
+        return f"Enter a number of {item.max:g} or less."
+    return None
+
+
+def _identifier(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return None if ok else f"Choose a {item.type} from the list."
+
+
+def _attachment(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    ok = isinstance(value, list) and all(
+        isinstance(v, int) and not isinstance(v, bool) for v in value
+    )
+    return None if ok else "Attach files by their ids."
+
+
+def _group(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
+    if not isinstance(value, list) or not all(isinstance(row, Mapping) for row in value):
+        return "Send the rows as a list."
+    columns = {column.id: column for column in item.fields or []}
+    for number, row in enumerate(value, start=1):
+        for key, cell in row.items():
+            column = columns.get(key)
+            if column is None:
+                return f"Row {number}: there is no column '{key}'."
+            problem = value_problem(exemplar, column, cell)
+            if problem:
+                return f"Row {number}, {text_for(column.label, 'worker')}: {problem}"
+    if item.max_rows is not None and len(value) > item.max_rows:
+        return f"Add no more than {item.max_rows} rows."
+    return None
+
+
+_CHECKS: dict[str, Callable[[Exemplar, FieldDef, Any], str | None]] = {
+    "text": _text,
+    "narrative": _text,
+    "date": _date,
+    "yes_no": _yes_no,
+    "choice": _choice,
+    "multi_choice": _multi_choice,
+    "number": _number,
+    "person": _identifier,
+    "professional": _identifier,
+    "attachment": _attachment,
+    "group": _group,
+}
+
+
+def _gap(exemplar: Exemplar, item: FieldDef, answer: Any, scope: Scope) -> str | None:
+    """On submit: a required field with no value (an absence code does not meet a requirement)."""
+    needed = item.required or _holds(item.required_if, scope, default=False)
+    label = text_for(item.label, "worker")
+    if needed and plain(answer) in (None, "", []):
+        return f"Answer '{label}' before submitting."
+    rows = plain(answer)
+    if item.min_rows and isinstance(rows, list) and len(rows) < item.min_rows:
+        return f"Add at least {item.min_rows} rows to '{label}'."
+    return None
+
+
+def settle(
+    exemplar: Exemplar, *, answers: Mapping[str, Any], facts: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Answers with those hidden fields removed whose definition says `when_hidden: clear`."""
+    shown = visibility(exemplar, answers=answers, facts=facts)
+    return {
+        key: value
+        for key, value in answers.items()
+        if shown.fields.get(key, True) or exemplar.fields[key].when_hidden == "keep"
+    }
+
+
+def prefill(
+    exemplar: Exemplar,
+    *,
+    facts: Mapping[str, Any],
+    answers: Mapping[str, Any],
+    earlier: EarlierLookup,
+    today: date,
+) -> dict[str, Any]:
+    """Answers for unanswered fields that name a source, each marked with where it came from."""
+    filled: dict[str, Any] = {}
+    cache: dict[str, EarlierRecord | None] = {}
+    for field_id, item in exemplar.fields.items():
+        if item.prefill is None or answers.get(field_id) is not None:
+            continue
+        source = item.prefill
+        if source.source == "record":
+            exemplar_id = source.exemplar or ""
+            if exemplar_id not in cache:
+                cache[exemplar_id] = earlier(exemplar_id)
+            found = _from_record(cache[exemplar_id], source.field or "")
+        else:
+            value = _as_field_value(item, facts.get(f"{source.source}.{source.attribute}"))
+            origin = {"source": FACT_SOURCES[source.source], "on": today.isoformat()}
+            found = {"value": value, "prefilled": origin} if value is not None else None
+        if found is not None and value_problem(exemplar, item, found.get("value")) is None:
+            filled[field_id] = found
+    return filled
+
+
+def _from_record(record: EarlierRecord | None, field_id: str) -> dict[str, Any] | None:
+    answer = record.answers.get(field_id) if record else None
+    if record is None or not isinstance(answer, Mapping) or "value" not in answer:
+        return None
+    origin = {"source": record.label, "on": record.on.isoformat(), "record_id": record.record_id}
+    return {"value": answer["value"], "prefilled": origin}
+
+
+def _as_field_value(item: FieldDef, value: Any) -> Any:
+    if isinstance(value, bool):
+        return ("yes" if value else "no") if item.type == "yes_no" else None
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) if item.type in ("text", "narrative") else None
+    return value
+
+
+def next_exemplars(exemplar: Exemplar, *, answers: Mapping[str, Any]) -> list[str]:
+    """The exemplars the chosen outcome leads to; none until an outcome is chosen."""
+    outcomes = exemplar.definition.outcomes
+    if outcomes is None:
+        return []
+    chosen = plain(answers.get(outcomes.field))
+    return list(outcomes.leads_to.get(chosen, [])) if isinstance(chosen, str) else []
+
+
+def due(exemplar: Exemplar, *, answers: Mapping[str, Any]) -> tuple[date, str] | None:
+    """When the record is due and why, from the exemplar's timescale and its clock-start date."""
+    timescale = exemplar.definition.timescale
+    started = plain(answers.get(timescale.clock_start)) if timescale else None
+    if timescale is None or not isinstance(started, str):
+        return None
+    try:
+        start = date.fromisoformat(started)
+    except ValueError:
+        return None
+    label = text_for(exemplar.fields[timescale.clock_start].label, "worker")
+    why = f"{timescale.working_days} working days from {label.lower()}"
+    return add_working_days(start, timescale.working_days), why + (
+        f" ({timescale.rule})" if timescale.rule else ""
+    )

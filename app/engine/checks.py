@@ -1,0 +1,348 @@
+"""Cross-checks and lint over a loaded library: the mistakes a single file's schema cannot see.
+
+Every condition must name real fields and facts with values of the right kind; pre-fill and
+outcomes must point at things that exist; no required field may be impossible to show; pathways
+must not go round in circles; labels must exist for the readers an exemplar declares.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from app.engine.conditions import Compiled, ConditionError, compile_condition, satisfiable
+from app.engine.definitions import FieldDef, Section, has_form
+from app.engine.facts import FACTS
+from app.engine.library import Exemplar, Library
+from app.engine.loader import Document, Problem, suggest
+
+Path = tuple[str | int, ...]
+YES_NO = ("yes", "no")
+ABSENT = {"absent": "not_known"}
+PREFILL_KINDS = {"date": {"date"}, "number": {"number"}, "boolean": {"yes_no"}, "code": {"choice"}}
+
+
+@dataclass
+class Place:
+    """A field or section with where it sits in the file and the section it belongs to."""
+
+    path: Path
+    section: Section
+    item: FieldDef | None = None
+    column_of: FieldDef | None = None  # the group, when `item` is one of its columns
+
+
+def places(exemplar: Exemplar) -> Iterator[Place]:
+    for si, section in enumerate(exemplar.definition.sections):
+        yield Place(("sections", si), section)
+        for fi, item in enumerate(section.fields):
+            path: Path = ("sections", si, "fields", fi)
+            yield Place(path, section, item)
+            for ci, column in enumerate(item.fields or []):
+                yield Place((*path, "fields", ci), section, column, item)
+
+
+def check_library(library: Library, documents: dict[tuple[str, int], Document]) -> list[Problem]:
+    problems: list[Problem] = []
+    for key, exemplar in library.exemplars.items():
+        checker = _Checker(library, exemplar, documents[key])
+        problems.extend(checker.run())
+    return problems
+
+
+class _Checker:
+    def __init__(self, library: Library, exemplar: Exemplar, document: Document) -> None:
+        self.library = library
+        self.exemplar = exemplar
+        self.document = document
+        self.problems: list[Problem] = []
+        self.compiled: dict[Path, Compiled] = {}
+
+    def error(self, path: Path, message: str, severity: str = "error") -> None:
+        self.problems.append(self.document.problem(path, message, severity))
+
+    def run(self) -> list[Problem]:
+        self._unique_ids()
+        for place in places(self.exemplar):
+            self._place(place)
+        self._outcomes()
+        self._timescale()
+        if not any(p.severity == "error" for p in self.problems):
+            self._reachability()
+            self._cycles()
+        return self.problems
+
+    def _unique_ids(self) -> None:
+        seen: dict[str, Path] = {}
+        for place in places(self.exemplar):
+            if place.column_of is not None:
+                continue
+            kind = "field" if place.item else "section"
+            name = f"{kind}:{place.item.id if place.item else place.section.id}"
+            if name in seen:
+                self.error(
+                    (*place.path, "id"), f"the {kind} id '{name[len(kind) + 1 :]}' is used twice"
+                )
+            seen[name] = place.path
+
+    def _place(self, place: Place) -> None:
+        owner = place.item or place.section
+        for key in ("show_if", "required_if"):
+            source = getattr(owner, key, None)
+            if source:
+                self._condition((*place.path, key), source)
+        item = place.item
+        if item is None:
+            return
+        if item.codelist and item.codelist not in self.library.codelists:
+            known = self.library.codelists
+            self.error(
+                (*place.path, "codelist"),
+                f"no code list '{item.codelist}'{suggest(item.codelist, known)}",
+            )
+        if item.prefill:
+            self._prefill(place.path, item)
+        self._labels(place, item)
+
+    def _condition(self, path: Path, source: str) -> None:
+        try:
+            compiled = compile_condition(source)
+        except ConditionError as error:
+            self.error(path, f"condition '{source}': {error.message}")
+            return
+        self.compiled[path] = compiled
+        for name in sorted(compiled.names):
+            if "." in name and name not in FACTS:
+                self.error(
+                    path, f"'{name}' is not a fact an exemplar can use{suggest(name, FACTS)}"
+                )
+            elif "." not in name and name not in self.exemplar.fields:
+                hint = suggest(name, self.exemplar.fields)
+                self.error(
+                    path, f"'{name}' in '{source}' is not a field of {self.exemplar.id}{hint}"
+                )
+        for comparison in compiled.comparisons:
+            for literal in comparison.literals:
+                problem = self._literal_problem(comparison.name, literal)
+                if problem:
+                    self.error(path, f"type mismatch in '{source}': {problem}")
+
+    def _literal_problem(self, name: str, literal: Any) -> str | None:
+        """Why `literal` can never equal a value of `name`, or None if it can."""
+        if "." in name:
+            fact = FACTS.get(name)
+            if fact is None:
+                return None
+            allowed = {"boolean": (bool,), "number": (int, float), "date": (str,), "list": (str,)}
+            if fact.kind == "code" and literal not in fact.codes:
+                return f"{name} is one of {', '.join(fact.codes)}, never {literal!r}"
+            kinds = allowed.get(fact.kind, (str,))
+            if not isinstance(literal, kinds) or (bool not in kinds and isinstance(literal, bool)):
+                return f"{name} is {fact.kind}, never {literal!r}"
+            return None
+        item = self.exemplar.fields.get(name)
+        return _field_literal_problem(self.exemplar, item, literal) if item else None
+
+    def _prefill(self, path: Path, item: FieldDef) -> None:
+        source = item.prefill
+        assert source is not None
+        where = (*path, "prefill")
+        if source.source != "record":
+            fact = f"{source.source}.{source.attribute}"
+            if fact not in FACTS:
+                self.error(where, f"'{fact}' is not something we know about{suggest(fact, FACTS)}")
+            elif item.type in {"date", "number", "yes_no"} and item.type not in PREFILL_KINDS.get(
+                FACTS[fact].kind, {item.type}
+            ):
+                self.error(
+                    where, f"type mismatch: {fact} is {FACTS[fact].kind}, the field is {item.type}"
+                )
+            return
+        ids = self.library.ids()
+        if source.exemplar not in ids:
+            self.error(
+                where,
+                f"pre-fill names exemplar '{source.exemplar}', which does not exist"
+                f"{suggest(source.exemplar or '', ids)}",
+            )
+            return
+        other = self.library.latest(source.exemplar) if source.exemplar else None
+        theirs = other.fields.get(source.field or "") if other else None
+        if theirs is None:
+            self.error(where, f"{source.exemplar} has no field '{source.field}'")
+        elif theirs.type != item.type:
+            self.error(
+                where,
+                f"type mismatch: {source.exemplar}.{source.field} is {theirs.type},"
+                f" this field is {item.type}",
+            )
+
+    def _labels(self, place: Place, item: FieldDef) -> None:
+        """A field shown to a reader the exemplar is written for needs words for that reader."""
+        declared = set(self.exemplar.definition.audiences)
+        readers = set(item.audiences or declared) & declared & {"family"}
+        for reader in readers:
+            if not has_form(item.label, reader):
+                self.error(
+                    (*place.path, "label"),
+                    f"label of '{item.id}' has no {reader} wording, but {reader} readers see it",
+                    "warning",
+                )
+
+    def _outcomes(self) -> None:
+        outcomes = self.exemplar.definition.outcomes
+        if outcomes is None:
+            return
+        item = self.exemplar.fields.get(outcomes.field)
+        if item is None or item.type != "choice":
+            self.error(
+                ("outcomes", "field"),
+                f"outcomes.field '{outcomes.field}' must be a choice field of {self.exemplar.id}",
+            )
+            return
+        codes = self.exemplar.codes(item)
+        ids = self.library.ids()
+        for code, targets in outcomes.leads_to.items():
+            if code not in codes:
+                self.error(
+                    ("outcomes", "leads_to", code),
+                    f"'{code}' is not an option of {item.id}{suggest(code, codes)}",
+                )
+            for target in targets:
+                if target not in ids:
+                    self.error(
+                        ("outcomes", "leads_to", code),
+                        f"outcome leads to '{target}', which is not an exemplar"
+                        f"{suggest(target, ids)}",
+                    )
+
+    def _timescale(self) -> None:
+        timescale = self.exemplar.definition.timescale
+        if timescale is None:
+            return
+        item = self.exemplar.fields.get(timescale.clock_start)
+        if item is None or item.type != "date":
+            self.error(
+                ("timescale", "clock_start"),
+                f"clock_start '{timescale.clock_start}' must be a date field of {self.exemplar.id}",
+            )
+
+    def _reachability(self) -> None:
+        """Sections and fields whose conditions no answers can ever meet."""
+        domains = _domains(self.exemplar, self.compiled.values())
+        for place in places(self.exemplar):
+            if place.column_of is not None:
+                continue
+            show = self.compiled.get((*place.path, "show_if"))
+            section_show = self.compiled.get((place.path[0], place.path[1], "show_if"))
+            owner = place.item or place.section
+            for condition in (section_show, show):
+                if condition is not None and not satisfiable(condition, domains):
+                    kind = (
+                        "required field"
+                        if getattr(owner, "required", False)
+                        else ("field" if place.item else "section")
+                    )
+                    self.error(
+                        (*place.path, "show_if"),
+                        f"{kind} '{owner.id}' can never be shown:"
+                        f" no answers meet '{condition.source}'",
+                    )
+                    break
+
+    def _cycles(self) -> None:
+        """A field whose showing depends, through other fields, on itself can never settle."""
+        graph: dict[str, set[str]] = {}
+        where: dict[str, Path] = {}
+        for place in places(self.exemplar):
+            if place.item is None or place.column_of is not None:
+                continue
+            needs: set[str] = set()
+            for path in ((*place.path, "show_if"), (place.path[0], place.path[1], "show_if")):
+                compiled = self.compiled.get(path)
+                needs |= {n for n in compiled.names if "." not in n} if compiled else set()
+            graph[place.item.id] = needs
+            where[place.item.id] = (*place.path, "show_if")
+        for start in graph:
+            cycle = _find_cycle(graph, start)
+            if cycle and cycle[0] == min(cycle[:-1]):  # report each cycle once
+                self.error(where[start], f"pathway cycle: {' → '.join(cycle)}")
+
+
+def _field_literal_problem(exemplar: Exemplar, item: FieldDef, literal: Any) -> str | None:
+    if item.type in {"choice", "multi_choice"}:
+        codes = exemplar.codes(item)
+        return (
+            None
+            if literal in codes
+            else f"{item.id} has no option {literal!r}{suggest(str(literal), codes)}"
+        )
+    if item.type == "yes_no":
+        return None if literal in YES_NO else f"{item.id} is yes or no, never {literal!r}"
+    if item.type == "number":
+        ok = isinstance(literal, int | float) and not isinstance(literal, bool)
+        return None if ok else f"{item.id} is a number, never {literal!r}"
+    if item.type in {"group", "attachment"}:
+        return f"{item.id} is a {item.type}; compare count({item.id}) instead"
+    if item.type in {"person", "professional"}:
+        return None if isinstance(literal, int) else f"{item.id} holds an id, never {literal!r}"
+    return None if isinstance(literal, str) else f"{item.id} holds text, never {literal!r}"
+
+
+def _domains(exemplar: Exemplar, conditions: Any) -> dict[str, list[Any]]:
+    """Candidate values for each name, enough to make every comparison go either way."""
+    literals: dict[str, set[Any]] = {}
+    for compiled in conditions:
+        for comparison in compiled.comparisons:
+            literals.setdefault(comparison.name, set()).update(
+                lit for lit in comparison.literals if isinstance(lit, str | int | float)
+            )
+    domains: dict[str, list[Any]] = {}
+    for name, item in exemplar.fields.items():
+        domains[name] = [None, ABSENT, *_field_values(exemplar, item, literals.get(name, set()))]
+    for name, fact in FACTS.items():
+        domains[name] = [None, *_fact_values(fact.kind, fact.codes, literals.get(name, set()))]
+    return domains
+
+
+def _field_values(exemplar: Exemplar, item: FieldDef, seen: set[Any]) -> list[Any]:
+    if item.type == "choice":
+        return [{"value": code} for code in sorted(exemplar.codes(item))]
+    if item.type == "multi_choice":
+        return [{"value": [code]} for code in sorted(exemplar.codes(item))]
+    if item.type == "yes_no":
+        return [{"value": "yes"}, {"value": "no"}]
+    if item.type == "group":
+        return [{"value": [{}]}]
+    return [{"value": value} for value in _around(seen)] or [{"value": "something"}]
+
+
+def _fact_values(kind: str, codes: tuple[str, ...], seen: set[Any]) -> list[Any]:
+    if kind == "boolean":
+        return [True, False]
+    if kind == "code":
+        return list(codes)
+    return _around(seen) or ["something"]
+
+
+def _around(seen: set[Any]) -> list[Any]:
+    """Each literal, and numbers either side of it, so <, <= and == can all come out true."""
+    values: list[Any] = []
+    for literal in sorted(seen, key=repr):
+        values.append(literal)
+        if isinstance(literal, int | float) and not isinstance(literal, bool):
+            values.extend([literal - 1, literal + 1])
+    return [*values, "other"]
+
+
+def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    visited: set[str] = set()
+    while stack:
+        node, trail = stack.pop()
+        for nxt in sorted(graph.get(node, set())):
+            if nxt == start:
+                return [*trail, start]
+            if nxt not in visited and nxt in graph:
+                visited.add(nxt)
+                stack.append((nxt, [*trail, nxt]))
+    return None

@@ -1,0 +1,178 @@
+"""The exemplar language as pydantic models: what a YAML file may say, and nothing else.
+
+Every model forbids unknown keys, so a typo in a YAML file is an error with a line number rather
+than a field that silently does nothing. exemplars/README.md documents the same language for people.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+Audience = Literal["worker", "family", "child", "court"]
+AUDIENCES: tuple[Audience, ...] = ("worker", "family", "child", "court")
+FieldType = Literal[
+    "text",
+    "narrative",
+    "date",
+    "yes_no",
+    "choice",
+    "multi_choice",
+    "number",
+    "person",
+    "professional",
+    "group",
+    "attachment",
+]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
+Condition = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class TextForms(Strict):
+    """One text in the words of each reader; a missing form falls back (see text_for)."""
+
+    worker: str | None = None
+    family: str | None = None
+    child: str | None = None
+    court: str | None = None
+
+
+Text = str | TextForms
+
+
+class Option(Strict):
+    code: Annotated[str, StringConstraints(min_length=1, max_length=40)]
+    label: Text
+    label_cy: Text | None = None
+
+
+class Codelist(Strict):
+    title: str
+    options: list[Option] = Field(min_length=1)
+
+
+class GlossaryTerm(Strict):
+    term: str
+    term_cy: str | None = None
+    aliases: list[str] = []
+    explanation: str
+    explanation_cy: str | None = None
+
+
+class Glossary(Strict):
+    terms: list[GlossaryTerm]
+
+
+class Prefill(Strict):
+    """Where a field's first value comes from: a fact about the child, or an earlier record."""
+
+    source: Literal["child", "case", "family", "record"] = Field(alias="from")
+    attribute: Identifier | None = None
+    exemplar: Identifier | None = None
+    field: Identifier | None = None
+
+    @model_validator(mode="after")
+    def _one_kind_of_source(self) -> "Prefill":
+        if self.source == "record" and not (self.exemplar and self.field):
+            raise ValueError("pre-fill from a record needs both 'exemplar' and 'field'")
+        if self.source != "record" and not self.attribute:
+            raise ValueError(f"pre-fill from {self.source} needs an 'attribute'")
+        return self
+
+
+class FieldDef(Strict):
+    id: Identifier
+    type: FieldType
+    label: Text
+    label_cy: Text | None = None
+    hint: Text | None = None
+    guidance: str | None = None
+    required: bool = False
+    required_if: Condition | None = None
+    show_if: Condition | None = None
+    when_hidden: Literal["keep", "clear"] = "keep"
+    audiences: list[Audience] | None = None
+    author_only: bool = False
+    census: str | None = None
+    prefill: Prefill | None = None
+    qualifier: bool = False
+    options: list[Option] | None = None
+    codelist: Identifier | None = None
+    min: float | None = None
+    max: float | None = None
+    fields: list["FieldDef"] | None = None
+    min_rows: int | None = Field(default=None, ge=0)
+    max_rows: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _keys_fit_type(self) -> "FieldDef":
+        choosing = self.type in ("choice", "multi_choice")
+        if choosing and not (self.options or self.codelist):
+            raise ValueError(f"a {self.type} field needs 'options' or 'codelist'")
+        if not choosing and (self.options or self.codelist):
+            raise ValueError(f"only choice fields take options; this field is {self.type}")
+        if (self.type == "group") != bool(self.fields):
+            raise ValueError(
+                "a group field needs 'fields' (its columns), and only a group has them"
+            )
+        if self.qualifier and self.type != "yes_no":
+            raise ValueError("'qualifier' belongs to yes_no fields")
+        return self
+
+
+class Section(Strict):
+    id: Identifier
+    title: Text
+    title_cy: Text | None = None
+    guidance: str | None = None
+    show_if: Condition | None = None
+    shared: bool = False
+    fields: list[FieldDef] = Field(min_length=1)
+
+
+class Timescale(Strict):
+    working_days: int = Field(ge=1, le=365)
+    clock_start: Identifier
+    rule: str | None = None
+
+
+class Outcomes(Strict):
+    field: Identifier
+    leads_to: dict[str, list[Identifier]]
+
+
+class Definition(Strict):
+    id: Identifier
+    version: int = Field(ge=1)
+    title: Text
+    title_cy: Text | None = None
+    purpose: str
+    audiences: list[Audience] = ["worker"]
+    completed_by: list[str] = []
+    signed_by: list[str] = []
+    timescale: Timescale | None = None
+    scope: Literal["child", "sibling_group"] = "child"
+    retired: bool = False
+    sections: list[Section] = Field(min_length=1)
+    outcomes: Outcomes | None = None
+
+
+def text_for(text: Text | None, audience: Audience, *, child: str | None = None) -> str:
+    """The words for one reader: child falls back to family, then worker; others to worker."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        chosen = text
+    else:
+        order = {"child": ("child", "family"), "family": ("family",), "court": ("court",)}
+        forms = [getattr(text, name) for name in (*order.get(audience, ()), "worker")]
+        chosen = next((form for form in forms if form), "")
+    return chosen.replace("{child}", child) if child else chosen
+
+
+def has_form(text: Text | None, audience: Audience) -> bool:
+    """True when the text was written for this reader (a plain string is written for all)."""
+    return isinstance(text, str) or (text is not None and getattr(text, audience) is not None)

@@ -1,0 +1,107 @@
+"""What is known about a child and their case, flattened for pathways, pre-fill and snapshots.
+
+The keys are the ones named in exemplars/README.md (child.* and case.* and family.*); a new key here
+becomes usable in every exemplar's conditions and pre-fill without other changes.
+"""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.auth.models import Team, User
+from app.engine.facts import age_band, months_between
+from app.people.models import Case, Family, FamilyMember, Involvement, Person
+
+# Legal status codes, and the kind of case each makes (cases: cin, cp, lac, care_leaver).
+CASE_TYPE_BY_LEGAL_STATUS = {
+    "cin": "cin",
+    "cp_plan": "cp",
+    "section_20": "lac",
+    "interim_care_order": "lac",
+    "care_order": "lac",
+    "placement_order": "lac",
+    "care_leaver": "care_leaver",
+}
+
+
+def child_facts(*, session: Session, case: Case, on: date | None = None) -> dict[str, Any]:
+    """child.*, case.* and family.* facts for one case, as of `on` (default today)."""
+    on = on or date.today()
+    child = case.child
+    facts = {f"child.{key}": value for key, value in _child(session, child, on).items()}
+    facts.update({f"case.{key}": value for key, value in _case(session, case).items()})
+    facts.update({f"family.{key}": value for key, value in _family(session, child).items()})
+    return facts
+
+
+def _child(session: Session, child: Person, on: date) -> dict[str, Any]:
+    born = child.date_of_birth
+    months = months_between(born, on) if born else None
+    return {
+        "first_name": child.known_as or child.given_names.split()[0],
+        "last_name": child.family_name,
+        "full_name": child.full_name,
+        "date_of_birth": born.isoformat() if born else None,
+        "expected_date": child.expected_date.isoformat() if child.expected_date else None,
+        "unborn": born is None and child.expected_date is not None,
+        "age_months": months,
+        "age_years": months // 12 if months is not None else None,
+        "age_band": age_band(born, on)
+        if born
+        else ("pre_birth_to_12_months" if child.expected_date else None),
+        "sex": child.sex,
+        "gender": child.gender,
+        "ethnicity": child.ethnicity,
+        "religion": child.religion,
+        "first_language": child.first_language,
+        "communication_needs": child.communication_needs,
+        "disabled": child.disabled,
+        "disability": child.disability,
+        "address": None if child.address_confidential else child.address,
+        **_agencies(session, child.id, on),
+    }
+
+
+def _agencies(session: Session, person_id: int, on: date) -> dict[str, str | None]:
+    """The child's current school, GP and health visitor, from their involvements."""
+    rows = session.scalars(select(Involvement).where(Involvement.person_id == person_id)).all()
+    current = [row for row in rows if row.ended_on is None or row.ended_on >= on]
+    found: dict[str, str | None] = {"school": None, "gp": None, "health_visitor": None}
+    for row in sorted(current, key=lambda r: r.started_on or date.min):
+        kind = row.professional.agency_type
+        if kind in found:
+            found[kind] = row.professional.organisation or row.professional.name
+    return found
+
+
+def _case(session: Session, case: Case) -> dict[str, Any]:
+    worker = session.get(User, case.allocated_worker_id) if case.allocated_worker_id else None
+    team = session.get(Team, case.team_id) if case.team_id else None
+    return {
+        "case_number": case.case_number,
+        "legal_status": case.legal_status,
+        "type": CASE_TYPE_BY_LEGAL_STATUS.get(case.legal_status, "cin"),
+        "allocated_worker": worker.full_name if worker else None,
+        "team": team.name if team else None,
+        "opened_on": case.opened_on.isoformat(),
+        "status": case.status.value,
+    }
+
+
+def _family(session: Session, child: Person) -> dict[str, Any]:
+    """The household the child lives in (the first, if records disagree)."""
+    family = session.scalar(
+        select(Family)
+        .join(FamilyMember)
+        .where(FamilyMember.person_id == child.id, FamilyMember.lives_here.is_(True))
+        .order_by(Family.id)
+    )
+    if family is None:
+        return {"name": None, "address": None, "members": []}
+    return {
+        "name": family.name,
+        "address": None if family.address_confidential else family.address,
+        "members": [member.person.full_name for member in family.members],
+    }
