@@ -55,6 +55,7 @@ test-postgres:
 
 bench: setup
 	$(BIN)/python bench/child_view.py
+	$(BIN)/python bench/engine_validate.py
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

@@ -9,13 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
 
+from pydantic import ValidationError
+
 from app.engine.conditions import Scope, compile_condition, plain
 from app.engine.definitions import FieldDef, text_for
 from app.engine.library import Exemplar
+from app.engine.schema import ABSENCE_CODES, WHEN_CODES
 from app.timescales.calendar import add_working_days
 
-ABSENCE_CODES = ("not_applicable", "not_known", "recorded_elsewhere", "not_yet_asked")
-WHEN_CODES = ("current", "past", "never", "not_known")
 ENVELOPE_KEYS = {"value", "absent", "link", "prefilled", "confirmed"}
 FACT_SOURCES = {
     "child": "the child's details",
@@ -33,7 +34,6 @@ class Visibility:
 @dataclass
 class Checked:
     errors: dict[str, str]
-    visible: Visibility
 
 
 @dataclass(frozen=True)
@@ -55,11 +55,11 @@ def visibility(
     """Which sections and fields apply to this child now (a field needs its section shown too)."""
     scope = Scope(answers, facts)
     shown = Visibility()
-    for section in exemplar.definition.sections:
-        open_ = _holds(section.show_if, scope, default=True)
-        shown.sections[section.id] = open_
-        for item in section.fields:
-            shown.fields[item.id] = open_ and _holds(item.show_if, scope, default=True)
+    for section_id, section_if, fields in exemplar.pathway:
+        open_ = section_if is None or section_if(scope)
+        shown.sections[section_id] = open_
+        for field_id, field_if in fields:
+            shown.fields[field_id] = open_ and (field_if is None or field_if(scope))
     return shown
 
 
@@ -75,25 +75,40 @@ def validate(
     mode: Literal["save", "submit"] = "save",
 ) -> Checked:
     """Field id → plain message for every answer of the wrong shape, and on submit every gap."""
+    errors = shape_errors(exemplar, answers)
+    if mode == "submit":
+        scope = Scope(answers, facts)
+        for item, required_if in exemplar.requirements:
+            if item.id in errors or not _shown(exemplar, item.id, scope):
+                continue
+            needed = item.required or (required_if is not None and required_if(scope))
+            message = _gap(item, answers.get(item.id), needed)
+            if message:
+                errors[item.id] = message
+    return Checked(errors=errors)
+
+
+def _shown(exemplar: Exemplar, field_id: str, scope: Scope) -> bool:
+    section_if, field_if = exemplar.conditions_of[field_id]
+    return (section_if is None or section_if(scope)) and (field_if is None or field_if(scope))
+
+
+def shape_errors(exemplar: Exemplar, answers: Mapping[str, Any]) -> dict[str, str]:
+    """The compiled check first (fast); words for each fault come from the field's own check."""
+    try:
+        exemplar.adapter.validate_python(answers)
+        return {}
+    except ValidationError as error:
+        faulty = sorted({str(item["loc"][0]) for item in error.errors() if item["loc"]})
     errors: dict[str, str] = {}
-    for field_id, answer in answers.items():
+    for field_id in faulty:
         item = exemplar.fields.get(field_id)
         if item is None:
             errors[field_id] = f"There is no field '{field_id}' in {exemplar.id}."
-        elif answer is not None:
-            message = _envelope_problem(exemplar, item, answer)
-            if message:
-                errors[field_id] = message
-    shown = visibility(exemplar, answers=answers, facts=facts)
-    if mode == "submit":
-        scope = Scope(answers, facts)
-        for field_id, item in exemplar.fields.items():
-            if field_id in errors or not shown.fields[field_id]:
-                continue
-            message = _gap(exemplar, item, answers.get(field_id), scope)
-            if message:
-                errors[field_id] = message
-    return Checked(errors=errors, visible=shown)
+            continue
+        message = _envelope_problem(exemplar, item, answers[field_id])
+        errors[field_id] = message or "This answer is not in a form we can keep."
+    return errors
 
 
 def _envelope_problem(exemplar: Exemplar, item: FieldDef, answer: Any) -> str | None:
@@ -209,15 +224,13 @@ _CHECKS: dict[str, Callable[[Exemplar, FieldDef, Any], str | None]] = {
 }
 
 
-def _gap(exemplar: Exemplar, item: FieldDef, answer: Any, scope: Scope) -> str | None:
+def _gap(item: FieldDef, answer: Any, needed: bool) -> str | None:
     """On submit: a required field with no value (an absence code does not meet a requirement)."""
-    needed = item.required or _holds(item.required_if, scope, default=False)
-    label = text_for(item.label, "worker")
-    if needed and plain(answer) in (None, "", []):
-        return f"Answer '{label}' before submitting."
     rows = plain(answer)
+    if needed and rows in (None, "", []):
+        return f"Answer '{text_for(item.label, 'worker')}' before submitting."
     if item.min_rows and isinstance(rows, list) and len(rows) < item.min_rows:
-        return f"Add at least {item.min_rows} rows to '{label}'."
+        return f"Add at least {item.min_rows} rows to '{text_for(item.label, 'worker')}'."
     return None
 
 

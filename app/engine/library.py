@@ -1,9 +1,14 @@
 """A loaded folder of exemplars: definitions by id and version, code lists and the glossary."""
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from pydantic import TypeAdapter
+
+from app.engine.conditions import Compiled, compile_condition
 from app.engine.definitions import Codelist, Definition, FieldDef, Glossary, Option, Section
+from app.engine.schema import answers_adapter
 from app.errors import NotFound
 
 
@@ -50,6 +55,41 @@ class Exemplar:
 
     def codes(self, item: FieldDef) -> set[str]:
         return {option.code for option in self.options(item)}
+
+    @cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        """The compiled shape check of a whole answer set (built on first use, then kept)."""
+        return answers_adapter(self.fields, self.codes)
+
+    @cached_property
+    def pathway(self) -> list[tuple[str, Compiled | None, list[tuple[str, Compiled | None]]]]:
+        """Each section's condition and its fields' conditions, compiled once."""
+        return [
+            (s.id, _compiled(s.show_if), [(f.id, _compiled(f.show_if)) for f in s.fields])
+            for s in self.definition.sections
+        ]
+
+    @cached_property
+    def conditions_of(self) -> dict[str, tuple[Compiled | None, Compiled | None]]:
+        """Field id → (its section's show_if, its own show_if), compiled."""
+        return {
+            field_id: (section_if, field_if)
+            for _, section_if, fields in self.pathway
+            for field_id, field_if in fields
+        }
+
+    @cached_property
+    def requirements(self) -> list[tuple[FieldDef, Compiled | None]]:
+        """Fields with a requirement or a minimum of rows, and their required_if, compiled once."""
+        return [
+            (f, _compiled(f.required_if))
+            for f in self.fields.values()
+            if f.required or f.required_if or f.min_rows
+        ]
+
+
+def _compiled(source: str | None) -> Compiled | None:
+    return compile_condition(source) if source else None
 
 
 @dataclass
