@@ -132,3 +132,7 @@ def exemplars_schema() -> None:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ICS exemplar definition"
     typer.echo(json.dumps(schema, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -88,6 +88,13 @@ async def check_csrf(request: Request, row: OptionalSession) -> None:
         return
     given = await _submitted_csrf(request)
     expected = row.csrf_token if row is not None else request.cookies.get(ANON_CSRF_COOKIE)
+    if (
+        row is None
+        and request.url.path != "/sign-in"
+        and not auth.csrf_matches(expected or "", given)
+    ):
+        # A form from a session that has since expired: sign in again (the page keeps the typing).
+        raise NotSignedIn()
     if expected is None or not auth.csrf_matches(expected, given):
         raise HTTPException(status_code=403, detail="The form has expired. Reload the page.")
 

@@ -20,6 +20,7 @@ from app.engine.loader import load_library
 from app.people import api as people_api
 from app.people import routes as people_routes
 from app.records import api as records_api
+from app.records import routes as records_routes
 from app.templating import make_templates
 
 SECURITY_HEADERS = {
@@ -55,7 +56,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app)
     _add_error_handlers(app)
     errors.register(app)
-    for module in (auth_routes, auth_api, people_routes, people_api, records_api):
+    for module in (auth_routes, auth_api, people_routes, people_api, records_api, records_routes):
         app.include_router(module.router)
     return app
 
@@ -65,6 +66,10 @@ def _mount_static(app: FastAPI) -> None:
     govuk = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk"
     if govuk.is_dir():  # installed by `make`; pages still work (unstyled) without it
         app.mount("/assets/govuk", StaticFiles(directory=govuk), name="govuk")
+        # The stylesheet asks for its images at /assets/images (fonts are replaced in app.css).
+        app.mount(
+            "/assets/images", StaticFiles(directory=govuk / "assets" / "images"), name="images"
+        )
 
 
 def _add_middleware(app: FastAPI) -> None:

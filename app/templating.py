@@ -41,6 +41,7 @@ def render(
         "user": user_session.user if user_session else None,
         "csrf_token": user_session.csrf_token if user_session else request.state.anon_csrf,
         "cspNonce": request.state.csp_nonce,
+        "idle_minutes": request.app.state.settings.session_idle_minutes,
     }
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(

@@ -1,12 +1,18 @@
-"""Pages for people and cases: the worker's caseload."""
+"""Pages for people and cases: the caseload, the child, search."""
+
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from app.deps import PageUser, SessionDep
+from app.audit import service as audit
+from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
+from app.engine.library import Library
 from app.people import service
+from app.records import service as records_service
+from app.records.models import Record
 from app.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 
 
 @router.get("/caseload")
@@ -22,4 +28,56 @@ def caseload(request: Request, db: SessionDep, user: PageUser) -> Response:
             "cases": cases,
             "family_count": len(families),
         },
+    )
+
+
+@router.get("/children/{case_id}")
+def child_page(
+    case_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
+) -> Response:
+    """The child: identity, the people around them, records, what is next."""
+    view = service.child_view(session=db, case_id=case_id)
+    audit.record(
+        session=db,
+        actor=user,
+        action="child.view",
+        target_type="case",
+        target_id=case_id,
+        case_id=case_id,
+    )
+    db.commit()
+    records = records_service.records_for_case(session=db, case_id=case_id)
+    rows = [_record_row(library, record) for record in records]
+    startable = [(e.id, records_service.title_of(e)) for e in library.current()]
+    context = {
+        "title": view.child.full_name,
+        "child": view,
+        "records": rows,
+        "startable": startable,
+    }
+    return render(request, "people/child.html", context)
+
+
+def _record_row(library: Library, record: Record) -> dict[str, Any]:
+    exemplar = records_service.definition_of(library=library, record=record)
+    due = records_service.due_date(library=library, record=record)
+    return {"record": record, "title": records_service.title_of(exemplar), "due": due}
+
+
+@router.get("/search")
+def search(request: Request, db: SessionDep, user: PageUser, q: str = "") -> Response:
+    """One box: a name (misspellings allowed), a date of birth or a case number."""
+    results = service.search(session=db, text=q) if q.strip() else []
+    audit.record(
+        session=db,
+        actor=user,
+        action="search",
+        target_type="search",
+        detail={"results": len(results)},
+    )
+    db.commit()
+    return render(
+        request,
+        "people/search.html",
+        {"title": "Find a child or person", "q": q, "results": results, "active_nav": "search"},
     )

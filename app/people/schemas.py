@@ -335,3 +335,12 @@ class CaseSummary(BaseModel):
     legal_status: str
     status: str
     family_ids: list[int]
+
+
+class SearchResult(BaseModel):
+    person_id: int
+    full_name: str
+    date_of_birth: date | None
+    case_id: int | None
+    case_number: str | None
+    score: float

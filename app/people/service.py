@@ -6,11 +6,12 @@ with before and after, pen-pictures are versioned, case changes are events.
 """
 
 import difflib
+import re
 import unicodedata
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -48,6 +49,7 @@ from app.people.schemas import (
     PossibleMatch,
     ProfessionalIn,
     RelationshipIn,
+    SearchResult,
     check_dates,
 )
 
@@ -548,3 +550,71 @@ def _family_ids(session: Session, person_ids: list[int]) -> dict[int, list[int]]
     for person_id, family_id in rows:
         found.setdefault(person_id, []).append(family_id)
     return found
+
+
+# Search ------------------------------------------------------------------------------------------
+
+DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+
+
+def search(*, session: Session, text: str, limit: int = 50) -> list[SearchResult]:
+    """People by case number, date of birth, or a name that may be misspelt, best first."""
+    text = text.strip()
+    case = get_case_by_number(session=session, case_number=text)
+    if case is not None:
+        return [_result(session, case.child, 1.0)]
+    born = _as_date(text)
+    if born is not None:
+        found = session.scalars(
+            select(Person).where(Person.date_of_birth == born).limit(limit)
+        ).all()
+        return [_result(session, person, 1.0) for person in found]
+    return _by_name(session, text, limit)
+
+
+def _as_date(text: str) -> date | None:
+    match = DAY_MONTH_YEAR.match(text)
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _by_name(session: Session, text: str, limit: int) -> list[SearchResult]:
+    words = _fold(text).split()
+    if not words:
+        return []
+    # Misspellings rarely change a name's first letter; that keeps the candidates few.
+    starts = [w[:1] for w in words]
+    clauses = [
+        func.lower(column).like(f"{s}%")
+        for s in starts
+        for column in (Person.family_name, Person.given_names, Person.known_as)
+    ]
+    candidates = session.scalars(select(Person).where(or_(*clauses)).limit(5000)).all()
+    scored = [(_name_score(words, person), person) for person in candidates]
+    best = sorted((pair for pair in scored if pair[0] >= 0.7), key=lambda pair: -pair[0])[:limit]
+    return [_result(session, person, score) for score, person in best]
+
+
+def _name_score(words: list[str], person: Person) -> float:
+    names = _fold(f"{person.known_as or ''} {person.given_names} {person.family_name}").split()
+    per_word = [
+        max((difflib.SequenceMatcher(None, w, n).ratio() for n in names), default=0.0)
+        for w in words
+    ]
+    return sum(per_word) / len(per_word)
+
+
+def _result(session: Session, person: Person, score: float) -> SearchResult:
+    case = session.scalar(select(Case).where(Case.child_id == person.id).order_by(Case.id.desc()))
+    return SearchResult(
+        person_id=person.id,
+        full_name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        case_id=case.id if case else None,
+        case_number=case.case_number if case else None,
+        score=round(score, 2),
+    )

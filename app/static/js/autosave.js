@@ -67,6 +67,10 @@ if (form) {
       const shown = visible.fields[element.dataset.fieldId];
       if (shown !== undefined) element.hidden = !shown;
     }
+    for (const element of document.querySelectorAll("[data-section-nav]")) {
+      const shown = visible.sections[element.dataset.sectionNav];
+      if (shown !== undefined) element.hidden = !shown;
+    }
   };
 
   const showConflict = (html) => {
@@ -91,7 +95,7 @@ if (form) {
     body.set("action", "autosave");
     let response;
     try {
-      response = await fetch(form.action, {
+      response = await fetch(form.getAttribute("action"), {
         method: "POST", body, credentials: "same-origin",
         headers: { "Accept": "application/json", "X-Requested-With": "autosave" },
       });
@@ -150,9 +154,3 @@ if (form) {
   restore();
 }
 
-// Signing out forgets every draft kept in this browser: the next person here must not see them.
-for (const signOut of document.querySelectorAll("form[action='/sign-out']")) {
-  signOut.addEventListener("submit", () => {
-    for (const name of Object.keys(localStorage)) if (name.startsWith("ics-draft:")) localStorage.removeItem(name);
-  });
-}

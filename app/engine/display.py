@@ -1,0 +1,137 @@
+"""An answer in words for one reader: the web page, the check-answers page and every printout.
+
+Blank is never "No": a field nobody answered reads "Not answered", and an absence code reads as
+itself ("Not known", "Not asked yet"), each in the reader's words.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from app.engine.definitions import Audience, FieldDef, text_for
+from app.engine.library import Exemplar
+
+ABSENT_WORDS: dict[str, dict[str, str]] = {
+    "not_applicable": {"worker": "Not applicable", "family": "Does not apply"},
+    "not_known": {"worker": "Not known", "family": "Not known yet"},
+    "recorded_elsewhere": {"worker": "Recorded elsewhere", "family": "Written down somewhere else"},
+    "not_yet_asked": {"worker": "Not yet asked", "family": "Not asked yet"},
+}
+BLANK_WORDS = {"worker": "Not answered", "family": "Not answered yet"}
+WHEN_WORDS = {
+    "current": "now",
+    "past": "in the past",
+    "never": "never",
+    "not_known": "not known when",
+}
+Kind = Literal["value", "narrative", "absent", "blank", "rows"]
+
+
+@dataclass(frozen=True)
+class Shown:
+    label: str
+    kind: Kind
+    text: str
+    rows: tuple[tuple[tuple[str, str], ...], ...] = ()
+    source: str | None = None  # "from Referral and information, 3 November 2026"
+
+
+def plain_reader(audience: Audience) -> str:
+    return "worker" if audience in ("worker", "court") else "family"
+
+
+def long_date(iso: str) -> str:
+    try:
+        day = date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def describe(
+    exemplar: Exemplar,
+    item: FieldDef,
+    answer: Any,
+    *,
+    audience: Audience = "worker",
+    names: Mapping[int, str] | None = None,
+    child: str | None = None,
+) -> Shown:
+    """The label and the answer as the reader should see them."""
+    label = text_for(item.label, audience, child=child)
+    reader = plain_reader(audience)
+    if not isinstance(answer, Mapping) or ("value" not in answer and "absent" not in answer):
+        return Shown(label, "blank", BLANK_WORDS[reader])
+    if "absent" in answer:
+        words = ABSENT_WORDS.get(answer["absent"], ABSENT_WORDS["not_known"])[reader]
+        link = answer.get("link")
+        return Shown(label, "absent", f"{words}: {link}" if link and reader == "worker" else words)
+    source = _source(answer.get("prefilled"))
+    value = answer["value"]
+    if item.type == "group":
+        rows = tuple(_row(exemplar, item, row, audience, names or {}, child) for row in value or [])
+        return Shown(label, "rows", "" if rows else BLANK_WORDS[reader], rows, source)
+    text = value_text(exemplar, item, value, audience=audience, names=names or {}, child=child)
+    kind: Kind = "narrative" if item.type == "narrative" else "value"
+    return Shown(label, kind, text, source=source)
+
+
+def value_text(
+    exemplar: Exemplar,
+    item: FieldDef,
+    value: Any,
+    *,
+    audience: Audience,
+    names: Mapping[int, str],
+    child: str | None = None,
+) -> str:
+    """One value in words: option labels, long dates, yes/no with when, people by name."""
+    if value is None or value == "" or value == []:
+        return BLANK_WORDS[plain_reader(audience)]
+    if item.type in ("choice", "multi_choice"):
+        labels = {o.code: text_for(o.label, audience, child=child) for o in exemplar.options(item)}
+        codes = [str(code) for code in (value if isinstance(value, list) else [value])]
+        return ", ".join(labels.get(code) or code for code in codes)
+    if item.type == "yes_no":
+        answer, when = (
+            (value.get("answer"), value.get("when"))
+            if isinstance(value, Mapping)
+            else (value, None)
+        )
+        words = "Yes" if answer == "yes" else "No"
+        return f"{words} ({WHEN_WORDS[when]})" if when else words
+    if item.type == "date":
+        return long_date(str(value))
+    if item.type in ("person", "professional"):
+        return names.get(int(value), f"Person {value}")
+    if item.type == "number":
+        return f"{value:g}" if isinstance(value, float) else str(value)
+    if item.type == "attachment":
+        return f"{len(value)} attached"
+    return str(value)
+
+
+def _row(
+    exemplar: Exemplar,
+    item: FieldDef,
+    row: Mapping[str, Any],
+    audience: Audience,
+    names: Mapping[int, str],
+    child: str | None,
+) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        (
+            text_for(column.label, audience, child=child),
+            value_text(
+                exemplar, column, row.get(column.id), audience=audience, names=names, child=child
+            ),
+        )
+        for column in item.fields or []
+    )
+
+
+def _source(prefilled: Any) -> str | None:
+    if not isinstance(prefilled, Mapping):
+        return None
+    return f"from {prefilled.get('source')}, {long_date(str(prefilled.get('on', '')))}"
