@@ -321,3 +321,42 @@ def test_a_field_added_to_yaml_appears_after_a_restart(
         assert "weather" in fields
         record = worker.start(worker.children()["Ruby"], "case_note")
         assert worker.save(record, {"weather": value("Raining")})["errors"] == {}
+
+
+def test_a_new_version_never_changes_a_record_started_on_the_old_one(
+    tmp_path: Path, db: Session, settings: Settings, session_factory: sessionmaker[Session]
+) -> None:
+    folder = tmp_path / "exemplars"
+    shutil.copytree(ROOT / "exemplars", folder)
+    demo.load(session=db)
+    db.commit()
+
+    def app_on(path: Path) -> FastAPI:
+        app = create_app(settings.model_copy(update={"exemplars_dir": path}))
+        app.state.session_factory = session_factory
+        return app
+
+    with TestClient(app_on(folder)) as client:
+        worker = Worker(client)
+        old = worker.start(worker.children()["Ruby"], "case_note")
+        worker.save(old, {"note": value("Written on version 1.")})
+    text = (folder / "case_note.yaml").read_text()
+    (folder / "case_note.v1.yaml").write_text(
+        text.replace("version: 1", "version: 1\nretired: true", 1)
+    )
+    newer = text.replace("version: 1", "version: 2", 1).replace(
+        "      - id: note\n",
+        "      - id: mood\n        type: text\n        label: Mood\n      - id: note\n",
+        1,
+    )
+    (folder / "case_note.yaml").write_text(newer)
+    with TestClient(app_on(folder)) as client:
+        worker = Worker(client)
+        again = worker.get(f"/api/records/{old['id']}")
+        assert again["exemplar_version"] == 1  # pinned to the version it was started on
+        assert again["answers"]["note"] == value("Written on version 1.")
+        assert "mood" in worker.save(again, {"mood": value("calm")})["errors"]  # not in version 1
+        fresh = worker.start(worker.children()["Ruby"], "case_note")
+        assert fresh["exemplar_version"] == 2
+        assert worker.save(fresh, {"mood": value("calm")})["errors"] == {}
+        assert client.get(f"/records/{old['id']}/view").status_code == 200  # retired still renders
