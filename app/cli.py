@@ -4,7 +4,7 @@ import getpass
 import json
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 import uvicorn
@@ -38,6 +38,13 @@ def db_upgrade() -> None:
 @demo_app.command("load")
 def demo_load(
     if_empty: Annotated[bool, typer.Option(help="Do nothing if any case exists already.")] = False,
+    with_records: Annotated[
+        bool,
+        typer.Option(
+            help="Also give the 6-year-old finalised records, from referral to review; "
+            "her case number is printed again on the last line."
+        ),
+    ] = False,
 ) -> None:
     """Load the demo family and one user per role; print the children's case numbers."""
     from app import demo  # imported late: only this command needs it
@@ -49,9 +56,16 @@ def demo_load(
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
         numbers = demo.load(session=session, if_empty=if_empty)
+        with_records_number = (
+            demo.load_records(session=session, library=load_library(settings.exemplars_dir))
+            if with_records and numbers
+            else None
+        )
         session.commit()
     for number in numbers:
         typer.echo(number)
+    if with_records_number:
+        typer.echo(with_records_number)
 
 
 @main.command("serve")
@@ -132,6 +146,61 @@ def exemplars_schema() -> None:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ICS exemplar definition"
     typer.echo(json.dumps(schema, indent=2))
+
+
+@main.command("print")
+def print_command(
+    case: Annotated[str, typer.Option("--case", help="The child's case number.")],
+    record: Annotated[str, typer.Option("--record", help="Exemplar id; the newest such record.")],
+    audience: Annotated[
+        Literal["family", "child", "court", "worker"], typer.Option(help="Who will read it.")
+    ] = "worker",
+    out: Annotated[Path, typer.Option("--out", help="Where to write the PDF.")] = Path(
+        "printout.pdf"
+    ),
+    lang: Annotated[str, typer.Option(help="en, or cy where Welsh labels exist.")] = "en",
+    large_print: Annotated[bool, typer.Option(help="16pt and over, for the family.")] = False,
+) -> None:
+    """Print a record for one reader to a PDF (audited as its author's print)."""
+    from app.auth.models import User
+    from app.people import service as people
+    from app.printing import service as printing
+    from app.records import service as records
+
+    settings = get_settings()
+    library = load_library(settings.exemplars_dir)
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        found = people.get_case_by_number(session=session, case_number=case)
+        rows = (
+            [
+                r
+                for r in records.records_for_case(session=session, case_id=found.id)
+                if r.exemplar_id == record
+            ]
+            if found
+            else []
+        )
+        if not rows:
+            typer.echo(f"No {record} record for case {case}.", err=True)
+            raise typer.Exit(code=1)
+        author = session.get(User, rows[0].author_id) if rows[0].author_id else None
+        if author is None:
+            typer.echo("The record has no author to print it as.", err=True)
+            raise typer.Exit(code=1)
+        printed = printing.print_record(
+            session=session,
+            library=library,
+            actor=author,
+            record_id=rows[0].id,
+            audience=audience,
+            large_print=large_print,
+        )
+        session.commit()
+    out.write_bytes(printed.pdf)
+    if lang != "en":
+        typer.echo("Welsh labels are not yet printed; the PDF is in English.", err=True)
+    typer.echo(f"{out}: {printed.printout.pages} pages, {len(printed.withheld)} item(s) withheld.")
 
 
 if __name__ == "__main__":

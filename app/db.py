@@ -45,6 +45,7 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {
         datetime: UTCDateTime(),
         dict[str, Any]: JSONType,
+        list[dict[str, Any]]: JSONType,
     }
 
 

@@ -19,6 +19,7 @@ from app.deps import ANON_CSRF_COOKIE, NotSignedIn
 from app.engine.loader import load_library
 from app.people import api as people_api
 from app.people import routes as people_routes
+from app.printing import routes as printing_routes
 from app.records import api as records_api
 from app.records import routes as records_routes
 from app.templating import make_templates
@@ -56,7 +57,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _add_middleware(app)
     _add_error_handlers(app)
     errors.register(app)
-    for module in (auth_routes, auth_api, people_routes, people_api, records_api, records_routes):
+    for module in (
+        auth_routes,
+        auth_api,
+        people_routes,
+        people_api,
+        records_api,
+        records_routes,
+        printing_routes,
+    ):
         app.include_router(module.router)
     return app
 

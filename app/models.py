@@ -15,6 +15,7 @@ from app.people.models import (
     Relationship,
     RelationshipType,
 )
+from app.printing.models import Printout, PrintoutDelivery
 from app.records.models import Record, RecordGroup, RecordRevision, RecordSnapshot
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "Involvement",
     "PenPicture",
     "Person",
+    "Printout",
+    "PrintoutDelivery",
     "Professional",
     "Record",
     "RecordGroup",

@@ -123,6 +123,18 @@ class FieldDef(Strict):
         return self
 
 
+CourtHeading = Literal[
+    "case_details",
+    "harm",
+    "child_impact",
+    "parenting",
+    "wider_family",
+    "options",
+    "care_plan",
+    "views",
+]
+
+
 class Section(Strict):
     id: Identifier
     title: Text
@@ -130,6 +142,7 @@ class Section(Strict):
     guidance: str | None = None
     show_if: Condition | None = None
     shared: bool = False
+    court_heading: CourtHeading = "harm"  # where the section goes in a court statement (SWET)
     fields: list[FieldDef] = Field(min_length=1)
 
 

@@ -1,0 +1,1 @@
+"""Printouts: one renderer, four readers (worker, family, child, court)."""

@@ -1,0 +1,74 @@
+"""One printout as plain data, independent of the database: what the templates render."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from app.engine.definitions import Audience
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    text: str | None = None
+    kind: Literal["value", "narrative", "absent", "blank", "rows"] = "value"
+    rows: tuple[tuple[tuple[str, str], ...], ...] = ()  # rows of (column label, text)
+    source: str | None = None  # "from Referral and information, 3 November 2026"
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    answers: tuple[Answer, ...]
+    court_heading: str = "harm"
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    date: str
+    event: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PenPicture:
+    name: str
+    relationship: str
+    text: str
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    term: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class CourtDetails:
+    court: str
+    case_number: str
+    party: str
+    witness_name: str
+    witness_role: str
+    statement_number: int
+    statement_date: date
+    exhibits: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    audience: Audience
+    title: str
+    child_name: str
+    child_dob: str | None
+    case_number: str
+    record_status: str
+    author: str
+    sections: tuple[Section, ...]
+    pen_pictures: tuple[PenPicture, ...] = ()
+    glossary: tuple[GlossaryTerm, ...] = ()
+    court: CourtDetails | None = None
+    chronology: tuple[ChronologyEntry, ...] = ()
+    large_print: bool = False
+    welsh: bool = False
+    reference: str = ""

@@ -1,0 +1,72 @@
+"""Printing from the record page: choose the reader, see what is left out and how it reads."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request, Response
+
+from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
+from app.engine.definitions import Audience
+from app.people import service as people
+from app.printing import service
+from app.records import service as records
+from app.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
+AUDIENCES: list[tuple[Audience, str]] = [
+    ("family", "The family (plain words)"),
+    ("child", "The child"),
+    ("court", "The court (statement)"),
+    ("worker", "Worker's copy (everything)"),
+]
+
+
+@router.get("/records/{record_id}/print")
+def choose(
+    record_id: int,
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    user: PageUser,
+    audience: Audience = "family",
+) -> Response:
+    """Before printing: what this reader will not see, and a reading-age hint for families."""
+    record = records.get(session=db, record_id=record_id)
+    author = db.get(type(user), record.author_id) if record.author_id else None
+    document, withheld = service.build(
+        session=db, library=library, record=record, audience=audience, author=author
+    )
+    hint = service.readability_of(document, library) if audience in ("family", "child") else None
+    context = {
+        "title": f"Print {records.title_of(records.definition_of(library=library, record=record))}",
+        "record": record,
+        "child": people.child_view(session=db, case_id=record.case_id),
+        "audience": audience,
+        "audiences": AUDIENCES,
+        "withheld": withheld,
+        "hint": hint,
+        "document": document,
+    }
+    return render(request, "printing/choose.html", context)
+
+
+@router.post("/records/{record_id}/print")
+def print_pdf(
+    record_id: int,
+    db: SessionDep,
+    library: LibraryDep,
+    user: PageUser,
+    audience: Annotated[Audience, Form()],
+    large_print: Annotated[bool, Form()] = False,
+) -> Response:
+    printed = service.print_record(
+        session=db,
+        library=library,
+        actor=user,
+        record_id=record_id,
+        audience=audience,
+        large_print=large_print,
+    )
+    db.commit()
+    name = f"record-{record_id}-{audience}.pdf"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    return Response(printed.pdf, media_type="application/pdf", headers=headers)

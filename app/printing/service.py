@@ -1,0 +1,310 @@
+"""One renderer, four readers: a record becomes a PrintDocument for one audience, then a PDF.
+
+The audience picks the label form, the fields that appear (per-field audiences in the YAML) and what
+is withheld. Nothing is edited to redact: what a reader may not see is left out at render time,
+and the list of what was left out, and why, is kept with the printout. A finalised record prints
+from its frozen snapshot, so its printout reads the same years later.
+"""
+
+import hashlib
+import io
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.auth.models import User
+from app.engine import answers as engine
+from app.engine.definitions import Audience, FieldDef, text_for
+from app.engine.display import describe, long_date
+from app.engine.library import Exemplar, Library
+from app.people import service as people
+from app.people.facts import child_facts
+from app.printing import pdf, readability
+from app.printing.document import (
+    Answer,
+    ChronologyEntry,
+    CourtDetails,
+    GlossaryTerm,
+    PenPicture,
+    PrintDocument,
+    Section,
+)
+from app.printing.models import Printout, PrintoutDelivery
+from app.records import service as records
+from app.records.models import Record, RecordStatus
+
+PEN_PICTURE_PARTS = ("who_they_are", "what_they_are_like", "strengths", "worries", "how_to_talk")
+
+
+@dataclass(frozen=True)
+class Withheld:
+    what: str
+    why: str
+
+
+@dataclass(frozen=True)
+class Source:
+    """What a printout is made from: frozen for a finalised record, live for a draft."""
+
+    answers: dict[str, Any]
+    facts: dict[str, Any]
+    people: list[dict[str, Any]]
+    finalised: bool
+    on: date
+
+
+def source_of(*, session: Session, record: Record) -> Source:
+    snapshot = records.latest_snapshot(session=session, record_id=record.id)
+    if record.status == RecordStatus.FINALISED and snapshot is not None:
+        content = snapshot.content
+        return Source(
+            content["answers"],
+            content["facts"],
+            content["people"],
+            True,
+            snapshot.finalised_at.date(),
+        )
+    case = people.get_case(session=session, case_id=record.case_id)
+    return Source(
+        answers=record.answers,
+        facts=child_facts(session=session, case=case),
+        people=people.snapshot_people(session=session, case_id=case.id),
+        finalised=False,
+        on=date.today(),
+    )
+
+
+def build(
+    *, session: Session, library: Library, record: Record, audience: Audience, author: User | None
+) -> tuple[PrintDocument, list[Withheld]]:
+    """The printout of one record for one reader, and what was withheld from it."""
+    exemplar = records.definition_of(library=library, record=record)
+    source = source_of(session=session, record=record)
+    withheld: list[Withheld] = []
+    child = str(source.facts.get("child.first_name") or "")
+    names = {int(p["person"]["id"]): str(p["person"]["full_name"]) for p in source.people}
+    sections = _sections(exemplar, source, audience, child, names, withheld)
+    document = PrintDocument(
+        audience=audience,
+        title=text_for(exemplar.definition.title, audience, child=child),
+        child_name=str(source.facts.get("child.full_name") or ""),
+        child_dob=long_date(source.facts["child.date_of_birth"])
+        if source.facts.get("child.date_of_birth")
+        else None,
+        case_number=str(source.facts.get("case.case_number") or ""),
+        record_status=_status(record, source),
+        author=author.full_name if author else "",
+        sections=tuple(sections),
+        pen_pictures=_pen_pictures(source, audience, withheld),
+        glossary=_glossary(library, sections, audience),
+        court=_court(source, author) if audience == "court" else None,
+        chronology=_chronology(session, library, record) if audience in ("court", "worker") else (),
+        reference=f"{source.facts.get('case.case_number')}/{record.id}/v{record.version}",
+    )
+    return document, withheld
+
+
+def _status(record: Record, source: Source) -> str:
+    if source.finalised:
+        return f"Finalised {long_date(source.on.isoformat())}, version {record.version}"
+    return f"DRAFT ({record.status.value}), printed {long_date(source.on.isoformat())}"
+
+
+def _sections(
+    exemplar: Exemplar,
+    source: Source,
+    audience: Audience,
+    child: str,
+    names: dict[int, str],
+    withheld: list[Withheld],
+) -> list[Section]:
+    shown = engine.visibility(exemplar, answers=source.answers, facts=source.facts)
+    result = []
+    for section in exemplar.definition.sections:
+        if not shown.sections[section.id]:
+            continue
+        answers = []
+        for item in section.fields:
+            if not shown.fields[item.id]:
+                continue
+            if not _for(exemplar, item, audience):
+                if source.answers.get(item.id) is not None:
+                    withheld.append(
+                        Withheld(text_for(item.label, "worker"), f"not for the {audience}")
+                    )
+                continue
+            answers.append(
+                _answer(exemplar, item, source.answers.get(item.id), audience, child, names)
+            )
+        if answers:
+            title = text_for(section.title, audience, child=child)
+            result.append(
+                Section(title=title, answers=tuple(answers), court_heading=section.court_heading)
+            )
+    return result
+
+
+def _for(exemplar: Exemplar, item: FieldDef, audience: Audience) -> bool:
+    readers = item.audiences or exemplar.definition.audiences
+    return (
+        audience == "worker" or audience in readers or (audience == "child" and "family" in readers)
+    )
+
+
+def _answer(
+    exemplar: Exemplar,
+    item: FieldDef,
+    answer: Any,
+    audience: Audience,
+    child: str,
+    names: dict[int, str],
+) -> Answer:
+    shown = describe(exemplar, item, answer, audience=audience, names=names, child=child)
+    source = shown.source if audience == "worker" else None
+    return Answer(
+        label=shown.label, text=shown.text, kind=shown.kind, rows=shown.rows, source=source
+    )
+
+
+def _pen_pictures(
+    source: Source, audience: Audience, withheld: list[Withheld]
+) -> tuple[PenPicture, ...]:
+    """Everyone around the child, written once and shown on every printout (addresses never)."""
+    pictures = []
+    for entry in source.people:
+        picture = entry.get("pen_picture") or {}
+        text = " ".join(str(picture[part]) for part in PEN_PICTURE_PARTS if picture.get(part))
+        if not text:
+            continue
+        if audience != "worker" and entry["person"].get("address_confidential"):
+            withheld.append(
+                Withheld(f"{entry['person']['full_name']}'s address", "confidential address")
+            )
+        relation = str(entry.get("relationship_to_child") or "")
+        pictures.append(
+            PenPicture(name=str(entry["person"]["full_name"]), relationship=relation, text=text)
+        )
+    return tuple(pictures)
+
+
+def _glossary(
+    library: Library, sections: list[Section], audience: Audience
+) -> tuple[GlossaryTerm, ...]:
+    """Each glossary term (or alias) the family's printout still uses, with its plain meaning."""
+    if audience not in ("family", "child"):
+        return ()
+    text = " ".join(
+        f"{s.title} {a.label} {a.text or ''}" for s in sections for a in s.answers
+    ).lower()
+    found = []
+    for term in library.glossary.terms:
+        if any(word.lower() in text for word in (term.term, *term.aliases)):
+            found.append(GlossaryTerm(term=term.term, explanation=term.explanation))
+    return tuple(found)
+
+
+def _chronology(session: Session, library: Library, record: Record) -> tuple[ChronologyEntry, ...]:
+    """Completed records for this child, oldest first, each naming where it comes from."""
+    rows = []
+    for other in reversed(records.records_for_case(session=session, case_id=record.case_id)):
+        if other.finalised_at is None:
+            continue
+        exemplar = records.definition_of(library=library, record=other)
+        outcome = records.next_steps(library=library, record=other)
+        event = records.title_of(exemplar) + (
+            f" completed; next: {', '.join(outcome)}" if outcome else " completed"
+        )
+        source = f"{records.title_of(exemplar)}, record {other.id} version {other.version}"
+        rows.append(
+            ChronologyEntry(long_date(other.finalised_at.date().isoformat()), event, source)
+        )
+    return tuple(rows)
+
+
+def _court(source: Source, author: User | None) -> CourtDetails:
+    return CourtDetails(
+        court="In the Family Court",
+        case_number=str(source.facts.get("case.case_number") or ""),
+        party="Applicant: the local authority",
+        witness_name=author.full_name if author else "",
+        witness_role="Social worker",
+        statement_number=1,
+        statement_date=source.on,
+    )
+
+
+@dataclass(frozen=True)
+class Printed:
+    printout: Printout
+    pdf: bytes
+    withheld: list[Withheld]
+
+
+def print_record(
+    *,
+    session: Session,
+    library: Library,
+    actor: User,
+    record_id: int,
+    audience: Audience,
+    large_print: bool = False,
+) -> Printed:
+    """Render, store (with a checksum and what was withheld) and audit one printout."""
+    record = records.get(session=session, record_id=record_id)
+    author = session.get(User, record.author_id) if record.author_id else None
+    document, withheld = build(
+        session=session, library=library, record=record, audience=audience, author=author
+    )
+    document = replace(document, large_print=large_print)
+    html = pdf.render_html(document)
+    data = pdf.render_pdf(document)
+    printout = Printout(
+        record_id=record.id,
+        record_version=record.version,
+        audience=audience,
+        large_print=large_print,
+        finalised=record.status == RecordStatus.FINALISED,
+        checksum=hashlib.sha256(html.encode()).hexdigest(),
+        pages=len(PdfReader(io.BytesIO(data)).pages),
+        withheld=[{"what": w.what, "why": w.why} for w in withheld],
+        created_by_id=actor.id,
+    )
+    session.add(printout)
+    session.flush()
+    detail = {"audience": audience, "printout": printout.id, "checksum": printout.checksum}
+    audit.record(
+        session=session,
+        actor=actor,
+        action="record.print",
+        target_type="record",
+        target_id=record.id,
+        case_id=record.case_id,
+        detail=detail,
+    )
+    return Printed(printout=printout, pdf=data, withheld=withheld)
+
+
+def deliver(
+    *, session: Session, actor: User, printout_id: int, recipient: str, method: str
+) -> PrintoutDelivery:
+    """Log that a printout went to someone (the distribution log)."""
+    delivery = PrintoutDelivery(
+        printout_id=printout_id, recipient=recipient, method=method, sent_by_id=actor.id
+    )
+    session.add(delivery)
+    session.flush()
+    return delivery
+
+
+def readability_of(document: PrintDocument, library: Library) -> readability.Readability:
+    """Reading age of what the family will read: every label and answer in the printout."""
+    parts = [document.title]
+    for section in document.sections:
+        parts.append(section.title)
+        parts.extend(f"{a.label}. {a.text or ''}" for a in section.answers)
+    terms = [t.term for t in library.glossary.terms]
+    return readability.measure("\n\n".join(parts), terms=terms)
