@@ -56,6 +56,7 @@ test-postgres:
 bench: setup
 	$(BIN)/python bench/child_view.py
 	$(BIN)/python bench/engine_validate.py
+	$(BIN)/python bench/print_court.py
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts
