@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from app import errors
+from app.audit import api as audit_api
 from app.auth import api as auth_api
 from app.auth import routes as auth_routes
 from app.config import ROOT, Settings, get_settings
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         records_api,
         records_routes,
         printing_routes,
+        audit_api,
     ):
         app.include_router(module.router)
     return app

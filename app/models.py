@@ -5,6 +5,7 @@ from app.auth.models import Team, User, UserSession
 from app.db import Base
 from app.people.models import (
     Case,
+    CaseAccess,
     CaseEvent,
     Family,
     FamilyMember,
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "Base",
     "Case",
+    "CaseAccess",
     "CaseEvent",
     "Family",
     "FamilyMember",

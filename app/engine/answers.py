@@ -17,7 +17,15 @@ from app.engine.library import Exemplar
 from app.engine.schema import ABSENCE_CODES, WHEN_CODES
 from app.timescales.calendar import add_working_days
 
-ENVELOPE_KEYS = {"value", "absent", "link", "prefilled", "confirmed"}
+ENVELOPE_KEYS = {
+    "value",
+    "absent",
+    "link",
+    "prefilled",
+    "confirmed",
+    "awaiting_check",
+    "provenance",
+}
 FACT_SOURCES = {
     "child": "the child's details",
     "case": "the case",

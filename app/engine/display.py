@@ -63,11 +63,17 @@ def describe(
     reader = plain_reader(audience)
     if not isinstance(answer, Mapping) or ("value" not in answer and "absent" not in answer):
         return Shown(label, "blank", BLANK_WORDS[reader])
+    typed = _typed(answer)
     if "absent" in answer:
         words = ABSENT_WORDS.get(answer["absent"], ABSENT_WORDS["not_known"])[reader]
         link = answer.get("link")
-        return Shown(label, "absent", f"{words}: {link}" if link and reader == "worker" else words)
-    source = _source(answer.get("prefilled"))
+        return Shown(
+            label,
+            "absent",
+            f"{words}: {link}" if link and reader == "worker" else words,
+            source=typed,
+        )
+    source = "; ".join(part for part in (_source(answer.get("prefilled")), typed) if part) or None
     value = answer["value"]
     if item.type == "group":
         rows = tuple(_row(exemplar, item, row, audience, names or {}, child) for row in value or [])
@@ -129,6 +135,18 @@ def _row(
         )
         for column in item.fields or []
     )
+
+
+def _typed(answer: Mapping[str, Any]) -> str | None:
+    """Dictation provenance: typed by whom for whom, and whether the author has checked it."""
+    waiting, done = answer.get("awaiting_check"), answer.get("provenance")
+    if isinstance(waiting, Mapping):
+        return f"typed by {waiting.get('typed_by')} for {waiting.get('for')}, awaiting their check"
+    if isinstance(done, Mapping):
+        when = long_date(str(done.get("confirmed_on", "")))
+        who = f"typed by {done.get('typed_by')} for {done.get('for')}"
+        return f"{who}, confirmed by {done.get('confirmed_by')} on {when}"
+    return None
 
 
 def _source(prefilled: Any) -> str | None:

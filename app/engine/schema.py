@@ -26,6 +26,8 @@ class Absent(TypedDict, total=False):
     __pydantic_config__ = FORBID  # type: ignore[misc]
     absent: Literal["not_applicable", "not_known", "recorded_elsewhere", "not_yet_asked"]
     link: str
+    awaiting_check: dict[str, Any]
+    provenance: dict[str, Any]
 
 
 class Qualified(TypedDict):
@@ -79,6 +81,8 @@ def envelope(item: FieldDef, codes_of: CodesOf) -> Any:
             "value": value_type(item, codes_of),
             "prefilled": NotRequired[dict[str, Any]],
             "confirmed": NotRequired[bool],
+            "awaiting_check": NotRequired[dict[str, Any]],
+            "provenance": NotRequired[dict[str, Any]],
         },
     )
     # Left to right: most answers are values, so the first branch usually settles it at once.

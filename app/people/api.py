@@ -4,6 +4,9 @@ from datetime import date
 
 from fastapi import APIRouter
 
+from app.audit import service as audit
+from app.auth import access
+from app.auth.access import Action
 from app.deps import ApiUser, CsrfChecked, SessionDep
 from app.errors import Invalid, NotFound
 from app.people import service
@@ -35,8 +38,7 @@ from app.people.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["people and cases"], dependencies=[CsrfChecked])
-# Who may see which case (role, allocation, restriction) is decided in one place: app/auth
-# permissions, applied to these routes by the access issue; for now any signed-in user.
+# Who may see which case (role, allocation, restriction) is decided in one place: app/auth/access.
 
 
 @router.post("/people", status_code=201)
@@ -155,16 +157,19 @@ def case_by_number(case_number: str, db: SessionDep, user: ApiUser) -> CaseOut:
     case = service.get_case_by_number(session=db, case_number=case_number)
     if case is None:
         raise NotFound(f"No case numbered {case_number}.", field="case_number")
+    access.require(session=db, user=user, action=Action.VIEW, case=case)
     return CaseOut.model_validate(case)
 
 
 @router.get("/cases/{case_id}")
 def get_case(case_id: int, db: SessionDep, user: ApiUser) -> CaseOut:
-    return CaseOut.model_validate(service.get_case(session=db, case_id=case_id))
+    case = access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
+    return CaseOut.model_validate(case)
 
 
 @router.patch("/cases/{case_id}")
 def change_case(case_id: int, body: CasePatch, db: SessionDep, user: ApiUser) -> CaseOut:
+    access.require_case(session=db, user=user, action=Action.ALLOCATE, case_id=case_id)
     case = service.change_case(session=db, actor=user, case_id=case_id, data=body)
     db.commit()
     return CaseOut.model_validate(case)
@@ -172,6 +177,7 @@ def change_case(case_id: int, body: CasePatch, db: SessionDep, user: ApiUser) ->
 
 @router.post("/cases/{case_id}/close")
 def close_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) -> CaseOut:
+    access.require_case(session=db, user=user, action=Action.ALLOCATE, case_id=case_id)
     case = service.close_case(session=db, actor=user, case_id=case_id, data=body)
     db.commit()
     return CaseOut.model_validate(case)
@@ -179,6 +185,7 @@ def close_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) -> 
 
 @router.post("/cases/{case_id}/reopen")
 def reopen_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) -> CaseOut:
+    access.require_case(session=db, user=user, action=Action.ALLOCATE, case_id=case_id)
     case = service.reopen_case(session=db, actor=user, case_id=case_id, reason=body.reason)
     db.commit()
     return CaseOut.model_validate(case)
@@ -186,7 +193,19 @@ def reopen_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) ->
 
 @router.get("/children/{case_id}")
 def child_view(case_id: int, db: SessionDep, user: ApiUser) -> ChildView:
-    return service.child_view(session=db, case_id=case_id)
+    access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
+    view = service.child_view(session=db, case_id=case_id)
+    audit.record(
+        session=db,
+        actor=user,
+        action="child.view",
+        target_type="case",
+        target_id=case_id,
+        case_id=case_id,
+        detail={"via": "api"},
+    )
+    db.commit()
+    return view
 
 
 @router.get("/caseload")

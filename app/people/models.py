@@ -176,6 +176,18 @@ class Case(Authored, Base):
     child: Mapped[Person] = relationship(lazy="joined")
 
 
+class CaseAccess(Base):
+    """A person named on a restricted case: only they (within their role) may see it."""
+
+    __tablename__ = "case_access"
+    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CaseEvent(Base):
     """History of a case: opened, allocated, legal status changed, closed, reopened."""
 

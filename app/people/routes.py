@@ -3,11 +3,15 @@
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy import select
 
 from app.audit import service as audit
+from app.auth import access
+from app.auth.access import Action
 from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
 from app.engine.library import Library
 from app.people import service
+from app.people.models import Case
 from app.records import service as records_service
 from app.records.models import Record
 from app.templating import render
@@ -36,6 +40,7 @@ def child_page(
     case_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
     """The child: identity, the people around them, records, what is next."""
+    access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
     view = service.child_view(session=db, case_id=case_id)
     audit.record(
         session=db,
@@ -67,7 +72,9 @@ def _record_row(library: Library, record: Record) -> dict[str, Any]:
 @router.get("/search")
 def search(request: Request, db: SessionDep, user: PageUser, q: str = "") -> Response:
     """One box: a name (misspellings allowed), a date of birth or a case number."""
-    results = service.search(session=db, text=q) if q.strip() else []
+    found = service.search(session=db, text=q) if q.strip() else []
+    visible = set(db.scalars(select(Case.id).where(access.visible_cases(user))))
+    results = [r for r in found if r.case_id in visible]  # only what this user may see
     audit.record(
         session=db,
         actor=user,

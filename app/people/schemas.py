@@ -268,6 +268,7 @@ class CaseIn(Input):
     team_id: int | None = None
     legal_status: LegalStatus = "cin"
     opened_on: date = Field(default_factory=date.today)
+    restricted: bool = False  # e.g. a staff member's relative: only people named on it may see it
 
 
 class CasePatch(Input):

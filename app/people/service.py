@@ -359,7 +359,9 @@ def open_case(*, session: Session, actor: User, data: CaseIn) -> Case:
     if session.scalar(select(Case.id).where(Case.child_id == data.child_id)) is not None:
         raise Conflict("This child already has a case; reopen it instead.", field="child_id")
     # A unique placeholder first; the number comes from the row id, safe on both databases.
-    case = Case(**data.model_dump(), case_number=f"PENDING-{data.child_id}", created_by_id=actor.id)
+    fields = data.model_dump()
+    fields["team_id"] = fields["team_id"] or actor.team_id  # the team that opens it holds it
+    case = Case(**fields, case_number=f"PENDING-{data.child_id}", created_by_id=actor.id)
     session.add(case)
     try:
         session.flush()

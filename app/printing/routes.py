@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 
+from app.auth import access
+from app.auth.access import Action
 from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
 from app.engine.definitions import Audience
 from app.people import service as people
@@ -31,6 +33,7 @@ def choose(
 ) -> Response:
     """Before printing: what this reader will not see, and a reading-age hint for families."""
     record = records.get(session=db, record_id=record_id)
+    access.require_case(session=db, user=user, action=Action.PRINT, case_id=record.case_id)
     author = db.get(type(user), record.author_id) if record.author_id else None
     document, withheld = service.build(
         session=db, library=library, record=record, audience=audience, author=author
@@ -58,6 +61,8 @@ def print_pdf(
     audience: Annotated[Audience, Form()],
     large_print: Annotated[bool, Form()] = False,
 ) -> Response:
+    record = records.get(session=db, record_id=record_id)
+    access.require_case(session=db, user=user, action=Action.PRINT, case_id=record.case_id)
     printed = service.print_record(
         session=db,
         library=library,

@@ -137,9 +137,12 @@ def _sections(
                         Withheld(text_for(item.label, "worker"), f"not for the {audience}")
                     )
                 continue
-            answers.append(
-                _answer(exemplar, item, source.answers.get(item.id), audience, child, names)
-            )
+            answer = source.answers.get(item.id)
+            if audience != "worker" and isinstance(answer, dict) and "awaiting_check" in answer:
+                why = "typed for the author, not yet checked by them"
+                withheld.append(Withheld(text_for(item.label, "worker"), why))
+                continue
+            answers.append(_answer(exemplar, item, answer, audience, child, names))
         if answers:
             title = text_for(section.title, audience, child=child)
             result.append(
@@ -164,7 +167,7 @@ def _answer(
     names: dict[int, str],
 ) -> Answer:
     shown = describe(exemplar, item, answer, audience=audience, names=names, child=child)
-    source = shown.source if audience == "worker" else None
+    source = shown.source if audience == "worker" else None  # provenance and pre-fill: worker only
     return Answer(
         label=shown.label, text=shown.text, kind=shown.kind, rows=shown.rows, source=source
     )

@@ -6,6 +6,8 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.auth import access
+from app.auth.access import Action
 from app.auth.models import User
 from app.deps import ApiUser, CsrfChecked, LibraryDep, SessionDep
 from app.engine import answers as engine
@@ -15,10 +17,12 @@ from app.records import service
 from app.records.models import Record
 from app.records.schemas import (
     AnswersIn,
+    ConfirmIn,
     DiffOut,
     ExemplarSummary,
     NextStep,
     RecordOut,
+    ReturnIn,
     RevisionOut,
     SaveOut,
     SectionOut,
@@ -55,6 +59,8 @@ def get_exemplar(
 def start_record(
     case_id: int, body: StartRecord, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> RecordOut:
+    action = Action.ON_BEHALF if body.on_behalf_of_id else Action.WRITE
+    access.require_case(session=db, user=user, action=action, case_id=case_id)
     on_behalf_of = _user(db, body.on_behalf_of_id)
     record = service.start(
         session=db,
@@ -72,6 +78,8 @@ def start_record(
 def start_group(
     body: StartGroup, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> list[RecordOut]:
+    for case_id in body.case_ids:
+        access.require_case(session=db, user=user, action=Action.WRITE, case_id=case_id)
     records = service.start_group(
         session=db,
         library=library,
@@ -88,6 +96,7 @@ def start_group(
 def case_records(
     case_id: int, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> list[RecordOut]:
+    access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
     return [
         _out(db, library, record)
         for record in service.records_for_case(session=db, case_id=case_id)
@@ -96,7 +105,7 @@ def case_records(
 
 @router.get("/records/{record_id}")
 def get_record(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
-    record = service.get(session=db, record_id=record_id)
+    record = _record(db, user, record_id, Action.VIEW)
     audit.record(
         session=db,
         actor=user,
@@ -115,6 +124,8 @@ def save_answers(
     record_id: int, body: AnswersIn, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> SaveOut:
     """Save answers (a draft: nothing is required yet). 409 names answers someone else changed."""
+    action = Action.ON_BEHALF if body.on_behalf_of_id else Action.WRITE
+    _record(db, user, record_id, action)
     result = service.save(
         session=db,
         library=library,
@@ -136,7 +147,7 @@ def which_apply(
     record_id: int, body: VisibilityIn, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> VisibilityOut:
     """Which sections and fields apply with these (unsaved) answers: the one evaluator decides."""
-    record = service.get(session=db, record_id=record_id)
+    record = _record(db, user, record_id, Action.VIEW)
     exemplar = service.definition_of(library=library, record=record)
     facts = service.facts_for(session=db, record=record)
     shown = engine.visibility(exemplar, answers={**record.answers, **body.answers}, facts=facts)
@@ -145,6 +156,7 @@ def which_apply(
 
 @router.post("/records/{record_id}/submit")
 def submit(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
+    _record(db, user, record_id, Action.SUBMIT)
     record = service.submit(session=db, library=library, actor=user, record_id=record_id)
     db.commit()
     return _out(db, library, record)
@@ -152,6 +164,8 @@ def submit(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) -
 
 @router.post("/records/{record_id}/finalise")
 def finalise(record_id: int, db: SessionDep, user: ApiUser) -> SnapshotOut:
+    """Sign off: the manager approves, and the record is frozen."""
+    _record(db, user, record_id, Action.APPROVE)
     snapshot = service.finalise(session=db, actor=user, record_id=record_id)
     db.commit()
     return SnapshotOut.model_validate(snapshot)
@@ -159,6 +173,7 @@ def finalise(record_id: int, db: SessionDep, user: ApiUser) -> SnapshotOut:
 
 @router.post("/records/{record_id}/amend")
 def amend(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
+    _record(db, user, record_id, Action.WRITE)
     record = service.amend(session=db, actor=user, record_id=record_id)
     db.commit()
     return _out(db, library, record)
@@ -166,7 +181,7 @@ def amend(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) ->
 
 @router.get("/records/{record_id}/revisions")
 def revisions(record_id: int, db: SessionDep, user: ApiUser) -> list[RevisionOut]:
-    service.get(session=db, record_id=record_id)
+    _record(db, user, record_id, Action.VIEW)
     return [
         RevisionOut.model_validate(r) for r in service.revisions(session=db, record_id=record_id)
     ]
@@ -174,7 +189,7 @@ def revisions(record_id: int, db: SessionDep, user: ApiUser) -> list[RevisionOut
 
 @router.get("/records/{record_id}/snapshots")
 def snapshots(record_id: int, db: SessionDep, user: ApiUser) -> list[SnapshotOut]:
-    service.get(session=db, record_id=record_id)
+    _record(db, user, record_id, Action.VIEW)
     return [
         SnapshotOut.model_validate(s) for s in service.snapshots(session=db, record_id=record_id)
     ]
@@ -183,7 +198,7 @@ def snapshots(record_id: int, db: SessionDep, user: ApiUser) -> list[SnapshotOut
 @router.get("/records/{record_id}/diff")
 def diff(record_id: int, db: SessionDep, user: ApiUser, from_version: int = 1) -> DiffOut:
     """What changed between a finalised version and the newest answers (or next version)."""
-    record = service.get(session=db, record_id=record_id)
+    record = _record(db, user, record_id, Action.VIEW)
     frozen = {
         s.version: s.content["answers"] for s in service.snapshots(session=db, record_id=record_id)
     }
@@ -205,7 +220,7 @@ def start_next(
     record_id: int, body: NextStep, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> RecordOut:
     """Start an exemplar the outcome leads to, for the same child, pre-filled."""
-    record = service.get(session=db, record_id=record_id)
+    record = _record(db, user, record_id, Action.WRITE)
     offered = service.next_steps(library=library, record=record)
     if body.exemplar_id not in offered:
         message = f"This record's outcome leads to {', '.join(offered) or 'nothing yet'}."
@@ -219,6 +234,13 @@ def start_next(
     )
     db.commit()
     return _out(db, library, started)
+
+
+def _record(db: Session, user: User, record_id: int, action: Action) -> Record:
+    """The record, if the table lets `user` do `action` to its child's case."""
+    record = service.get(session=db, record_id=record_id)
+    access.require_case(session=db, user=user, action=action, case_id=record.case_id)
+    return record
 
 
 def _user(db: Session, user_id: int | None) -> User | None:
@@ -265,3 +287,40 @@ def _out(db: Session, library: Library, record: Record) -> RecordOut:
         submitted_at=record.submitted_at,
         finalised_at=record.finalised_at,
     )
+
+
+@router.post("/records/{record_id}/confirm")
+def confirm(
+    record_id: int,
+    db: SessionDep,
+    library: LibraryDep,
+    user: ApiUser,
+    body: ConfirmIn | None = None,
+) -> RecordOut:
+    """The author has checked what was typed for them: it may now reach families and courts."""
+    _record(db, user, record_id, Action.CONFIRM)
+    ids = body.field_ids if body else None
+    record = service.confirm(session=db, actor=user, record_id=record_id, field_ids=ids)
+    db.commit()
+    return _out(db, library, record)
+
+
+@router.post("/records/{record_id}/return")
+def return_record(
+    record_id: int, body: ReturnIn, db: SessionDep, library: LibraryDep, user: ApiUser
+) -> RecordOut:
+    """Send a submitted record back to its author with a comment (one click in the queue)."""
+    _record(db, user, record_id, Action.APPROVE)
+    record = service.return_record(
+        session=db, actor=user, record_id=record_id, comment=body.comment
+    )
+    db.commit()
+    return _out(db, library, record)
+
+
+@router.get("/sign-off")
+def sign_off_queue(db: SessionDep, library: LibraryDep, user: ApiUser) -> list[RecordOut]:
+    """Submitted records waiting for this manager's team; approving never blocks the next step."""
+    access.require(session=db, user=user, action=Action.APPROVE, case=None)
+    queue = service.sign_off_queue(session=db, team_id=user.team_id)
+    return [_out(db, library, record) for record in queue]

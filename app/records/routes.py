@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.auth import access
+from app.auth.access import Action
 from app.auth.models import User
 from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
 from app.engine import answers as engine
@@ -30,6 +32,7 @@ router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 async def start(
     case_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
+    access.require_case(session=db, user=user, action=Action.WRITE, case_id=case_id)
     form = await request.form()
     exemplar_id = str(form.get("exemplar_id", ""))
     record = service.start(
@@ -43,7 +46,7 @@ async def start(
 def task_list(
     record_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
-    record, exemplar, facts = _load(db, library, record_id)
+    record, exemplar, facts = _load(db, library, record_id, user)
     _audit_view(db, user, record, "task_list")
     shown = engine.visibility(exemplar, answers=record.answers, facts=facts)
     sections = [
@@ -70,7 +73,7 @@ def section_page(
     library: LibraryDep,
     user: PageUser,
 ) -> Response:
-    record, exemplar, facts = _load(db, library, record_id)
+    record, exemplar, facts = _load(db, library, record_id, user)
     _audit_view(db, user, record, section_id)
     return _section(
         request, db, library, record, exemplar, _section_of(exemplar, section_id), facts
@@ -87,7 +90,7 @@ async def save_section(
     user: PageUser,
 ) -> Response:
     """Save a section: "Save and continue", "Save draft", "keep" a pre-filled value, or autosave."""
-    record, exemplar, facts = _load(db, library, record_id)
+    record, exemplar, facts = _load(db, library, record_id, user, Action.WRITE)
     section = _section_of(exemplar, section_id)
     posted = _multi(await request.form())
     autosave = request.headers.get("x-requested-with") == "autosave"
@@ -131,7 +134,7 @@ async def save_section(
 def check_answers(
     record_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
-    record, exemplar, facts = _load(db, library, record_id)
+    record, exemplar, facts = _load(db, library, record_id, user)
     _audit_view(db, user, record, "check")
     return _summary(request, db, library, record, exemplar, facts, "records/check.html")
 
@@ -140,7 +143,7 @@ def check_answers(
 def submit(
     record_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
-    record, exemplar, facts = _load(db, library, record_id)
+    record, exemplar, facts = _load(db, library, record_id, user, Action.SUBMIT)
     checked = engine.validate(exemplar, answers=record.answers, facts=facts, mode="submit")
     if checked.errors:
         return _summary(
@@ -168,7 +171,7 @@ def read_only(
     revision: int | None = None,
 ) -> Response:
     """The record as it stands (or as it stood at an earlier revision), read-only."""
-    record, exemplar, facts = _load(db, library, record_id)
+    record, exemplar, facts = _load(db, library, record_id, user)
     answers = record.answers
     if revision is not None:
         found = next(
@@ -194,7 +197,7 @@ def read_only(
 async def start_next(
     record_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
-    record = service.get(session=db, record_id=record_id)
+    record, _, _ = _load(db, library, record_id, user, Action.WRITE)
     exemplar_id = str((await request.form()).get("exemplar_id", ""))
     if exemplar_id not in service.next_steps(library=library, record=record):
         return RedirectResponse(f"/records/{record.id}", status_code=303)
@@ -205,8 +208,16 @@ async def start_next(
     return RedirectResponse(f"/records/{started.id}", status_code=303)
 
 
-def _load(db: Session, library: Library, record_id: int) -> tuple[Record, Exemplar, dict[str, Any]]:
+def _load(
+    db: Session,
+    library: Library,
+    record_id: int,
+    user: User | None = None,
+    action: Action = Action.VIEW,
+) -> tuple[Record, Exemplar, dict[str, Any]]:
     record = service.get(session=db, record_id=record_id)
+    if user is not None:
+        access.require_case(session=db, user=user, action=action, case_id=record.case_id)
     return (
         record,
         service.definition_of(library=library, record=record),

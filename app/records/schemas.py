@@ -126,3 +126,17 @@ class ExemplarSummary(BaseModel):
     version: int
     title: str
     retired: bool
+
+
+class ConfirmIn(BaseModel):
+    """The author confirms answers typed for them (all waiting ones when no ids are given)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    field_ids: list[str] | None = None
+
+
+class ReturnIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str = Field(min_length=1, max_length=4000)

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.auth.access import Forbidden
 from app.auth.models import User
 from app.db import utcnow
 from app.engine import answers as engine
@@ -21,6 +22,7 @@ from app.engine.definitions import Section, text_for
 from app.engine.library import Exemplar, Library
 from app.people import service as people
 from app.people.facts import child_facts
+from app.people.models import Case
 from app.records.errors import (
     FieldConflict,
     InvalidAnswers,
@@ -168,7 +170,16 @@ def save(
     _ensure_editable(record)
     exemplar = definition_of(library=library, record=record)
     facts = facts_for(session=session, record=record)
-    changed = {key: value for key, value in answers.items() if record.answers.get(key) != value}
+    changed = {
+        key: _own_keys(value, record.answers.get(key))
+        for key, value in answers.items()
+        if record.answers.get(key) != value
+    }
+    if on_behalf_of is not None:
+        _refuse_judgement(
+            session=session, exemplar=exemplar, record=record, actor=actor, keys=changed
+        )
+        changed = {k: _typed_for(v, actor, on_behalf_of) for k, v in changed.items()}
     _refuse_lost_updates(
         session=session, record=record, base_revision=base_revision, changed=changed
     )
@@ -198,6 +209,107 @@ def save(
         )
     visible = engine.visibility(exemplar, answers=record.answers, facts=facts)
     return SaveResult(record=record, errors=checked.errors, visible=visible)
+
+
+SERVER_KEYS = ("awaiting_check", "provenance")
+
+
+def _own_keys(value: Any, before: Any) -> Any:
+    """Who typed and who checked an answer is the server's to say, never the client's."""
+    if not isinstance(value, dict):
+        return value
+    return {k: v for k, v in value.items() if k not in SERVER_KEYS}
+
+
+def _typed_for(value: Any, actor: User, author: User) -> Any:
+    """Typed for someone else: it waits for their check before families or courts see it."""
+    if value is None:
+        return None
+    note = {"typed_by": actor.full_name, "for": author.full_name, "on": date.today().isoformat()}
+    return {**value, "awaiting_check": note}
+
+
+def _refuse_judgement(
+    *, session: Session, exemplar: Exemplar, record: Record, actor: User, keys: dict[str, Any]
+) -> None:
+    """Fields marked author_only hold the worker's judgement: nobody types them on their behalf."""
+    judged = [key for key in keys if key in exemplar.fields and exemplar.fields[key].author_only]
+    if not judged:
+        return
+    audit.record(
+        session=session,
+        actor=actor,
+        action="denied.author_only",
+        target_type="record",
+        target_id=record.id,
+        case_id=record.case_id,
+        allowed=False,
+        detail={"fields": judged},
+    )
+    session.commit()
+    label = text_for(exemplar.fields[judged[0]].label, "worker")
+    raise Forbidden(f"Only the worker may write '{label}': it is their judgement.", field=judged[0])
+
+
+def confirm(
+    *, session: Session, actor: User, record_id: int, field_ids: list[str] | None = None
+) -> Record:
+    """The author checks what was typed for them; it then carries who typed and who confirmed."""
+    record = _get_for_update(session=session, record_id=record_id)
+    if record.author_id != actor.id:
+        raise Forbidden(
+            "Only the record's author can confirm what was typed for them.", field="record_id"
+        )
+    waiting = {
+        k: v for k, v in record.answers.items() if isinstance(v, dict) and "awaiting_check" in v
+    }
+    chosen = {k: v for k, v in waiting.items() if field_ids is None or k in field_ids}
+    confirmed = {k: _confirmed(v, actor) for k, v in chosen.items()}
+    if confirmed:
+        _append(
+            session=session,
+            record=record,
+            answers={**record.answers, **confirmed},
+            changed=confirmed,
+            actor=actor,
+            event="confirm",
+        )
+    return record
+
+
+def _confirmed(value: dict[str, Any], actor: User) -> dict[str, Any]:
+    typed = value["awaiting_check"]
+    provenance = {
+        **typed,
+        "confirmed_by": actor.full_name,
+        "confirmed_on": date.today().isoformat(),
+    }
+    return {**{k: v for k, v in value.items() if k != "awaiting_check"}, "provenance": provenance}
+
+
+def awaiting_check(record: Record) -> list[str]:
+    return [k for k, v in record.answers.items() if isinstance(v, dict) and "awaiting_check" in v]
+
+
+def return_record(*, session: Session, actor: User, record_id: int, comment: str) -> Record:
+    """The manager sends a submitted record back with a comment; the worker can edit it again."""
+    record = _get_for_update(session=session, record_id=record_id)
+    if record.status != RecordStatus.SUBMITTED:
+        raise WrongStatus("Only a submitted record can be returned.", field="status")
+    record.status = RecordStatus.RETURNED
+    _mark(session=session, record=record, actor=actor, event="return", detail={"comment": comment})
+    return record
+
+
+def sign_off_queue(*, session: Session, team_id: int | None) -> list[Record]:
+    """Submitted records of a team's cases, oldest first: the manager's queue."""
+    query = (
+        select(Record)
+        .join(Case, Case.id == Record.case_id)
+        .where(Record.status == RecordStatus.SUBMITTED, Case.team_id == team_id)
+        .order_by(Record.submitted_at)
+    )
+    return list(session.scalars(query))
 
 
 def _refuse_lost_updates(

@@ -4,6 +4,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.auth.models import Role
 from app.people.models import PenPicture
 
 
@@ -129,7 +130,7 @@ def test_person_changes_keep_before_and_after(client: TestClient, sign_in, db: S
 
 
 def test_case_lifecycle_keeps_history(client: TestClient, sign_in) -> None:
-    _, h = sign_in()
+    _, h = sign_in(Role.TEAM_MANAGER)  # closing and reopening a case is the manager's decision
     child = _person(
         client, h, given_names="Ruby", family_name="Marshall", date_of_birth="2025-09-01"
     )["person"]

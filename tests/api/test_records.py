@@ -21,13 +21,21 @@ def value(v: Any) -> dict[str, Any]:
 class Worker:
     """The demo social worker driving the API, with the CSRF header every write needs."""
 
-    def __init__(self, client: TestClient) -> None:
+    def __init__(self, client: TestClient, username: str = "worker") -> None:
         response = client.post(
-            "/api/session", json={"username": "worker", "password": "demo-password"}
+            "/api/session", json={"username": username, "password": "demo-password"}
         )
         assert response.status_code == 201, response.text
         self.client = client
         self.headers = {"X-CSRF-Token": response.json()["csrf_token"]}
+        self._manager: Worker | None = None
+
+    @property
+    def manager(self) -> "Worker":
+        """The demo team manager, in a browser of their own: sign-off is theirs."""
+        if self._manager is None:
+            self._manager = Worker(TestClient(self.client.app), "manager")
+        return self._manager
 
     def children(self) -> dict[str, int]:
         rows = self.client.get("/api/caseload").json()
@@ -63,7 +71,7 @@ class Worker:
         saved = self.save(record, answers)
         assert saved["errors"] == {}
         self.post(f"/api/records/{record['id']}/submit")
-        self.post(f"/api/records/{record['id']}/finalise")
+        self.manager.post(f"/api/records/{record['id']}/finalise")
         return dict(self.get(f"/api/records/{record['id']}"))
 
     def next(self, record: dict[str, Any], exemplar_id: str) -> dict[str, Any]:

@@ -1,0 +1,43 @@
+"""Who has seen or changed a child's record: for managers and auditors. Read-only, always."""
+
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict
+
+from app.audit import service
+from app.auth import access
+from app.auth.access import Action
+from app.deps import ApiUser, SessionDep
+
+router = APIRouter(prefix="/api", tags=["audit"])
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    at: datetime
+    actor_id: int | None
+    action: str
+    target_type: str
+    target_id: int | None
+    allowed: bool
+    detail: dict[str, Any]
+
+
+@router.get("/cases/{case_id}/audit")
+def case_audit(case_id: int, db: SessionDep, user: ApiUser) -> list[EventOut]:
+    """Every view, print, change and refusal on this child's case, newest first."""
+    access.require_case(session=db, user=user, action=Action.SEE_AUDIT, case_id=case_id)
+    events = [EventOut.model_validate(e) for e in service.for_case(session=db, case_id=case_id)]
+    service.record(
+        session=db,
+        actor=user,
+        action="audit.view",
+        target_type="case",
+        target_id=case_id,
+        case_id=case_id,
+    )
+    db.commit()
+    return events
