@@ -14,6 +14,7 @@ from app.audit import service as audit
 from app.auth.models import Role, User
 from app.errors import DomainError
 from app.people.models import Case, CaseAccess
+from app.people.schemas import ChildView
 
 
 class Action(enum.StrEnum):
@@ -135,3 +136,22 @@ def require_case(*, session: Session, user: User, action: Action, case_id: int) 
     case = people.get_case(session=session, case_id=case_id)
     require(session=session, user=user, action=action, case=case)
     return case
+
+
+def open_child(*, session: Session, user: User, case_id: int, via: str) -> ChildView:
+    """A child's view for someone allowed to see it, with the look written to the audit."""
+    from app.people import service as people
+
+    require_case(session=session, user=user, action=Action.VIEW, case_id=case_id)
+    view = people.child_view(session=session, case_id=case_id)
+    audit.record(
+        session=session,
+        actor=user,
+        action="child.view",
+        target_type="case",
+        target_id=case_id,
+        case_id=case_id,
+        detail={"via": via},
+    )
+    session.commit()
+    return view

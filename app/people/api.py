@@ -4,7 +4,6 @@ from datetime import date
 
 from fastapi import APIRouter
 
-from app.audit import service as audit
 from app.auth import access
 from app.auth.access import Action
 from app.deps import ApiUser, CsrfChecked, SessionDep
@@ -193,18 +192,7 @@ def reopen_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) ->
 
 @router.get("/children/{case_id}")
 def child_view(case_id: int, db: SessionDep, user: ApiUser) -> ChildView:
-    access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
-    view = service.child_view(session=db, case_id=case_id)
-    audit.record(
-        session=db,
-        actor=user,
-        action="child.view",
-        target_type="case",
-        target_id=case_id,
-        case_id=case_id,
-        detail={"via": "api"},
-    )
-    db.commit()
+    view = access.open_child(session=db, user=user, case_id=case_id, via="api")
     return view
 
 

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from app.audit import service as audit
 from app.auth import access
-from app.auth.access import Action
 from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
 from app.engine.library import Library
 from app.people import service
@@ -40,17 +39,7 @@ def child_page(
     case_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
     """The child: identity, the people around them, records, what is next."""
-    access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
-    view = service.child_view(session=db, case_id=case_id)
-    audit.record(
-        session=db,
-        actor=user,
-        action="child.view",
-        target_type="case",
-        target_id=case_id,
-        case_id=case_id,
-    )
-    db.commit()
+    view = access.open_child(session=db, user=user, case_id=case_id, via="page")
     records = records_service.records_for_case(session=db, case_id=case_id)
     rows = [_record_row(library, record) for record in records]
     startable = [(e.id, records_service.title_of(e)) for e in library.current()]
