@@ -4,7 +4,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from app.auth import service as auth
@@ -123,3 +123,8 @@ def get_library(request: Request) -> Library:
 
 # The exemplars loaded when the app started (a broken folder stops the start, with every error).
 LibraryDep = Annotated[Library, Depends(get_library)]
+
+
+# Ids fit a 32-bit integer column on both databases; anything else is a 422, never a 500.
+MAX_ID = 2_147_483_647
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict
 from app.audit import service
 from app.auth import access
 from app.auth.access import Action
-from app.deps import ApiUser, SessionDep
+from app.deps import ApiUser, Id, SessionDep
 
 router = APIRouter(prefix="/api", tags=["audit"])
 
@@ -27,7 +27,7 @@ class EventOut(BaseModel):
 
 
 @router.get("/cases/{case_id}/audit")
-def case_audit(case_id: int, db: SessionDep, user: ApiUser) -> list[EventOut]:
+def case_audit(case_id: Id, db: SessionDep, user: ApiUser) -> list[EventOut]:
     """Every view, print, change and refusal on this child's case, newest first."""
     access.require_case(session=db, user=user, action=Action.SEE_AUDIT, case_id=case_id)
     events = [EventOut.model_validate(e) for e in service.for_case(session=db, case_id=case_id)]

@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.auth import access
 from app.auth.access import Action
-from app.deps import ApiUser, CsrfChecked, SessionDep
+from app.deps import ApiUser, CsrfChecked, Id, SessionDep
 from app.errors import Invalid, NotFound
 from app.people import service
 from app.people.schemas import (
@@ -65,12 +65,12 @@ def person_matches(
 
 
 @router.get("/people/{person_id}")
-def get_person(person_id: int, db: SessionDep, user: ApiUser) -> PersonOut:
+def get_person(person_id: Id, db: SessionDep, user: ApiUser) -> PersonOut:
     return PersonOut.model_validate(service.get_person(session=db, person_id=person_id))
 
 
 @router.patch("/people/{person_id}")
-def update_person(person_id: int, body: PersonPatch, db: SessionDep, user: ApiUser) -> PersonOut:
+def update_person(person_id: Id, body: PersonPatch, db: SessionDep, user: ApiUser) -> PersonOut:
     person = service.update_person(session=db, actor=user, person_id=person_id, data=body)
     db.commit()
     return PersonOut.model_validate(person)
@@ -78,7 +78,7 @@ def update_person(person_id: int, body: PersonPatch, db: SessionDep, user: ApiUs
 
 @router.post("/people/{person_id}/pen-pictures", status_code=201)
 def write_pen_picture(
-    person_id: int, body: PenPictureIn, db: SessionDep, user: ApiUser
+    person_id: Id, body: PenPictureIn, db: SessionDep, user: ApiUser
 ) -> PenPictureOut:
     picture = service.write_pen_picture(session=db, actor=user, person_id=person_id, data=body)
     db.commit()
@@ -86,13 +86,13 @@ def write_pen_picture(
 
 
 @router.get("/people/{person_id}/pen-pictures")
-def pen_picture_history(person_id: int, db: SessionDep, user: ApiUser) -> list[PenPictureOut]:
+def pen_picture_history(person_id: Id, db: SessionDep, user: ApiUser) -> list[PenPictureOut]:
     rows = service.pen_picture_history(session=db, person_id=person_id)
     return [PenPictureOut.model_validate(row) for row in rows]
 
 
 @router.post("/people/{person_id}/involvements", status_code=201)
-def involve(person_id: int, body: InvolvementIn, db: SessionDep, user: ApiUser) -> InvolvementOut:
+def involve(person_id: Id, body: InvolvementIn, db: SessionDep, user: ApiUser) -> InvolvementOut:
     row = service.involve(
         session=db,
         actor=user,
@@ -113,12 +113,12 @@ def create_family(body: FamilyIn, db: SessionDep, user: ApiUser) -> FamilyOut:
 
 
 @router.get("/families/{family_id}")
-def get_family(family_id: int, db: SessionDep, user: ApiUser) -> FamilyOut:
+def get_family(family_id: Id, db: SessionDep, user: ApiUser) -> FamilyOut:
     return FamilyOut.model_validate(service.get_family(session=db, family_id=family_id))
 
 
 @router.post("/families/{family_id}/members", status_code=201)
-def add_member(family_id: int, body: MemberIn, db: SessionDep, user: ApiUser) -> MemberOut:
+def add_member(family_id: Id, body: MemberIn, db: SessionDep, user: ApiUser) -> MemberOut:
     member = service.add_member(session=db, actor=user, family_id=family_id, data=body)
     db.commit()
     db.refresh(member)
@@ -161,13 +161,13 @@ def case_by_number(case_number: str, db: SessionDep, user: ApiUser) -> CaseOut:
 
 
 @router.get("/cases/{case_id}")
-def get_case(case_id: int, db: SessionDep, user: ApiUser) -> CaseOut:
+def get_case(case_id: Id, db: SessionDep, user: ApiUser) -> CaseOut:
     case = access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
     return CaseOut.model_validate(case)
 
 
 @router.patch("/cases/{case_id}")
-def change_case(case_id: int, body: CasePatch, db: SessionDep, user: ApiUser) -> CaseOut:
+def change_case(case_id: Id, body: CasePatch, db: SessionDep, user: ApiUser) -> CaseOut:
     access.require_case(session=db, user=user, action=Action.ALLOCATE, case_id=case_id)
     case = service.change_case(session=db, actor=user, case_id=case_id, data=body)
     db.commit()
@@ -175,7 +175,7 @@ def change_case(case_id: int, body: CasePatch, db: SessionDep, user: ApiUser) ->
 
 
 @router.post("/cases/{case_id}/close")
-def close_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) -> CaseOut:
+def close_case(case_id: Id, body: CaseClose, db: SessionDep, user: ApiUser) -> CaseOut:
     access.require_case(session=db, user=user, action=Action.ALLOCATE, case_id=case_id)
     case = service.close_case(session=db, actor=user, case_id=case_id, data=body)
     db.commit()
@@ -183,7 +183,7 @@ def close_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) -> 
 
 
 @router.post("/cases/{case_id}/reopen")
-def reopen_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) -> CaseOut:
+def reopen_case(case_id: Id, body: CaseClose, db: SessionDep, user: ApiUser) -> CaseOut:
     access.require_case(session=db, user=user, action=Action.ALLOCATE, case_id=case_id)
     case = service.reopen_case(session=db, actor=user, case_id=case_id, reason=body.reason)
     db.commit()
@@ -191,7 +191,7 @@ def reopen_case(case_id: int, body: CaseClose, db: SessionDep, user: ApiUser) ->
 
 
 @router.get("/children/{case_id}")
-def child_view(case_id: int, db: SessionDep, user: ApiUser) -> ChildView:
+def child_view(case_id: Id, db: SessionDep, user: ApiUser) -> ChildView:
     view = access.open_child(session=db, user=user, case_id=case_id, via="api")
     return view
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.audit import service as audit
 from app.auth import access
-from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
+from app.deps import CsrfChecked, Id, LibraryDep, PageUser, SessionDep
 from app.engine.library import Library
 from app.people import service
 from app.people.models import Case
@@ -36,7 +36,7 @@ def caseload(request: Request, db: SessionDep, user: PageUser) -> Response:
 
 @router.get("/children/{case_id}")
 def child_page(
-    case_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
+    case_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
     """The child: identity, the people around them, records, what is next."""
     view = access.open_child(session=db, user=user, case_id=case_id, via="page")

@@ -39,6 +39,10 @@ LegalStatus = Literal[
 ]
 
 
+# Ids fit a 32-bit integer column on both databases: bigger is a 422 naming the field.
+DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
+
+
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -134,7 +138,7 @@ class PersonCreated(BaseModel):
 
 
 class MemberIn(Input):
-    person_id: int
+    person_id: DbId
     role: Short | None = None
     lives_here: bool = True
 
@@ -166,8 +170,8 @@ class FamilyOut(BaseModel):
 
 
 class RelationshipIn(Input):
-    person_id: int
-    other_person_id: int
+    person_id: DbId
+    other_person_id: DbId
     type_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
     has_parental_responsibility: bool | None = None
     notes: Long | None = None
@@ -248,7 +252,7 @@ class ProfessionalOut(BaseModel):
 
 
 class InvolvementIn(Input):
-    professional_id: int
+    professional_id: DbId
     started_on: date | None = None
 
 
@@ -263,17 +267,17 @@ class InvolvementOut(BaseModel):
 
 
 class CaseIn(Input):
-    child_id: int
-    allocated_worker_id: int | None = None
-    team_id: int | None = None
+    child_id: DbId
+    allocated_worker_id: DbId | None = None
+    team_id: DbId | None = None
     legal_status: LegalStatus = "cin"
     opened_on: date = Field(default_factory=date.today)
     restricted: bool = False  # e.g. a staff member's relative: only people named on it may see it
 
 
 class CasePatch(Input):
-    allocated_worker_id: int | None = None
-    team_id: int | None = None
+    allocated_worker_id: DbId | None = None
+    team_id: DbId | None = None
     legal_status: LegalStatus | None = None
 
 

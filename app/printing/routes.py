@@ -6,7 +6,7 @@ from fastapi import APIRouter, Form, Request, Response
 
 from app.auth import access
 from app.auth.access import Action
-from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
+from app.deps import CsrfChecked, Id, LibraryDep, PageUser, SessionDep
 from app.engine.definitions import Audience
 from app.people import service as people
 from app.printing import service
@@ -24,7 +24,7 @@ AUDIENCES: list[tuple[Audience, str]] = [
 
 @router.get("/records/{record_id}/print")
 def choose(
-    record_id: int,
+    record_id: Id,
     request: Request,
     db: SessionDep,
     library: LibraryDep,
@@ -54,7 +54,7 @@ def choose(
 
 @router.post("/records/{record_id}/print")
 def print_pdf(
-    record_id: int,
+    record_id: Id,
     db: SessionDep,
     library: LibraryDep,
     user: PageUser,

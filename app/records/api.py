@@ -9,7 +9,7 @@ from app.audit import service as audit
 from app.auth import access
 from app.auth.access import Action
 from app.auth.models import User
-from app.deps import ApiUser, CsrfChecked, LibraryDep, SessionDep
+from app.deps import ApiUser, CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine import answers as engine
 from app.engine.library import Library
 from app.errors import Invalid
@@ -57,7 +57,7 @@ def get_exemplar(
 
 @router.post("/cases/{case_id}/records", status_code=201)
 def start_record(
-    case_id: int, body: StartRecord, db: SessionDep, library: LibraryDep, user: ApiUser
+    case_id: Id, body: StartRecord, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> RecordOut:
     action = Action.ON_BEHALF if body.on_behalf_of_id else Action.WRITE
     access.require_case(session=db, user=user, action=action, case_id=case_id)
@@ -94,7 +94,7 @@ def start_group(
 
 @router.get("/cases/{case_id}/records")
 def case_records(
-    case_id: int, db: SessionDep, library: LibraryDep, user: ApiUser
+    case_id: Id, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> list[RecordOut]:
     access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
     return [
@@ -104,7 +104,7 @@ def case_records(
 
 
 @router.get("/records/{record_id}")
-def get_record(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
+def get_record(record_id: Id, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
     record = _record(db, user, record_id, Action.VIEW)
     audit.record(
         session=db,
@@ -121,7 +121,7 @@ def get_record(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUse
 
 @router.patch("/records/{record_id}/answers")
 def save_answers(
-    record_id: int, body: AnswersIn, db: SessionDep, library: LibraryDep, user: ApiUser
+    record_id: Id, body: AnswersIn, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> SaveOut:
     """Save answers (a draft: nothing is required yet). 409 names answers someone else changed."""
     action = Action.ON_BEHALF if body.on_behalf_of_id else Action.WRITE
@@ -144,7 +144,7 @@ def save_answers(
 
 @router.post("/records/{record_id}/visibility")
 def which_apply(
-    record_id: int, body: VisibilityIn, db: SessionDep, library: LibraryDep, user: ApiUser
+    record_id: Id, body: VisibilityIn, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> VisibilityOut:
     """Which sections and fields apply with these (unsaved) answers: the one evaluator decides."""
     record = _record(db, user, record_id, Action.VIEW)
@@ -155,7 +155,7 @@ def which_apply(
 
 
 @router.post("/records/{record_id}/submit")
-def submit(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
+def submit(record_id: Id, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
     _record(db, user, record_id, Action.SUBMIT)
     record = service.submit(session=db, library=library, actor=user, record_id=record_id)
     db.commit()
@@ -163,7 +163,7 @@ def submit(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) -
 
 
 @router.post("/records/{record_id}/finalise")
-def finalise(record_id: int, db: SessionDep, user: ApiUser) -> SnapshotOut:
+def finalise(record_id: Id, db: SessionDep, user: ApiUser) -> SnapshotOut:
     """Sign off: the manager approves, and the record is frozen."""
     _record(db, user, record_id, Action.APPROVE)
     snapshot = service.finalise(session=db, actor=user, record_id=record_id)
@@ -172,7 +172,7 @@ def finalise(record_id: int, db: SessionDep, user: ApiUser) -> SnapshotOut:
 
 
 @router.post("/records/{record_id}/amend")
-def amend(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
+def amend(record_id: Id, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
     _record(db, user, record_id, Action.WRITE)
     record = service.amend(session=db, actor=user, record_id=record_id)
     db.commit()
@@ -180,7 +180,7 @@ def amend(record_id: int, db: SessionDep, library: LibraryDep, user: ApiUser) ->
 
 
 @router.get("/records/{record_id}/revisions")
-def revisions(record_id: int, db: SessionDep, user: ApiUser) -> list[RevisionOut]:
+def revisions(record_id: Id, db: SessionDep, user: ApiUser) -> list[RevisionOut]:
     _record(db, user, record_id, Action.VIEW)
     return [
         RevisionOut.model_validate(r) for r in service.revisions(session=db, record_id=record_id)
@@ -188,7 +188,7 @@ def revisions(record_id: int, db: SessionDep, user: ApiUser) -> list[RevisionOut
 
 
 @router.get("/records/{record_id}/snapshots")
-def snapshots(record_id: int, db: SessionDep, user: ApiUser) -> list[SnapshotOut]:
+def snapshots(record_id: Id, db: SessionDep, user: ApiUser) -> list[SnapshotOut]:
     _record(db, user, record_id, Action.VIEW)
     return [
         SnapshotOut.model_validate(s) for s in service.snapshots(session=db, record_id=record_id)
@@ -196,7 +196,7 @@ def snapshots(record_id: int, db: SessionDep, user: ApiUser) -> list[SnapshotOut
 
 
 @router.get("/records/{record_id}/diff")
-def diff(record_id: int, db: SessionDep, user: ApiUser, from_version: int = 1) -> DiffOut:
+def diff(record_id: Id, db: SessionDep, user: ApiUser, from_version: int = 1) -> DiffOut:
     """What changed between a finalised version and the newest answers (or next version)."""
     record = _record(db, user, record_id, Action.VIEW)
     frozen = {
@@ -217,7 +217,7 @@ def diff(record_id: int, db: SessionDep, user: ApiUser, from_version: int = 1) -
 
 @router.post("/records/{record_id}/next", status_code=201)
 def start_next(
-    record_id: int, body: NextStep, db: SessionDep, library: LibraryDep, user: ApiUser
+    record_id: Id, body: NextStep, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> RecordOut:
     """Start an exemplar the outcome leads to, for the same child, pre-filled."""
     record = _record(db, user, record_id, Action.WRITE)
@@ -236,7 +236,7 @@ def start_next(
     return _out(db, library, started)
 
 
-def _record(db: Session, user: User, record_id: int, action: Action) -> Record:
+def _record(db: Session, user: User, record_id: Id, action: Action) -> Record:
     """The record, if the table lets `user` do `action` to its child's case."""
     record = service.get(session=db, record_id=record_id)
     access.require_case(session=db, user=user, action=action, case_id=record.case_id)
@@ -291,7 +291,7 @@ def _out(db: Session, library: Library, record: Record) -> RecordOut:
 
 @router.post("/records/{record_id}/confirm")
 def confirm(
-    record_id: int,
+    record_id: Id,
     db: SessionDep,
     library: LibraryDep,
     user: ApiUser,
@@ -307,7 +307,7 @@ def confirm(
 
 @router.post("/records/{record_id}/return")
 def return_record(
-    record_id: int, body: ReturnIn, db: SessionDep, library: LibraryDep, user: ApiUser
+    record_id: Id, body: ReturnIn, db: SessionDep, library: LibraryDep, user: ApiUser
 ) -> RecordOut:
     """Send a submitted record back to its author with a comment (one click in the queue)."""
     _record(db, user, record_id, Action.APPROVE)

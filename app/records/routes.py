@@ -14,7 +14,7 @@ from app.audit import service as audit
 from app.auth import access
 from app.auth.access import Action
 from app.auth.models import User
-from app.deps import CsrfChecked, LibraryDep, PageUser, SessionDep
+from app.deps import CsrfChecked, Id, LibraryDep, PageUser, SessionDep
 from app.engine import answers as engine
 from app.engine.definitions import Section, text_for
 from app.engine.display import describe
@@ -30,7 +30,7 @@ router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 
 @router.post("/children/{case_id}/records")
 async def start(
-    case_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
+    case_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
     access.require_case(session=db, user=user, action=Action.WRITE, case_id=case_id)
     form = await request.form()
@@ -44,7 +44,7 @@ async def start(
 
 @router.get("/records/{record_id}")
 def task_list(
-    record_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
+    record_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
     record, exemplar, facts = _load(db, library, record_id, user)
     _audit_view(db, user, record, "task_list")
@@ -66,7 +66,7 @@ def task_list(
 
 @router.get("/records/{record_id}/sections/{section_id}")
 def section_page(
-    record_id: int,
+    record_id: Id,
     section_id: str,
     request: Request,
     db: SessionDep,
@@ -82,7 +82,7 @@ def section_page(
 
 @router.post("/records/{record_id}/sections/{section_id}")
 async def save_section(
-    record_id: int,
+    record_id: Id,
     section_id: str,
     request: Request,
     db: SessionDep,
@@ -132,7 +132,7 @@ async def save_section(
 
 @router.get("/records/{record_id}/check")
 def check_answers(
-    record_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
+    record_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
     record, exemplar, facts = _load(db, library, record_id, user)
     _audit_view(db, user, record, "check")
@@ -141,7 +141,7 @@ def check_answers(
 
 @router.post("/records/{record_id}/submit")
 def submit(
-    record_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
+    record_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
     record, exemplar, facts = _load(db, library, record_id, user, Action.SUBMIT)
     checked = engine.validate(exemplar, answers=record.answers, facts=facts, mode="submit")
@@ -163,7 +163,7 @@ def submit(
 
 @router.get("/records/{record_id}/view")
 def read_only(
-    record_id: int,
+    record_id: Id,
     request: Request,
     db: SessionDep,
     library: LibraryDep,
@@ -195,7 +195,7 @@ def read_only(
 
 @router.post("/records/{record_id}/next")
 async def start_next(
-    record_id: int, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
+    record_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
     record, _, _ = _load(db, library, record_id, user, Action.WRITE)
     exemplar_id = str((await request.form()).get("exemplar_id", ""))
@@ -211,7 +211,7 @@ async def start_next(
 def _load(
     db: Session,
     library: Library,
-    record_id: int,
+    record_id: Id,
     user: User | None = None,
     action: Action = Action.VIEW,
 ) -> tuple[Record, Exemplar, dict[str, Any]]:
@@ -343,7 +343,7 @@ def _conflict(
     request: Request,
     db: Session,
     library: Library,
-    record_id: int,
+    record_id: Id,
     section: Section,
     conflict: StaleRevision,
     posted: forms.Form,

@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.people.schemas import DbId
 from app.records.models import RecordStatus
 
 
@@ -12,15 +13,15 @@ class StartRecord(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     exemplar_id: str = Field(min_length=1, max_length=100, examples=["referral_and_information"])
-    on_behalf_of_id: int | None = None
+    on_behalf_of_id: DbId | None = None
 
 
 class StartGroup(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     exemplar_id: str = Field(min_length=1, max_length=100)
-    case_ids: list[int] = Field(min_length=2, max_length=20)
-    family_id: int | None = None
+    case_ids: list[DbId] = Field(min_length=2, max_length=20)
+    family_id: DbId | None = None
 
 
 class AnswersIn(BaseModel):
@@ -31,7 +32,7 @@ class AnswersIn(BaseModel):
     base_revision: int = Field(ge=0)
     section_id: str | None = Field(default=None, max_length=100)
     answers: dict[str, Any]
-    on_behalf_of_id: int | None = None
+    on_behalf_of_id: DbId | None = None
 
 
 class VisibilityIn(BaseModel):
