@@ -57,6 +57,7 @@ bench: setup
 	$(BIN)/python bench/child_view.py
 	$(BIN)/python bench/engine_validate.py
 	$(BIN)/python bench/print_court.py
+	$(BIN)/python bench/ui_pages.py
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

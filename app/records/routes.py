@@ -90,7 +90,7 @@ async def save_section(
     user: PageUser,
 ) -> Response:
     """Save a section: "Save and continue", "Save draft", "keep" a pre-filled value, or autosave."""
-    record, exemplar, facts = _load(db, library, record_id, user, Action.WRITE)
+    record, exemplar, _ = _load(db, library, record_id, user, Action.WRITE, with_facts=False)
     section = _section_of(exemplar, section_id)
     posted = _multi(await request.form())
     autosave = request.headers.get("x-requested-with") == "autosave"
@@ -120,6 +120,7 @@ async def save_section(
             status_code=status,
         )
     if errors:
+        facts = service.facts_for(session=db, record=record)  # only the page needs them again
         return _section(
             request, db, library, record, exemplar, section, facts, errors=errors, posted=posted
         )
@@ -214,15 +215,14 @@ def _load(
     record_id: Id,
     user: User | None = None,
     action: Action = Action.VIEW,
+    *,
+    with_facts: bool = True,
 ) -> tuple[Record, Exemplar, dict[str, Any]]:
     record = service.get(session=db, record_id=record_id)
     if user is not None:
         access.require_case(session=db, user=user, action=action, case_id=record.case_id)
-    return (
-        record,
-        service.definition_of(library=library, record=record),
-        service.facts_for(session=db, record=record),
-    )
+    facts = service.facts_for(session=db, record=record) if with_facts else {}
+    return record, service.definition_of(library=library, record=record), facts
 
 
 def _audit_view(db: Session, user: User, record: Record, what: str) -> None:

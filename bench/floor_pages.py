@@ -1,0 +1,84 @@
+"""The floor for bench/ui_pages.py: bare Starlette doing the same page and save, nothing else.
+
+No sign-in, CSRF, permission table, audit or security headers: the same child page template and
+the same section save through the records service. The app divided by this is the overhead we own.
+"""
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from app.auth.models import User
+from app.config import get_settings
+from app.db import make_engine, make_session_factory
+from app.engine.loader import load_library
+from app.people import service as people
+from app.records import forms
+from app.records import service as records
+from app.templating import make_templates
+
+settings = get_settings()
+factory = make_session_factory(make_engine(settings.database_url))
+library = load_library(settings.exemplars_dir)
+templates = make_templates()
+
+
+def child(request: Request) -> Response:
+    case_id = int(request.path_params["case_id"])
+    with factory() as session:
+        view = people.child_view(session=session, case_id=case_id)
+        rows = [
+            {"record": r, "title": r.exemplar_id, "due": None}
+            for r in records.records_for_case(session=session, case_id=case_id)
+        ]
+        context: dict[str, Any] = {"title": view.child.full_name, "child": view, "records": rows}
+        context |= {
+            "startable": [],
+            "user": None,
+            "csrf_token": "",
+            "cspNonce": "",
+            "idle_minutes": 30,
+        }
+        html = templates.env.get_template("people/child.html").render(context)
+    return HTMLResponse(html)
+
+
+async def save(request: Request) -> Response:
+    record_id, section_id = int(request.path_params["record_id"]), request.path_params["section_id"]
+    posted: dict[str, list[str]] = {}
+    for key, value in (await request.form()).multi_items():
+        posted.setdefault(key, []).append(str(value))
+    with factory() as session:
+        record = records.get(session=session, record_id=record_id)
+        exemplar = records.definition_of(library=library, record=record)
+        answers, _ = forms.parse(
+            exemplar, exemplar.sections[section_id], posted, current=record.answers
+        )
+        actor = session.get_one(User, record.author_id)
+        result = records.save(
+            session=session,
+            library=library,
+            actor=actor,
+            record_id=record_id,
+            base_revision=record.revision,
+            answers=answers,
+            section_id=section_id,
+        )
+        session.commit()
+        return JSONResponse({"revision": result.record.revision, "errors": result.errors})
+
+
+def home(_request: Request) -> Response:
+    return JSONResponse({})
+
+
+app = Starlette(
+    routes=[
+        Route("/", home),
+        Route("/child/{case_id:int}", child),
+        Route("/save/{record_id:int}/{section_id}", save, methods=["POST"]),
+    ]
+)
