@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth import access
 from app.auth.access import Action
-from app.auth.models import User
+from app.auth.models import Role, User
 from app.deps import CsrfChecked, Id, LibraryDep, PageUser, SessionDep
 from app.engine import answers as engine
 from app.engine.definitions import Section, text_for
@@ -32,11 +32,19 @@ router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 async def start(
     case_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
-    access.require_case(session=db, user=user, action=Action.WRITE, case_id=case_id)
+    typist = user.role == Role.BUSINESS_SUPPORT  # types for the allocated worker, who stays author
+    action = Action.ON_BEHALF if typist else Action.WRITE
+    case = access.require_case(session=db, user=user, action=action, case_id=case_id)
+    author = db.get(User, case.allocated_worker_id) if typist and case.allocated_worker_id else None
     form = await request.form()
     exemplar_id = str(form.get("exemplar_id", ""))
     record = service.start(
-        session=db, library=library, actor=user, case_id=case_id, exemplar_id=exemplar_id
+        session=db,
+        library=library,
+        actor=user,
+        case_id=case_id,
+        exemplar_id=exemplar_id,
+        on_behalf_of=author,
     )
     db.commit()
     return RedirectResponse(f"/records/{record.id}", status_code=303)
@@ -57,10 +65,11 @@ def task_list(
         }
         for s in exemplar.definition.sections
     ]
+    waiting = service.awaiting_check(record) if record.author_id == user.id else []
     return render(
         request,
         "records/task_list.html",
-        _context(db, library, record, exemplar) | {"sections": sections},
+        _context(db, library, record, exemplar) | {"sections": sections, "waiting": waiting},
     )
 
 
@@ -90,7 +99,10 @@ async def save_section(
     user: PageUser,
 ) -> Response:
     """Save a section: "Save and continue", "Save draft", "keep" a pre-filled value, or autosave."""
-    record, exemplar, _ = _load(db, library, record_id, user, Action.WRITE, with_facts=False)
+    typist = user.role == Role.BUSINESS_SUPPORT
+    action = Action.ON_BEHALF if typist else Action.WRITE
+    record, exemplar, _ = _load(db, library, record_id, user, action, with_facts=False)
+    author = db.get(User, record.author_id) if typist and record.author_id else None
     section = _section_of(exemplar, section_id)
     posted = _multi(await request.form())
     autosave = request.headers.get("x-requested-with") == "autosave"
@@ -105,6 +117,7 @@ async def save_section(
             base_revision=base,
             answers=answers,
             section_id=section.id,
+            on_behalf_of=author,
         )
     except StaleRevision as conflict:
         db.rollback()
@@ -192,6 +205,47 @@ def read_only(
         answers=answers,
         revision=revision,
     )
+
+
+@router.post("/records/{record_id}/confirm")
+def confirm(record_id: Id, db: SessionDep, library: LibraryDep, user: PageUser) -> Response:
+    """The author has read what was typed for them and confirms it."""
+    _load(db, library, record_id, user, Action.CONFIRM, with_facts=False)
+    service.confirm(session=db, actor=user, record_id=record_id)
+    db.commit()
+    return RedirectResponse(f"/records/{record_id}", status_code=303)
+
+
+@router.get("/sign-off")
+def sign_off(request: Request, db: SessionDep, library: LibraryDep, user: PageUser) -> Response:
+    """The manager's queue: each submitted record in one line, approve or return in one click."""
+    access.require(session=db, user=user, action=Action.APPROVE, case=None)
+    rows = []
+    for record in service.sign_off_queue(session=db, team_id=user.team_id):
+        exemplar = service.definition_of(library=library, record=record)
+        child = people.get_case(session=db, case_id=record.case_id).child.full_name
+        rows.append({"record": record, "title": service.title_of(exemplar), "child": child})
+    context = {"title": "Records to sign off", "rows": rows, "active_nav": "sign-off"}
+    return render(request, "records/sign_off.html", context)
+
+
+@router.post("/records/{record_id}/approve")
+def approve(record_id: Id, db: SessionDep, library: LibraryDep, user: PageUser) -> Response:
+    _load(db, library, record_id, user, Action.APPROVE, with_facts=False)
+    service.finalise(session=db, actor=user, record_id=record_id)
+    db.commit()
+    return RedirectResponse("/sign-off", status_code=303)
+
+
+@router.post("/records/{record_id}/return")
+async def send_back(
+    record_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
+) -> Response:
+    _load(db, library, record_id, user, Action.APPROVE, with_facts=False)
+    comment = str((await request.form()).get("comment", "")).strip() or "Returned for changes."
+    service.return_record(session=db, actor=user, record_id=record_id, comment=comment)
+    db.commit()
+    return RedirectResponse("/sign-off", status_code=303)
 
 
 @router.post("/records/{record_id}/next")
