@@ -39,13 +39,17 @@ def sign_in(
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/caseload",
 ) -> Response:
-    user = service.authenticate(session=db, username=username, password=password)
+    error = "Enter a correct username and password"
+    try:
+        user = service.authenticate(session=db, username=username, password=password)
+    except service.TooManyAttempts as refused:
+        user, error = None, refused.message
     if user is None:
         context = {
             "title": "Sign in",
             "next_url": _safe_next(next),
             "username": username,
-            "error": "Enter a correct username and password",
+            "error": error,
         }
         return render(request, "auth/sign_in.html", context, status_code=400)
     token, _ = service.start_session(session=db, user=user)

@@ -5,11 +5,14 @@ import secrets
 from datetime import timedelta
 
 from pwdlib import PasswordHash
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
+from app.audit.models import AuditEvent
 from app.auth.models import Role, Team, User, UserSession
 from app.db import utcnow
+from app.errors import DomainError
 
 _hasher = PasswordHash.recommended()  # argon2id
 # Verifying against this when the user is unknown keeps sign-in timing the same either way.
@@ -21,13 +24,58 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+
+
+class TooManyAttempts(DomainError):
+    status_code = 429
+
+
 def authenticate(*, session: Session, username: str, password: str) -> User | None:
-    """Return the active user whose password matches, else None."""
+    """Return the active user whose password matches, else None; every attempt is audited.
+
+    After five wrong passwords for one account within 15 minutes, even the right one is refused
+    until the window has passed, which makes guessing slow without locking anyone out for long.
+    """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.active:
-        _hasher.verify(password, _DUMMY_HASH)
+        _hasher.verify(password, _DUMMY_HASH)  # the same time taken, whether or not they exist
         return None
-    return user if _hasher.verify(password, user.password_hash) else None
+    if _recent_failures(session, user) >= MAX_FAILURES:
+        _attempt(session, user, "sign_in.refused")
+        raise TooManyAttempts(
+            "Too many attempts to sign in. Wait 15 minutes and try again.", field="username"
+        )
+    if not _hasher.verify(password, user.password_hash):
+        _attempt(session, user, "sign_in.failed")
+        return None
+    _attempt(session, user, "sign_in")
+    return user
+
+
+def _attempt(session: Session, user: User, action: str) -> None:
+    allowed = action == "sign_in"
+    audit.record(
+        session=session,
+        actor=user if allowed else None,
+        action=action,
+        target_type="user",
+        target_id=user.id,
+        allowed=allowed,
+    )
+    session.commit()  # a failed attempt must count even though the request fails
+
+
+def _recent_failures(session: Session, user: User) -> int:
+    since = utcnow() - FAILURE_WINDOW
+    query = select(func.count(AuditEvent.id)).where(
+        AuditEvent.target_type == "user",
+        AuditEvent.target_id == user.id,
+        AuditEvent.action == "sign_in.failed",
+        AuditEvent.at >= since,
+    )
+    return int(session.scalar(query) or 0)
 
 
 def create_user(

@@ -106,3 +106,58 @@ def who_has_seen(case_id: Id, request: Request, db: SessionDep, user: PageUser) 
         "case": case,
     }
     return render(request, "people/audit.html", context)
+
+
+@router.get("/families/{family_id}")
+def family_page(family_id: Id, request: Request, db: SessionDep, user: PageUser) -> Response:
+    """A household: every child and adult in it, each with their pen-picture, written once."""
+    family = service.get_family(session=db, family_id=family_id)
+    cases = _cases_of(db, [m.person_id for m in family.members])
+    _require_any(db, user, cases)
+    pictures = service.current_pen_pictures(
+        session=db, person_ids=[m.person_id for m in family.members]
+    )
+    context = {
+        "title": family.name,
+        "family": family,
+        "pictures": pictures,
+        "cases": {c.child_id: c for c in cases},
+    }
+    return render(request, "people/family.html", context)
+
+
+@router.get("/people/{person_id}")
+def person_page(person_id: Id, request: Request, db: SessionDep, user: PageUser) -> Response:
+    """One person and the history of their pen-picture: who wrote what, when."""
+    person = service.get_person(session=db, person_id=person_id)
+    families = service.families_of(session=db, person_id=person_id)
+    members = [m.person_id for f in families for m in f.members] or [person_id]
+    _require_any(db, user, _cases_of(db, members))
+    history = service.pen_picture_history(session=db, person_id=person_id)
+    names = {
+        u.id: u.full_name
+        for u in db.scalars(select(User).where(User.id.in_({h.author_id for h in history})))
+    }
+    context = {
+        "title": person.full_name,
+        "person": person,
+        "history": history,
+        "names": names,
+        "families": families,
+    }
+    return render(request, "people/person.html", context)
+
+
+def _cases_of(db: Any, person_ids: list[int]) -> list[Case]:
+    return list(db.scalars(select(Case).where(Case.child_id.in_(person_ids))))
+
+
+def _require_any(db: Any, user: Any, cases: list[Case]) -> None:
+    """A family or adult is visible through any child of theirs the user may see."""
+    for case in cases:
+        named = access.is_named(session=db, user=user, case=case)
+        if access.allowed(user=user, action=Action.VIEW, case=case, named=named):
+            return
+    if not cases:  # nobody's child: nothing here is anyone's business yet
+        raise access.Forbidden("There is no child's record to see this through.", field="body")
+    access.require(session=db, user=user, action=Action.VIEW, case=cases[0])

@@ -1,6 +1,7 @@
 """Signing in and out over HTTP, as a browser does: forms, cookies, CSRF."""
 
 import re
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -93,3 +94,13 @@ def test_pages_carry_security_headers(client: TestClient) -> None:
     assert response.headers["x-frame-options"] == "DENY"
     assert "nonce-" in response.headers["content-security-policy"]
     assert response.headers["cache-control"] == "no-store"
+
+
+def test_five_wrong_passwords_slow_down_guessing(client: TestClient, make_user: Any) -> None:
+    user = make_user()
+    for _ in range(5):
+        wrong = client.post("/api/session", json={"username": user.username, "password": "guess"})
+        assert wrong.status_code == 401
+    refused = client.post("/api/session", json={"username": user.username, "password": PASSWORD})
+    assert refused.status_code == 429
+    assert refused.json()["detail"][0]["field"] == "username"

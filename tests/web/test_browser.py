@@ -198,7 +198,10 @@ def test_every_page_type_has_no_axe_violations(
     sign_in(page)
     case_id = child_case_id(page, 1)
     record_id = start_record(page, server, 1, "referral_and_information")
+    view = page.request.get(f"/api/children/{case_id}").json()
     pages = {
+        "family": f"/families/{view['families'][0]['id']}",
+        "person": f"/people/{view['people'][0]['person']['id']}",
         "caseload": "/caseload",
         "child": f"/children/{case_id}",
         "search": "/search?q=jade",
