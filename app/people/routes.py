@@ -14,26 +14,50 @@ from app.engine.library import Library
 from app.people import service
 from app.people.models import Case
 from app.records import service as records_service
-from app.records.models import Record
+from app.records.models import Record, RecordStatus
 from app.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 
 
 @router.get("/caseload")
-def caseload(request: Request, db: SessionDep, user: PageUser) -> Response:
+def caseload(request: Request, db: SessionDep, library: LibraryDep, user: PageUser) -> Response:
+    """My children, and for each what is in progress and what is due next."""
     cases = service.caseload(session=db, user=user)
     families = {family_id for case in cases for family_id in case.family_ids[:1]}
-    return render(
-        request,
-        "people/caseload.html",
-        {
-            "title": "My caseload",
-            "active_nav": "caseload",
-            "cases": cases,
-            "family_count": len(families),
-        },
-    )
+    work = {case.case_id: _work(db, library, case.case_id) for case in cases}
+    context = {
+        "title": "My caseload",
+        "active_nav": "caseload",
+        "cases": cases,
+        "family_count": len(families),
+        "work": work,
+    }
+    return render(request, "people/caseload.html", context)
+
+
+def _work(db: Any, library: Library, case_id: int) -> dict[str, Any]:
+    """Drafts in progress and the nearest due date among records not yet completed."""
+    open_records = [
+        r
+        for r in records_service.records_for_case(session=db, case_id=case_id)
+        if r.status in records_service.EDITABLE and r.status != RecordStatus.SUBMITTED
+    ]
+    dues = [
+        (due, r)
+        for r in open_records
+        if (due := records_service.due_date(library=library, record=r)) is not None
+    ]
+    soonest = min(dues, key=lambda pair: pair[0][0]) if dues else None
+    next_due = None
+    if soonest:
+        exemplar = records_service.definition_of(library=library, record=soonest[1])
+        next_due = {
+            "on": soonest[0][0],
+            "what": records_service.title_of(exemplar),
+            "id": soonest[1].id,
+        }
+    return {"drafts": len(open_records), "next_due": next_due}
 
 
 @router.get("/children/{case_id}")

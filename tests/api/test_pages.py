@@ -87,3 +87,14 @@ def test_a_manager_approves_and_returns_from_the_queue_page(
     seen = manager.get(f"/children/{kids['Ruby']}/audit")
     assert seen.status_code == 200 and "record finalise" in seen.text
     assert client.get("/sign-off", follow_redirects=False).status_code == 403  # not for workers
+
+
+def test_the_caseload_shows_drafts_and_what_is_due_next(db: Session, client: TestClient) -> None:
+    demo.load(session=db)
+    db.commit()
+    worker = Worker(client)
+    initial = worker.start(worker.children()["Tyler"], "initial_assessment")
+    worker.save(initial, {"referral_date": value("2026-11-02")})
+    page = client.get("/caseload").text
+    assert "Initial assessment</a>, 16 Nov 2026" in page  # ten working days on
+    assert page.count("Nothing due") == 2  # Ruby and Jade
