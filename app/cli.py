@@ -158,7 +158,9 @@ def print_command(
     out: Annotated[Path, typer.Option("--out", help="Where to write the PDF.")] = Path(
         "printout.pdf"
     ),
-    lang: Annotated[str, typer.Option(help="en, or cy where Welsh labels exist.")] = "en",
+    lang: Annotated[
+        Literal["en", "cy"], typer.Option(help="cy: Welsh wording where the YAML has it.")
+    ] = "en",
     large_print: Annotated[bool, typer.Option(help="16pt and over, for the family.")] = False,
 ) -> None:
     """Print a record for one reader to a PDF (audited as its author's print)."""
@@ -195,11 +197,10 @@ def print_command(
             record_id=rows[0].id,
             audience=audience,
             large_print=large_print,
+            lang=lang,
         )
         session.commit()
     out.write_bytes(printed.pdf)
-    if lang != "en":
-        typer.echo("Welsh labels are not yet printed; the PDF is in English.", err=True)
     typer.echo(f"{out}: {printed.printout.pages} pages, {len(printed.withheld)} item(s) withheld.")
 
 

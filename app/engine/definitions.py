@@ -186,6 +186,22 @@ def text_for(text: Text | None, audience: Audience, *, child: str | None = None)
     return chosen.replace("{child}", child) if child else chosen
 
 
+def in_language(
+    text: Text | None,
+    welsh: Text | None,
+    audience: Audience,
+    *,
+    lang: str,
+    child: str | None = None,
+) -> str:
+    """Welsh words where the YAML has them for this reader (cy), otherwise the English."""
+    if lang == "cy" and welsh is not None:
+        chosen = text_for(welsh, audience, child=child)
+        if chosen:
+            return chosen
+    return text_for(text, audience, child=child)
+
+
 def has_form(text: Text | None, audience: Audience) -> bool:
     """True when the text was written for this reader (a plain string is written for all)."""
     return isinstance(text, str) or (text is not None and getattr(text, audience) is not None)

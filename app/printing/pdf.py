@@ -46,9 +46,18 @@ def court_settings() -> dict[str, Any]:
     return loaded
 
 
+@lru_cache(maxsize=1)
+def family_words() -> dict[str, dict[str, str]]:
+    loaded: dict[str, dict[str, str]] = YAML(typ="safe").load(
+        (PRINTOUTS / "family" / "words.yaml").read_text()
+    )
+    return loaded
+
+
 def render_html(document: PrintDocument) -> str:
     template = _environment().get_template(TEMPLATES[document.audience])
     return template.render(
+        words=family_words()["cy" if document.welsh else "en"],
         doc=document,
         welsh=document.welsh,
         settings=court_settings(),

@@ -1,6 +1,6 @@
 """Printing from the record page: choose the reader, see what is left out and how it reads."""
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request, Response
 
@@ -60,6 +60,7 @@ def print_pdf(
     user: PageUser,
     audience: Annotated[Audience, Form()],
     large_print: Annotated[bool, Form()] = False,
+    lang: Annotated[Literal["en", "cy"], Form()] = "en",
 ) -> Response:
     record = records.get(session=db, record_id=record_id)
     access.require_case(session=db, user=user, action=Action.PRINT, case_id=record.case_id)
@@ -70,6 +71,7 @@ def print_pdf(
         record_id=record_id,
         audience=audience,
         large_print=large_print,
+        lang=lang,
     )
     db.commit()
     name = f"record-{record_id}-{audience}.pdf"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth.models import User
 from app.engine import answers as engine
-from app.engine.definitions import Audience, FieldDef, text_for
+from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import describe, long_date
 from app.engine.library import Exemplar, Library
 from app.people import service as people
@@ -79,7 +79,13 @@ def source_of(*, session: Session, record: Record) -> Source:
 
 
 def build(
-    *, session: Session, library: Library, record: Record, audience: Audience, author: User | None
+    *,
+    session: Session,
+    library: Library,
+    record: Record,
+    audience: Audience,
+    author: User | None,
+    lang: str = "en",
 ) -> tuple[PrintDocument, list[Withheld]]:
     """The printout of one record for one reader, and what was withheld from it."""
     exemplar = records.definition_of(library=library, record=record)
@@ -87,10 +93,17 @@ def build(
     withheld: list[Withheld] = []
     child = str(source.facts.get("child.first_name") or "")
     names = {int(p["person"]["id"]): str(p["person"]["full_name"]) for p in source.people}
-    sections = _sections(exemplar, source, audience, child, names, withheld)
+    sections = _sections(exemplar, source, audience, child, names, withheld, lang)
     document = PrintDocument(
         audience=audience,
-        title=text_for(exemplar.definition.title, audience, child=child),
+        title=in_language(
+            exemplar.definition.title,
+            exemplar.definition.title_cy,
+            audience,
+            lang=lang,
+            child=child,
+        ),
+        welsh=lang == "cy",
         child_name=str(source.facts.get("child.full_name") or ""),
         child_dob=long_date(source.facts["child.date_of_birth"])
         if source.facts.get("child.date_of_birth")
@@ -121,6 +134,7 @@ def _sections(
     child: str,
     names: dict[int, str],
     withheld: list[Withheld],
+    lang: str = "en",
 ) -> list[Section]:
     shown = engine.visibility(exemplar, answers=source.answers, facts=source.facts)
     result = []
@@ -142,9 +156,13 @@ def _sections(
                 why = "typed for the author, not yet checked by them"
                 withheld.append(Withheld(text_for(item.label, "worker"), why))
                 continue
-            answers.append(_answer(exemplar, item, answer, audience, child, names))
+            shown_answer = _answer(exemplar, item, answer, audience, child, names)
+            if lang == "cy":
+                welsh = in_language(item.label, item.label_cy, audience, lang=lang, child=child)
+                shown_answer = replace(shown_answer, label=welsh)
+            answers.append(shown_answer)
         if answers:
-            title = text_for(section.title, audience, child=child)
+            title = in_language(section.title, section.title_cy, audience, lang=lang, child=child)
             result.append(
                 Section(title=title, answers=tuple(answers), court_heading=section.court_heading)
             )
@@ -255,12 +273,13 @@ def print_record(
     record_id: int,
     audience: Audience,
     large_print: bool = False,
+    lang: str = "en",
 ) -> Printed:
     """Render, store (with a checksum and what was withheld) and audit one printout."""
     record = records.get(session=session, record_id=record_id)
     author = session.get(User, record.author_id) if record.author_id else None
     document, withheld = build(
-        session=session, library=library, record=record, audience=audience, author=author
+        session=session, library=library, record=record, audience=audience, author=author, lang=lang
     )
     document = replace(document, large_print=large_print)
     html = pdf.render_html(document)
@@ -270,6 +289,7 @@ def print_record(
         record_version=record.version,
         audience=audience,
         large_print=large_print,
+        language=lang,
         finalised=record.status == RecordStatus.FINALISED,
         checksum=hashlib.sha256(html.encode()).hexdigest(),
         pages=len(PdfReader(io.BytesIO(data)).pages),

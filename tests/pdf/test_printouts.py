@@ -140,3 +140,24 @@ def test_a_finalised_printout_reads_the_same_after_the_child_changes(
     assert before.split("Page 1 of")[0] == after.split("Page 1 of")[0]
     assert first.printout.checksum == second.printout.checksum
     assert db.query(Printout).count() == 2  # every print is kept, with its checksum
+
+
+def test_the_family_letter_in_welsh_uses_the_welsh_wording(
+    db: Session, jade: dict[str, Any]
+) -> None:
+    library = load_library(ROOT / "exemplars")
+    actor = db.query(User).filter_by(username="worker").one()
+    printed = service.print_record(
+        session=db,
+        library=library,
+        actor=actor,
+        record_id=jade["plan"],
+        audience="family",
+        lang="cy",
+    )
+    text, _ = pdf_text(printed.pdf)
+    flat = " ".join(text.split())
+    assert "Cynllun Jade" in flat  # the exemplar's Welsh title, with the child's name
+    assert "Am y cynllun hwn" in flat  # a Welsh section title from the YAML
+    assert "Y bobl ym mywyd Jade" in flat  # the letter's own wording, in Welsh
+    assert printed.printout.language == "cy"
