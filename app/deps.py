@@ -1,6 +1,7 @@
 """Request dependencies shared by every domain: the database session, the signed-in user, CSRF."""
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Annotated
 
@@ -8,7 +9,7 @@ from fastapi import Depends, HTTPException, Path, Request
 from sqlalchemy.orm import Session
 
 from app.auth import service as auth
-from app.auth.models import User, UserSession
+from app.auth.models import Role, User, UserSession
 from app.config import Settings
 from app.engine.library import Library
 
@@ -34,6 +35,16 @@ def get_db(request: Request) -> Iterator[Session]:
 
 SessionDep = Annotated[Session, Depends(get_db)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking, as templates need it (id, names, role), detached from the database."""
+
+    id: int
+    username: str
+    full_name: str
+    role: Role
 
 
 class NotSignedIn(Exception):
@@ -62,6 +73,11 @@ def optional_session(request: Request, db: SessionDep, settings: SettingsDep) ->
         if db.dirty:
             db.commit()  # the idle clock moved on
         request.state.user_session = row
+        # Plain copies for templates: an error page renders after the database session has closed.
+        request.state.viewer = Viewer(
+            row.user.id, row.user.username, row.user.full_name, row.user.role
+        )
+        request.state.csrf = row.csrf_token
     return row
 
 

@@ -31,7 +31,23 @@ class Invalid(DomainError):
     status_code = 422
 
 
+TITLES = {
+    403: "You do not have access to this",
+    404: "Page not found",
+    409: "This cannot be done now",
+}
+
+
 def register(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
-    async def answer(_request: Request, exc: DomainError) -> Response:
-        return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
+    async def answer(request: Request, exc: DomainError) -> Response:
+        """JSON for the API; a GOV.UK-style page for a person in a browser."""
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+            "accept", ""
+        ):
+            return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
+        from app.templating import render  # templates need the app; errors do not
+
+        title = TITLES.get(exc.status_code, "There is a problem")
+        context = {"title": title, "message": exc.message}
+        return render(request, "error.html", context, status_code=exc.status_code)

@@ -36,10 +36,10 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """Render a page with the signed-in user and their CSRF token always available."""
-    user_session = getattr(request.state, "user_session", None)
+    viewer = getattr(request.state, "viewer", None)
     base = {
-        "user": user_session.user if user_session else None,
-        "csrf_token": user_session.csrf_token if user_session else request.state.anon_csrf,
+        "user": viewer,
+        "csrf_token": request.state.csrf if viewer else request.state.anon_csrf,
         "cspNonce": request.state.csp_nonce,
         "idle_minutes": request.app.state.settings.session_idle_minutes,
     }

@@ -98,3 +98,15 @@ def test_the_caseload_shows_drafts_and_what_is_due_next(db: Session, client: Tes
     page = client.get("/caseload").text
     assert "Initial assessment</a>, 16 Nov 2026" in page  # ten working days on
     assert page.count("Nothing due") == 2  # Ruby and Jade
+
+
+def test_a_refused_page_is_a_page_not_json(db: Session, client: TestClient) -> None:
+    demo.load(session=db)
+    db.commit()
+    Worker(client)  # signed in as the demo worker
+    browser = {"Accept": "text/html"}
+    refused = client.get("/sign-off", headers=browser)
+    assert refused.status_code == 403
+    assert "You do not have access to this" in refused.text and "<html" in refused.text
+    missing = client.get("/records/999999", headers=browser)
+    assert missing.status_code == 404 and "Page not found" in missing.text
