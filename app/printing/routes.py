@@ -3,6 +3,7 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Form, Request, Response
+from fastapi.responses import RedirectResponse
 
 from app.auth import access
 from app.auth.access import Action
@@ -48,6 +49,7 @@ def choose(
         "withheld": withheld,
         "hint": hint,
         "document": document,
+        "printouts": service.printouts_of(session=db, record_id=record.id),
     }
     return render(request, "printing/choose.html", context)
 
@@ -77,3 +79,24 @@ def print_pdf(
     name = f"record-{record_id}-{audience}.pdf"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     return Response(printed.pdf, media_type="application/pdf", headers=headers)
+
+
+@router.post("/printouts/{printout_id}/deliveries")
+def log_delivery(
+    printout_id: Id,
+    db: SessionDep,
+    user: PageUser,
+    recipient: Annotated[str, Form(min_length=1, max_length=200)],
+    method: Annotated[Literal["post", "email", "in person", "court bundle"], Form()],
+) -> Response:
+    """The distribution log: who a printout went to, how and when."""
+    printout = service.get_printout(session=db, printout_id=printout_id)
+    record = records.get(session=db, record_id=printout.record_id)
+    access.require_case(session=db, user=user, action=Action.PRINT, case_id=record.case_id)
+    service.deliver(
+        session=db, actor=user, printout_id=printout.id, recipient=recipient, method=method
+    )
+    db.commit()
+    return RedirectResponse(
+        f"/records/{record.id}/print?audience={printout.audience}", status_code=303
+    )

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from pypdf import PdfReader
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
@@ -21,6 +22,7 @@ from app.engine import answers as engine
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import describe, long_date
 from app.engine.library import Exemplar, Library
+from app.errors import NotFound
 from app.people import service as people
 from app.people.facts import child_facts
 from app.printing import pdf, readability
@@ -331,3 +333,23 @@ def readability_of(document: PrintDocument, library: Library) -> readability.Rea
         parts.extend(f"{a.label}. {a.text or ''}" for a in section.answers)
     terms = [t.term for t in library.glossary.terms]
     return readability.measure("\n\n".join(parts), terms=terms)
+
+
+def get_printout(*, session: Session, printout_id: int) -> Printout:
+    printout = session.get(Printout, printout_id)
+    if printout is None:
+        raise NotFound(f"No printout with id {printout_id}.", field="printout_id")
+    return printout
+
+
+def printouts_of(
+    *, session: Session, record_id: int
+) -> list[tuple[Printout, list[PrintoutDelivery]]]:
+    """Every printout of a record, newest first, with where each went."""
+    made = session.scalars(
+        select(Printout).where(Printout.record_id == record_id).order_by(Printout.id.desc())
+    ).all()
+    sent = session.scalars(
+        select(PrintoutDelivery).where(PrintoutDelivery.printout_id.in_([p.id for p in made]))
+    ).all()
+    return [(p, [d for d in sent if d.printout_id == p.id]) for p in made]

@@ -110,3 +110,26 @@ def test_a_refused_page_is_a_page_not_json(db: Session, client: TestClient) -> N
     assert "You do not have access to this" in refused.text and "<html" in refused.text
     missing = client.get("/records/999999", headers=browser)
     assert missing.status_code == 404 and "Page not found" in missing.text
+
+
+def test_printing_from_the_page_and_logging_where_it_went(db: Session, client: TestClient) -> None:
+    demo.load(session=db)
+    db.commit()
+    worker = Worker(client)
+    note = worker.start(worker.children()["Ruby"], "case_note")
+    worker.save(note, {"note": value("Ruby asleep; Kerry coping.")})
+    choose = client.get(f"/records/{note['id']}/print?audience=family")
+    assert choose.status_code == 200 and "Reading age about" in choose.text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', choose.text)
+    assert csrf
+    pdf = client.post(
+        f"/records/{note['id']}/print", data={"csrf_token": csrf[1], "audience": "family"}
+    )
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    printout_id = re.search(
+        r"/printouts/(\d+)/deliveries", client.get(f"/records/{note['id']}/print").text
+    )
+    assert printout_id
+    form = {"csrf_token": csrf[1], "recipient": "Kerry Walsh", "method": "post"}
+    client.post(f"/printouts/{printout_id[1]}/deliveries", data=form)
+    assert "Sent to Kerry Walsh by post" in client.get(f"/records/{note['id']}/print").text
