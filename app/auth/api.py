@@ -3,7 +3,7 @@
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from app.auth import service
-from app.auth.schemas import SessionOut, SignIn, UserOut
+from app.auth.schemas import PasswordChange, SessionOut, SignIn, UserOut
 from app.deps import SESSION_COOKIE, ApiUser, CsrfChecked, SessionDep, SettingsDep, request_token
 
 router = APIRouter(prefix="/api", tags=["sign-in"], dependencies=[CsrfChecked])
@@ -38,3 +38,20 @@ def delete_session(request: Request, db: SessionDep, user: ApiUser) -> Response:
 @router.get("/me")
 def me(user: ApiUser) -> UserOut:
     return UserOut.model_validate(user)
+
+
+@router.post("/me/password", status_code=204)
+def change_password(
+    body: PasswordChange, request: Request, db: SessionDep, user: ApiUser
+) -> Response:
+    """New password; every other session of yours is signed out (this one stays)."""
+    token, _ = request_token(request)
+    service.change_password(
+        session=db,
+        user=user,
+        current=body.current_password,
+        new=body.new_password,
+        keep_token=token,
+    )
+    db.commit()
+    return Response(status_code=204)

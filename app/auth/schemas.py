@@ -24,3 +24,10 @@ class UserOut(BaseModel):
     full_name: str
     role: Role
     team_id: int | None
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1000)
+    new_password: str = Field(min_length=12, max_length=1000)

@@ -145,3 +145,39 @@ def end_session(*, session: Session, token: str) -> None:
 
 def csrf_matches(expected: str, given: str | None) -> bool:
     return given is not None and secrets.compare_digest(expected, given)
+
+
+def change_password(
+    *, session: Session, user: User, current: str, new: str, keep_token: str | None
+) -> int:
+    """Set a new password and sign out every other session of this user; returns how many."""
+    if not _hasher.verify(current, user.password_hash):
+        audit.record(
+            session=session,
+            actor=user,
+            action="password.change_refused",
+            target_type="user",
+            target_id=user.id,
+            allowed=False,
+        )
+        session.commit()
+        raise DomainError("Your current password is not right.", field="current_password")
+    if len(new) < 12:
+        raise DomainError("Choose a new password of at least 12 characters.", field="new_password")
+    user.password_hash = hash_password(new)
+    keep = _digest(keep_token) if keep_token else None
+    live = session.scalars(
+        select(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+    ).all()
+    ended = [row for row in live if row.token_hash != keep]
+    for row in ended:
+        row.revoked_at = utcnow()
+    audit.record(
+        session=session,
+        actor=user,
+        action="password.change",
+        target_type="user",
+        target_id=user.id,
+        detail={"sessions_ended": len(ended)},
+    )
+    return len(ended)

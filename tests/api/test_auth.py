@@ -104,3 +104,29 @@ def test_five_wrong_passwords_slow_down_guessing(client: TestClient, make_user: 
     refused = client.post("/api/session", json={"username": user.username, "password": PASSWORD})
     assert refused.status_code == 429
     assert refused.json()["detail"][0]["field"] == "username"
+
+
+def test_changing_the_password_signs_out_every_other_session(
+    client: TestClient, make_user: Any
+) -> None:
+    user = make_user()
+    other = TestClient(client.app)
+    token = other.post(
+        "/api/session", json={"username": user.username, "password": PASSWORD}
+    ).json()["token"]
+    mine = client.post(
+        "/api/session", json={"username": user.username, "password": PASSWORD}
+    ).json()
+    headers = {"X-CSRF-Token": mine["csrf_token"]}
+    wrong = client.post(
+        "/api/me/password",
+        json={"current_password": "nope", "new_password": "a-much-longer-one"},
+        headers=headers,
+    )
+    assert wrong.status_code == 400 and wrong.json()["detail"][0]["field"] == "current_password"
+    body = {"current_password": PASSWORD, "new_password": "a new and long passphrase"}
+    assert client.post("/api/me/password", json=body, headers=headers).status_code == 204
+    assert client.get("/api/me").status_code == 200  # this session stays
+    assert other.get("/api/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    again = {"username": user.username, "password": "a new and long passphrase"}
+    assert other.post("/api/session", json=again).status_code == 201
