@@ -69,6 +69,7 @@ class PrintDocument:
     glossary: tuple[GlossaryTerm, ...] = ()
     court: CourtDetails | None = None
     chronology: tuple[ChronologyEntry, ...] = ()
+    family_diagram: str = ""  # SVG built (and escaped) by app/printing/genogram.py
     large_print: bool = False
     welsh: bool = False
     reference: str = ""

@@ -25,7 +25,7 @@ from app.engine.library import Exemplar, Library
 from app.errors import NotFound
 from app.people import service as people
 from app.people.facts import child_facts
-from app.printing import pdf, readability
+from app.printing import genogram, pdf, readability
 from app.printing.document import (
     Answer,
     ChronologyEntry,
@@ -106,6 +106,7 @@ def build(
             child=child,
         ),
         welsh=lang == "cy",
+        family_diagram=genogram.draw(source.people) if audience == "court" else "",
         child_name=str(source.facts.get("child.full_name") or ""),
         child_dob=long_date(source.facts["child.date_of_birth"])
         if source.facts.get("child.date_of_birth")
@@ -237,9 +238,12 @@ def _chronology(session: Session, library: Library, record: Record) -> tuple[Chr
         if other.finalised_at is None:
             continue
         exemplar = records.definition_of(library=library, record=other)
-        outcome = records.next_steps(library=library, record=other)
+        outcome = [
+            records.title_of(library.latest(e))
+            for e in records.next_steps(library=library, record=other)
+        ]
         event = records.title_of(exemplar) + (
-            f" completed; next: {', '.join(outcome)}" if outcome else " completed"
+            f" completed; next: {', '.join(outcome).lower()}" if outcome else " completed"
         )
         source = f"{records.title_of(exemplar)}, record {other.id} version {other.version}"
         rows.append(

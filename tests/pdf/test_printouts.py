@@ -113,6 +113,7 @@ def test_the_court_statement_follows_swet(db: Session, jade: dict[str, Any]) -> 
     assert f"Page 1 of {len(reader.pages)}" in flat
     assert "proceedings for contempt of court" in flat
     assert "Core assessment completed" in flat  # the chronology table
+    assert "Family diagram" in flat and "Pat Walsh" in flat  # drawn from the relationships
     assert [item.title for item in reader.outline if not isinstance(item, list)][:1]  # bookmarks
     assert "Assessment factors" not in flat  # marked worker-only in the YAML
 
