@@ -5,6 +5,7 @@ fetch only our own print folder and data: URIs, so a hostile value in a record c
 renderer reach the network or the file system.
 """
 
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -79,9 +80,22 @@ class LocalFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc]
         return super().fetch(url, headers)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    html: str
+    pdf: bytes
+    pages: int
+
+
+def render(document: PrintDocument) -> Rendered:
+    """HTML once, laid out once: the PDF (tagged PDF/UA-1, bookmarks from headings) and its pages."""
+    html = render_html(document)
+    laid_out = weasyprint.HTML(
+        string=html, base_url=f"{PRINTOUTS}/", url_fetcher=LocalFetcher()
+    ).render()
+    pdf = bytes(laid_out.write_pdf(pdf_variant="pdf/ua-1"))
+    return Rendered(html=html, pdf=pdf, pages=len(laid_out.pages))
+
+
 def render_pdf(document: PrintDocument) -> bytes:
-    """A tagged (PDF/UA-1), searchable PDF with bookmarks from the headings."""
-    html = weasyprint.HTML(
-        string=render_html(document), base_url=f"{PRINTOUTS}/", url_fetcher=LocalFetcher()
-    )
-    return bytes(html.write_pdf(pdf_variant="pdf/ua-1"))
+    return render(document).pdf

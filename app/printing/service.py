@@ -7,12 +7,10 @@ from its frozen snapshot, so its printout reads the same years later.
 """
 
 import hashlib
-import io
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -288,8 +286,7 @@ def print_record(
         session=session, library=library, record=record, audience=audience, author=author, lang=lang
     )
     document = replace(document, large_print=large_print)
-    html = pdf.render_html(document)
-    data = pdf.render_pdf(document)
+    rendered = pdf.render(document)
     printout = Printout(
         record_id=record.id,
         record_version=record.version,
@@ -297,8 +294,8 @@ def print_record(
         large_print=large_print,
         language=lang,
         finalised=record.status == RecordStatus.FINALISED,
-        checksum=hashlib.sha256(html.encode()).hexdigest(),
-        pages=len(PdfReader(io.BytesIO(data)).pages),
+        checksum=hashlib.sha256(rendered.html.encode()).hexdigest(),
+        pages=rendered.pages,
         withheld=[{"what": w.what, "why": w.why} for w in withheld],
         created_by_id=actor.id,
     )
@@ -314,7 +311,7 @@ def print_record(
         case_id=record.case_id,
         detail=detail,
     )
-    return Printed(printout=printout, pdf=data, withheld=withheld)
+    return Printed(printout=printout, pdf=rendered.pdf, withheld=withheld)
 
 
 def deliver(
