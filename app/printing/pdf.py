@@ -88,7 +88,7 @@ class Rendered:
 
 
 def render(document: PrintDocument) -> Rendered:
-    """HTML once, laid out once: the PDF (tagged PDF/UA-1, bookmarks from headings) and its pages."""
+    """HTML once, laid out once: a tagged PDF (PDF/UA-1, bookmarks from headings), its pages."""
     html = render_html(document)
     laid_out = weasyprint.HTML(
         string=html, base_url=f"{PRINTOUTS}/", url_fetcher=LocalFetcher()
