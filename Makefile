@@ -1,5 +1,5 @@
 # Two commands for a fresh Debian machine with Python 3.11:
-#   make run   set up, migrate SQLite, load the demo family if empty, serve on 127.0.0.1:8000
+#   make run   set up, migrate SQLite, load the demo family (with records) if empty, serve on :8000
 #   make test  set up, then ruff, mypy and every test on SQLite (and PostgreSQL if
 #              ICS_TEST_DATABASE_URL is set; each run creates and drops its own database)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -12,7 +12,7 @@ APT_PACKAGES := chromium fonts-dejavu-core fonts-liberation libpango-1.0-0 libpa
 
 run: setup
 	$(BIN)/ics db upgrade
-	$(BIN)/ics demo load --if-empty
+	$(BIN)/ics demo load --if-empty --with-records
 	$(BIN)/ics serve
 
 test: setup lint test-sqlite test-postgres
