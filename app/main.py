@@ -18,6 +18,7 @@ from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.deps import ANON_CSRF_COOKIE, NotSignedIn
 from app.engine.loader import load_library
+from app.meetings import api as meetings_api
 from app.people import api as people_api
 from app.people import routes as people_routes
 from app.printing import routes as printing_routes
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         records_routes,
         printing_routes,
         audit_api,
+        meetings_api,
     ):
         app.include_router(module.router)
     return app

@@ -3,6 +3,7 @@
 from app.audit.models import AuditEvent
 from app.auth.models import Team, User, UserSession
 from app.db import Base
+from app.meetings.models import Meeting, MeetingChild
 from app.people.models import (
     Case,
     CaseAccess,
@@ -28,6 +29,8 @@ __all__ = [
     "Family",
     "FamilyMember",
     "Involvement",
+    "Meeting",
+    "MeetingChild",
     "PenPicture",
     "Person",
     "Printout",

@@ -28,6 +28,7 @@ class Action(enum.StrEnum):
     SEE_AUDIT = "see_audit"  # who has seen this child's record
     ALLOCATE = "allocate"
     ADMINISTER = "administer"  # users, teams, exemplar versions: never case content
+    MEETINGS = "meetings"  # schedule reviews and conferences, send invitations, record minutes
 
 
 class Reach(enum.IntEnum):
@@ -54,10 +55,16 @@ RULES: dict[Role, dict[Action, Reach]] = {
         A.PRINT: R.TEAM,
         A.SEE_AUDIT: R.TEAM,
         A.ALLOCATE: R.TEAM,
+        A.MEETINGS: R.TEAM,
     },
-    Role.BUSINESS_SUPPORT: {A.VIEW: R.TEAM, A.ON_BEHALF: R.TEAM, A.PRINT: R.TEAM},
+    Role.BUSINESS_SUPPORT: {
+        A.VIEW: R.TEAM,
+        A.ON_BEHALF: R.TEAM,
+        A.PRINT: R.TEAM,
+        A.MEETINGS: R.TEAM,
+    },
     # Chairs see the cases of the teams they chair for; conference records are theirs to write.
-    Role.CONFERENCE_CHAIR: {A.VIEW: R.TEAM, A.WRITE: R.TEAM, A.SUBMIT: R.TEAM},
+    Role.CONFERENCE_CHAIR: {A.VIEW: R.TEAM, A.WRITE: R.TEAM, A.SUBMIT: R.TEAM, A.MEETINGS: R.TEAM},
     Role.AUDITOR: {A.VIEW: R.ALL, A.SEE_AUDIT: R.ALL},
     Role.SYSTEM_ADMIN: {A.ADMINISTER: R.ALL},
 }

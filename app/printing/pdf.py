@@ -99,3 +99,10 @@ def render(document: PrintDocument) -> Rendered:
 
 def render_pdf(document: PrintDocument) -> bytes:
     return render(document).pdf
+
+
+def render_letter(template: str, context: dict[str, Any]) -> bytes:
+    """A letter from one of the printouts/ templates (invitations): same fetcher, same tagging."""
+    html = _environment().get_template(template).render(**context)
+    page = weasyprint.HTML(string=html, base_url=f"{PRINTOUTS}/", url_fetcher=LocalFetcher())
+    return bytes(page.write_pdf(pdf_variant="pdf/ua-1"))

@@ -1,0 +1,1 @@
+"""Meetings: reviews and conferences scheduled by business support, with invitations and minutes."""
