@@ -9,6 +9,8 @@ from app.engine.definitions import Audience
 
 @dataclass(frozen=True)
 class Answer:
+    """One question and its answer, as the reader will see it."""
+
     label: str
     text: str | None = None
     kind: Literal["value", "narrative", "absent", "blank", "rows"] = "value"
@@ -18,6 +20,8 @@ class Answer:
 
 @dataclass(frozen=True)
 class Section:
+    """A titled group of answers; court_heading places it in the SWET statement."""
+
     title: str
     answers: tuple[Answer, ...]
     court_heading: str = "harm"
@@ -25,6 +29,8 @@ class Section:
 
 @dataclass(frozen=True)
 class ChronologyEntry:
+    """One dated event, naming the record it comes from."""
+
     date: str
     event: str
     source: str
@@ -32,6 +38,8 @@ class ChronologyEntry:
 
 @dataclass(frozen=True)
 class PenPicture:
+    """A short description of someone in the child's life."""
+
     name: str
     relationship: str
     text: str
@@ -39,15 +47,19 @@ class PenPicture:
 
 @dataclass(frozen=True)
 class GlossaryTerm:
+    """A word the printout uses, explained plainly."""
+
     term: str
     explanation: str
 
 
 @dataclass(frozen=True)
 class CourtDetails:
+    """Front matter of a court statement: court, case, party, witness, statement number."""
+
     court: str
     case_number: str
-    party: str
+    party: str  # "Applicant local authority"
     witness_name: str
     witness_role: str
     statement_number: int
@@ -57,12 +69,14 @@ class CourtDetails:
 
 @dataclass(frozen=True)
 class PrintDocument:
+    """Everything one printout shows, for one audience."""
+
     audience: Audience
     title: str
     child_name: str
     child_dob: str | None
     case_number: str
-    record_status: str
+    record_status: str  # "Finalised 3 November 2026, version 2" or "DRAFT"
     author: str
     sections: tuple[Section, ...]
     pen_pictures: tuple[PenPicture, ...] = ()
@@ -72,4 +86,4 @@ class PrintDocument:
     family_diagram: str = ""  # SVG built (and escaped) by app/printing/genogram.py
     large_print: bool = False
     welsh: bool = False
-    reference: str = ""
+    reference: str = ""  # printout reference for the footer, e.g. "PR-000123"

@@ -5,7 +5,8 @@ fetch only our own print folder and data: URIs, so a hostile value in a record c
 renderer reach the network or the file system.
 """
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ import weasyprint.urls
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from ruamel.yaml import YAML
 
-from app.printing.document import PrintDocument
+from app.printing.document import Answer, PrintDocument
 
 PRINTOUTS = Path(__file__).resolve().parents[2] / "printouts"
 TEMPLATES = {
@@ -23,6 +24,22 @@ TEMPLATES = {
     "family": "family/record.html",
     "child": "child/record.html",
     "court": "court/statement.html",
+}
+# Government Security Classifications marking: professional readers only, never the family's copy.
+MARKED = frozenset({"worker", "court"})
+NOT_ANSWERED = "Not answered"
+BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
+# Wording the family letter needs that words.yaml may not have yet; the YAML wins when it does.
+WORD_DEFAULTS = {
+    "en": {
+        "comments": "What do you think?",
+        "comments_text": "Write anything you want to add, or anything you disagree with.",
+    },
+    "cy": {
+        "comments": "Beth ydych chi'n ei feddwl?",
+        "comments_text": "Ysgrifennwch unrhyw beth rydych am ei ychwanegu, neu unrhyw beth "
+        "rydych yn anghytuno ag ef.",
+    },
 }
 
 
@@ -43,26 +60,64 @@ def _environment() -> Environment:
 
 @lru_cache(maxsize=1)
 def court_settings() -> dict[str, Any]:
+    """Court wording and headings from printouts/court/court.yaml."""
     loaded: dict[str, Any] = YAML(typ="safe").load((PRINTOUTS / "court" / "court.yaml").read_text())
     return loaded
 
 
 @lru_cache(maxsize=1)
 def family_words() -> dict[str, dict[str, str]]:
+    """The family letter's own wording, per language, with defaults for keys not yet in YAML."""
     loaded: dict[str, dict[str, str]] = YAML(typ="safe").load(
         (PRINTOUTS / "family" / "words.yaml").read_text()
     )
-    return loaded
+    return {lang: {**WORD_DEFAULTS[lang], **loaded[lang]} for lang in WORD_DEFAULTS}
+
+
+def paragraphs(text: str | None) -> list[str]:
+    """The writer's paragraphs: split on blank lines, whatever the line endings."""
+    cleaned = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return [part.strip() for part in BLANK_LINES.split(cleaned) if part.strip()]
+
+
+def _printable(answer: Answer) -> Answer:
+    """An answer with nothing to print reads "Not answered", never "None", blank or "No"."""
+    if answer.kind == "rows" and answer.rows:
+        return answer
+    if answer.kind == "blank" or not (answer.text or "").strip():
+        return replace(answer, kind="blank", text=(answer.text or "").strip() or NOT_ANSWERED)
+    if answer.kind == "narrative":
+        return replace(answer, text="\n\n".join(paragraphs(answer.text)))
+    return answer
+
+
+def _for_print(document: PrintDocument) -> PrintDocument:
+    sections = tuple(
+        replace(s, answers=tuple(_printable(a) for a in s.answers)) for s in document.sections
+    )
+    return replace(document, sections=sections)
+
+
+def _check(document: PrintDocument) -> None:
+    if document.audience not in TEMPLATES:
+        raise ValueError(f"no printout for the audience {document.audience!r}")
+    if document.audience == "court" and document.court is None:
+        raise ValueError("a court statement needs its court details (court, witness, number)")
 
 
 def render_html(document: PrintDocument) -> str:
-    template = _environment().get_template(TEMPLATES[document.audience])
+    """The printout as one HTML page, every value escaped."""
+    _check(document)
+    shown = _for_print(document)
+    template = _environment().get_template(TEMPLATES[shown.audience])
     return template.render(
-        words=family_words()["cy" if document.welsh else "en"],
-        doc=document,
-        welsh=document.welsh,
+        words=family_words()["cy" if shown.welsh else "en"],
+        doc=shown,
+        welsh=shown.welsh,
+        marking="OFFICIAL-SENSITIVE" if shown.audience in MARKED else "",
+        paragraphs=paragraphs,
         settings=court_settings(),
-        chronology=document.chronology,
+        chronology=shown.chronology,
     )
 
 
@@ -87,22 +142,26 @@ class Rendered:
     pages: int
 
 
+def _layout(html: str) -> Any:
+    # The trailing slash matters: without it "print.css" resolves against printouts/'s parent.
+    page = weasyprint.HTML(string=html, base_url=f"{PRINTOUTS}/", url_fetcher=LocalFetcher())
+    return page.render()
+
+
 def render(document: PrintDocument) -> Rendered:
     """HTML once, laid out once: a tagged PDF (PDF/UA-1, bookmarks from headings), its pages."""
     html = render_html(document)
-    laid_out = weasyprint.HTML(
-        string=html, base_url=f"{PRINTOUTS}/", url_fetcher=LocalFetcher()
-    ).render()
+    laid_out = _layout(html)
     pdf = bytes(laid_out.write_pdf(pdf_variant="pdf/ua-1"))
     return Rendered(html=html, pdf=pdf, pages=len(laid_out.pages))
 
 
 def render_pdf(document: PrintDocument) -> bytes:
+    """The printout as PDF bytes: real, searchable text."""
     return render(document).pdf
 
 
 def render_letter(template: str, context: dict[str, Any]) -> bytes:
     """A letter from one of the printouts/ templates (invitations): same fetcher, same tagging."""
     html = _environment().get_template(template).render(**context)
-    page = weasyprint.HTML(string=html, base_url=f"{PRINTOUTS}/", url_fetcher=LocalFetcher())
-    return bytes(page.write_pdf(pdf_variant="pdf/ua-1"))
+    return bytes(_layout(html).write_pdf(pdf_variant="pdf/ua-1"))
