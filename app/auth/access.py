@@ -162,3 +162,16 @@ def open_child(*, session: Session, user: User, case_id: int, via: str) -> Child
     )
     session.commit()
     return view
+
+
+def writing_action(user: User) -> Action:
+    """WRITE for those who author records; ON_BEHALF for those who may only type for an author.
+
+    Read from the table, so a role's way of entering records changes in one place.
+    """
+    types_for_others = reach(user, Action.ON_BEHALF) > Reach.NONE
+    return (
+        Action.ON_BEHALF
+        if types_for_others and reach(user, Action.WRITE) == Reach.NONE
+        else Action.WRITE
+    )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.auth import access
 from app.auth.access import Action
-from app.auth.models import Role, User
+from app.auth.models import User
 from app.deps import CsrfChecked, Id, LibraryDep, PageUser, SessionDep
 from app.engine import answers as engine
 from app.engine.definitions import Section, text_for
@@ -32,8 +32,8 @@ router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 async def start(
     case_id: Id, request: Request, db: SessionDep, library: LibraryDep, user: PageUser
 ) -> Response:
-    typist = user.role == Role.BUSINESS_SUPPORT  # types for the allocated worker, who stays author
-    action = Action.ON_BEHALF if typist else Action.WRITE
+    action = access.writing_action(user)  # a typist types for the allocated worker, the author
+    typist = action == Action.ON_BEHALF
     case = access.require_case(session=db, user=user, action=action, case_id=case_id)
     author = db.get(User, case.allocated_worker_id) if typist and case.allocated_worker_id else None
     form = await request.form()
@@ -99,8 +99,8 @@ async def save_section(
     user: PageUser,
 ) -> Response:
     """Save a section: "Save and continue", "Save draft", "keep" a pre-filled value, or autosave."""
-    typist = user.role == Role.BUSINESS_SUPPORT
-    action = Action.ON_BEHALF if typist else Action.WRITE
+    action = access.writing_action(user)
+    typist = action == Action.ON_BEHALF
     record, exemplar, _ = _load(db, library, record_id, user, action, with_facts=False)
     author = db.get(User, record.author_id) if typist and record.author_id else None
     section = _section_of(exemplar, section_id)
