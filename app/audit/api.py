@@ -6,9 +6,7 @@ from typing import Any
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from app.audit import service
 from app.auth import access
-from app.auth.access import Action
 from app.deps import ApiUser, Id, SessionDep
 
 router = APIRouter(prefix="/api", tags=["audit"])
@@ -29,15 +27,5 @@ class EventOut(BaseModel):
 @router.get("/cases/{case_id}/audit")
 def case_audit(case_id: Id, db: SessionDep, user: ApiUser) -> list[EventOut]:
     """Every view, print, change and refusal on this child's case, newest first."""
-    access.require_case(session=db, user=user, action=Action.SEE_AUDIT, case_id=case_id)
-    events = [EventOut.model_validate(e) for e in service.for_case(session=db, case_id=case_id)]
-    service.record(
-        session=db,
-        actor=user,
-        action="audit.view",
-        target_type="case",
-        target_id=case_id,
-        case_id=case_id,
-    )
-    db.commit()
-    return events
+    _, events = access.open_trail(session=db, user=user, case_id=case_id)
+    return [EventOut.model_validate(e) for e in events]

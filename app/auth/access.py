@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.errors import DomainError
 from app.people.models import Case, CaseAccess
@@ -175,3 +176,19 @@ def writing_action(user: User) -> Action:
         if types_for_others and reach(user, Action.WRITE) == Reach.NONE
         else Action.WRITE
     )
+
+
+def open_trail(*, session: Session, user: User, case_id: int) -> tuple[Case, list[AuditEvent]]:
+    """A child's audit trail for someone allowed to see it; looking at it is itself audited."""
+    case = require_case(session=session, user=user, action=Action.SEE_AUDIT, case_id=case_id)
+    events = audit.for_case(session=session, case_id=case_id)
+    audit.record(
+        session=session,
+        actor=user,
+        action="audit.view",
+        target_type="case",
+        target_id=case_id,
+        case_id=case_id,
+    )
+    session.commit()
+    return case, events
