@@ -6,7 +6,6 @@ with before and after, pen-pictures are versioned, case changes are events.
 """
 
 import difflib
-import re
 import unicodedata
 from datetime import date
 from typing import Any
@@ -52,6 +51,7 @@ from app.people.schemas import (
     SearchResult,
     check_dates,
 )
+from app.timescales.calendar import typed_date
 
 SIMILAR_NAME = 0.85
 
@@ -556,8 +556,6 @@ def _family_ids(session: Session, person_ids: list[int]) -> dict[int, list[int]]
 
 # Search ------------------------------------------------------------------------------------------
 
-DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
-
 
 def search(*, session: Session, text: str, limit: int = 50) -> list[SearchResult]:
     """People by case number, date of birth, or a name that may be misspelt, best first."""
@@ -565,23 +563,13 @@ def search(*, session: Session, text: str, limit: int = 50) -> list[SearchResult
     case = get_case_by_number(session=session, case_number=text)
     if case is not None:
         return [_result(session, case.child, 1.0)]
-    born = _as_date(text)
+    born = typed_date(text)
     if born is not None:
         found = session.scalars(
             select(Person).where(Person.date_of_birth == born).limit(limit)
         ).all()
         return [_result(session, person, 1.0) for person in found]
     return _by_name(session, text, limit)
-
-
-def _as_date(text: str) -> date | None:
-    match = DAY_MONTH_YEAR.match(text)
-    try:
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _by_name(session: Session, text: str, limit: int) -> list[SearchResult]:

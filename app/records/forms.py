@@ -5,7 +5,6 @@ Names follow GOV.UK patterns: a date is `<id>-day`, `<id>-month`, `<id>-year`; t
 `<id>__<row>__<column>`.
 """
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -14,10 +13,10 @@ from typing import Any
 from app.engine.definitions import FieldDef, Section, text_for
 from app.engine.display import ABSENT_WORDS, describe
 from app.engine.library import Exemplar
+from app.timescales.calendar import typed_date
 
 Form = Mapping[str, list[str]]
 SPARE_ROWS = 1  # an empty row under the filled ones, so a row can be added without JavaScript
-DAY_FIRST = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
 
 
 @dataclass
@@ -224,13 +223,10 @@ def _date(posted: Form, name: str) -> str | None:
 
 
 def _one_box_date(text: str) -> str:
-    match = DAY_FIRST.match(text)
-    try:
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1])).isoformat()
-        return date.fromisoformat(text).isoformat()
-    except ValueError:
-        raise ValueError("Enter a real date, for example 23/11/2026.") from None
+    day = typed_date(text)
+    if day is None:
+        raise ValueError("Enter a real date, for example 23/11/2026.")
+    return day.isoformat()
 
 
 def _rows(item: FieldDef, posted: Form, name: str) -> list[dict[str, Any]]:

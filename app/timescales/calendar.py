@@ -4,6 +4,7 @@ The holiday tables come from the `holidays` package, which keeps past years too,
 2006 is judged by 2006's bank holidays.
 """
 
+import re
 from datetime import date, timedelta
 from functools import lru_cache
 
@@ -42,3 +43,17 @@ def working_days_between(start: date, end: date, *, country: str = "england") ->
         is_working_day(start + timedelta(days=offset), country=country)
         for offset in range(1, (end - start).days + 1)
     )
+
+
+DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+
+
+def typed_date(text: str) -> date | None:
+    """A date as people type it here: 23/11/2026 (day first), 23.11.2026, or 2026-11-23."""
+    match = DAY_MONTH_YEAR.match(text)
+    try:
+        if match:
+            return date(int(match[3]), int(match[2]), int(match[1]))
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None

@@ -26,3 +26,12 @@ def test_between_is_the_inverse_of_add() -> None:
     start = date(2026, 3, 30)  # Easter 2026 falls in the next fortnight
     for days in (1, 5, 10, 35, 45):
         assert working_days_between(start, add_working_days(start, days)) == days
+
+
+def test_dates_are_read_as_people_type_them_here() -> None:
+    from app.timescales.calendar import typed_date
+
+    assert typed_date("3/11/2026") == date(2026, 11, 3)  # day first, as in the UK
+    assert typed_date("2026-11-03") == date(2026, 11, 3)
+    assert typed_date("31/02/2026") is None
+    assert typed_date("Jade") is None
