@@ -9,13 +9,18 @@ from typing import Annotated, Literal
 import typer
 import uvicorn
 
-from app import migrate
+from app import access, migrate
 from app.auth import service as auth_service
 from app.auth.models import Role
+from app.cases import service as cases
+from app.cases.policy import Action
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.engine.definitions import Definition
 from app.engine.loader import ExemplarErrors, load_library
+from app.errors import DomainError
+from app.printing import service as printing
+from app.records import service as records
 
 main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
@@ -152,6 +157,9 @@ def exemplars_schema() -> None:
 def print_command(
     case: Annotated[str, typer.Option("--case", help="The child's case number.")],
     record: Annotated[str, typer.Option("--record", help="Exemplar id; the newest such record.")],
+    as_user: Annotated[
+        str, typer.Option("--as", help="Your username: the print is checked and audited as you.")
+    ],
     audience: Annotated[
         Literal["family", "child", "court", "worker"], typer.Option(help="Who will read it.")
     ] = "worker",
@@ -163,38 +171,31 @@ def print_command(
     ] = "en",
     large_print: Annotated[bool, typer.Option(help="16pt and over, for the family.")] = False,
 ) -> None:
-    """Print a record for one reader to a PDF (audited as its author's print)."""
-    from app.auth.models import User
-    from app.people import service as people
-    from app.printing import service as printing
-    from app.records import service as records
-
+    """Print a record for one reader to a PDF, as the user named by --as (checked and audited)."""
     settings = get_settings()
     library = load_library(settings.exemplars_dir)
     factory = make_session_factory(make_engine(settings.database_url))
     with factory() as session:
-        found = people.get_case_by_number(session=session, case_number=case)
-        rows = (
-            [
-                r
-                for r in records.records_for_case(session=session, case_id=found.id)
-                if r.exemplar_id == record
-            ]
-            if found
-            else []
-        )
-        if not rows:
-            typer.echo(f"No {record} record for case {case}.", err=True)
+        user = auth_service.get_by_username(session=session, username=as_user)
+        found = cases.get_case_by_number(session=session, case_number=case)
+        rows = records.records_for_case(session=session, case_id=found.id) if found else []
+        chosen = [r for r in rows if r.exemplar_id == record]
+        if user is None or not chosen:
+            typer.echo(
+                f"No user {as_user}." if user is None else f"No {record} record for case {case}.",
+                err=True,
+            )
             raise typer.Exit(code=1)
-        author = session.get(User, rows[0].author_id) if rows[0].author_id else None
-        if author is None:
-            typer.echo("The record has no author to print it as.", err=True)
-            raise typer.Exit(code=1)
+        try:
+            access.permit(session, user, Action.PRINT, access.Target.RECORD, chosen[0].id)
+        except DomainError as refused:
+            typer.echo(refused.message, err=True)
+            raise typer.Exit(code=1) from refused
         printed = printing.print_record(
             session=session,
             library=library,
-            actor=author,
-            record_id=rows[0].id,
+            actor=user,
+            record_id=chosen[0].id,
             audience=audience,
             large_print=large_print,
             lang=lang,

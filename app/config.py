@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     cookie_secure: bool = False
+    fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000
 
@@ -34,6 +35,8 @@ class Settings(BaseSettings):
     def _refuse_default_secret_in_production(self) -> "Settings":
         if self.production and self.secret_key == DEFAULT_SECRET:
             raise ValueError("ICS_SECRET_KEY must be set when ICS_ENV=production")
+        if self.production and self.fast_password_hash:
+            raise ValueError("ICS_FAST_PASSWORD_HASH is for the test suite, never production")
         return self
 
 

@@ -11,13 +11,15 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
 from app.auth.models import Role, User
+from app.cases import service as cases
+from app.cases.models import Case
+from app.cases.schemas import CaseIn
 from app.config import get_settings
 from app.engine.library import Library
 from app.engine.loader import load_library
 from app.people import service as people
-from app.people.models import Case, Person, Professional
+from app.people.models import Person, Professional
 from app.people.schemas import (
-    CaseIn,
     FamilyIn,
     MemberIn,
     PenPictureIn,
@@ -112,7 +114,7 @@ def _family(*, session: Session, users: dict[str, User]) -> list[str]:
     team_id = worker.team_id
     numbers = []
     for child in (p["ruby"], p["jade"], p["tyler"]):
-        case = people.open_case(
+        case = cases.open_case(
             session=session,
             actor=worker,
             data=CaseIn(
@@ -536,7 +538,7 @@ def _complete(
         session=session,
         library=library,
         actor=worker,
-        record_id=record.id,
+        context=records.load(session=session, library=library, record_id=record.id),
         base_revision=record.revision,
         answers={key: {"value": value} for key, value in answers.items()},
     )

@@ -5,26 +5,29 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, Request, Response
+from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from app import errors
+from app.access import SignedIn
 from app.audit import api as audit_api
 from app.auth import api as auth_api
 from app.auth import routes as auth_routes
+from app.cases import api as cases_api
 from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.deps import ANON_CSRF_COOKIE, NotSignedIn
 from app.engine.loader import load_library
+from app.errors import DomainError
 from app.meetings import api as meetings_api
+from app.pages import routes as pages
 from app.people import api as people_api
-from app.people import routes as people_routes
 from app.printing import routes as printing_routes
 from app.records import api as records_api
 from app.records import routes as records_routes
-from app.templating import make_templates
+from app.templating import make_templates, render
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -45,8 +48,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="ICS exemplar engine",
         version="0.1.0",
-        docs_url="/api/docs",
-        openapi_url="/api/openapi.json",
+        docs_url=None,  # served below, to signed-in users only
+        openapi_url=None,
         redoc_url=None,
     )
     engine = make_engine(settings.database_url)
@@ -58,12 +61,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     _mount_static(app)
     _add_middleware(app)
     _add_error_handlers(app)
-    errors.register(app)
+    app.include_router(_docs_router(app))
     for module in (
         auth_routes,
         auth_api,
-        people_routes,
+        pages,
         people_api,
+        cases_api,
         records_api,
         records_routes,
         printing_routes,
@@ -72,6 +76,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(module.router)
     return app
+
+
+def _docs_router(app: FastAPI) -> APIRouter:
+    """The API's own description, for signed-in users: it names every route and field."""
+    router = APIRouter(include_in_schema=False)
+
+    @router.get("/api/openapi.json")
+    def openapi(user: SignedIn) -> dict[str, Any]:
+        return app.openapi()
+
+    @router.get("/api/docs")
+    def docs(user: SignedIn) -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/api/openapi.json", title="ICS API")
+
+    return router
 
 
 def _mount_static(app: FastAPI) -> None:
@@ -112,7 +131,25 @@ def _add_middleware(app: FastAPI) -> None:
         return response
 
 
+TITLES = {
+    403: "You do not have access to this",
+    404: "Page not found",
+    409: "This cannot be done now",
+}
+
+
 def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def answer(request: Request, exc: DomainError) -> Response:
+        """JSON for the API; a GOV.UK-style page for a person in a browser."""
+        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
+            "accept", ""
+        ):
+            return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
+        title = TITLES.get(exc.status_code, "There is a problem")
+        context = {"title": title, "message": exc.message}
+        return render(request, "error.html", context, status_code=exc.status_code)
+
     @app.exception_handler(NotSignedIn)
     async def to_sign_in(request: Request, _exc: NotSignedIn) -> Response:
         return RedirectResponse(f"/sign-in?next={quote(request.url.path)}", status_code=303)

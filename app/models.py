@@ -2,12 +2,10 @@
 
 from app.audit.models import AuditEvent
 from app.auth.models import Team, User, UserSession
+from app.cases.models import Case, CaseAccess, CaseEvent
 from app.db import Base
 from app.meetings.models import Meeting, MeetingChild
 from app.people.models import (
-    Case,
-    CaseAccess,
-    CaseEvent,
     Family,
     FamilyMember,
     Involvement,

@@ -12,10 +12,10 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from app.auth.models import User
+from app.cases import service as cases
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.engine.loader import load_library
-from app.people import service as people
 from app.records import forms
 from app.records import service as records
 from app.templating import make_templates
@@ -29,7 +29,7 @@ templates = make_templates()
 def child(request: Request) -> Response:
     case_id = int(request.path_params["case_id"])
     with factory() as session:
-        view = people.child_view(session=session, case_id=case_id)
+        view = cases.child_view(session=session, case_id=case_id)
         rows = [
             {"record": r, "title": r.exemplar_id, "due": None}
             for r in records.records_for_case(session=session, case_id=case_id)

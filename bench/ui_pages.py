@@ -25,10 +25,11 @@ def prepare(url: str, children: int) -> tuple[int, int]:
 
     from app import demo, migrate
     from app.auth.models import User
+    from app.cases.models import Case
     from app.config import get_settings
     from app.db import make_engine, make_session_factory
     from app.engine.loader import load_library
-    from app.people.models import Case, Person
+    from app.people.models import Person
     from app.records import service
 
     get_settings.cache_clear()

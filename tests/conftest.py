@@ -6,6 +6,9 @@ back at the end; application code may commit, which only releases a savepoint.
 
 import os
 import secrets
+
+# A cheap argon2 for the suite (hundreds of users are made); production's is proven in test_auth.
+os.environ.setdefault("ICS_FAST_PASSWORD_HASH", "1")
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any

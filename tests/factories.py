@@ -8,10 +8,12 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
 from app.auth.models import Role, User
+from app.cases import service as cases
+from app.cases.models import Case
+from app.cases.schemas import CaseIn
 from app.people import service as people
-from app.people.models import Case, Family, PenPicture, Person, Professional, Relationship
+from app.people.models import Family, PenPicture, Person, Professional, Relationship
 from app.people.schemas import (
-    CaseIn,
     FamilyIn,
     MemberIn,
     PenPictureIn,
@@ -74,7 +76,7 @@ class Factory:
     ) -> Case:
         child = child or self.person()
         worker = worker or self.actor
-        case = people.open_case(
+        case = cases.open_case(
             session=self.session,
             actor=self.actor,
             data=CaseIn(

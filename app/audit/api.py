@@ -1,15 +1,19 @@
 """Who has seen or changed a child's record: for managers and auditors. Read-only, always."""
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
-from app.auth import access
-from app.deps import ApiUser, Id, SessionDep
+from app.access import Granted, Target, allow
+from app.audit import service as audit
+from app.audit.service import AuditAction
+from app.cases.policy import Action
+from app.deps import Id, SessionDep
 
 router = APIRouter(prefix="/api", tags=["audit"])
+SeeingTrail = Annotated[Granted, allow(Action.SEE_AUDIT, Target.CASE, event=AuditAction.AUDIT_VIEW)]
 
 
 class EventOut(BaseModel):
@@ -25,7 +29,6 @@ class EventOut(BaseModel):
 
 
 @router.get("/cases/{case_id}/audit")
-def case_audit(case_id: Id, db: SessionDep, user: ApiUser) -> list[EventOut]:
+def case_audit(case_id: Id, db: SessionDep, granted: SeeingTrail) -> list[EventOut]:
     """Every view, print, change and refusal on this child's case, newest first."""
-    _, events = access.open_trail(session=db, user=user, case_id=case_id)
-    return [EventOut.model_validate(e) for e in events]
+    return [EventOut.model_validate(e) for e in audit.for_case(session=db, case_id=case_id)]

@@ -1,19 +1,56 @@
 """Write audit events. Append-only: there is no function here, or route anywhere, that edits one."""
 
-from typing import Any
+import enum
+from datetime import datetime
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
-from app.auth.models import User
+
+
+class AuditAction(enum.StrEnum):
+    """Every kind of event, so a trail can be read (and filtered) without guessing at strings."""
+
+    SIGN_IN = "sign_in"
+    SIGN_IN_FAILED = "sign_in.failed"
+    SIGN_IN_REFUSED = "sign_in.refused"
+    PASSWORD_CHANGE = "password.change"  # noqa: S105 - an event name, not a password
+    PASSWORD_CHANGE_REFUSED = "password.change_refused"  # noqa: S105 - an event name
+    DENIED = "denied"
+    DENIED_AUTHOR_ONLY = "denied.author_only"
+    CHILD_VIEW = "child.view"
+    RECORD_VIEW = "record.view"
+    PERSON_VIEW = "person.view"
+    MEETING_VIEW = "meeting.view"
+    PRINTOUT_VIEW = "printout.view"
+    AUDIT_VIEW = "audit.view"
+    SEARCH = "search"
+    CHANGE = "change"
+    RECORD_START = "record.start"
+    RECORD_SUBMIT = "record.submit"
+    RECORD_RETURN = "record.return"
+    RECORD_FINALISE = "record.finalise"
+    RECORD_AMEND = "record.amend"
+    RECORD_PRINT = "record.print"
+    MEETING_SCHEDULE = "meeting.schedule"
+    MEETING_INVITATION = "meeting.invitation"
+    MEETING_MINUTES = "meeting.minutes"
+
+
+class Actor(Protocol):
+    """Whoever acts: anything with a user id (audit knows nothing else about users)."""
+
+    @property
+    def id(self) -> int: ...
 
 
 def record(
     *,
     session: Session,
-    actor: User | None,
-    action: str,
+    actor: Actor | None,
+    action: AuditAction,
     target_type: str,
     target_id: int | None = None,
     case_id: int | None = None,
@@ -23,7 +60,7 @@ def record(
     """Add one event: who did what to which thing (and whether they were allowed to)."""
     event = AuditEvent(
         actor_id=actor.id if actor else None,
-        action=action,
+        action=action.value,
         target_type=target_type,
         target_id=target_id,
         case_id=case_id,
@@ -44,3 +81,16 @@ def for_case(*, session: Session, case_id: int, limit: int = 500) -> list[AuditE
             .limit(limit)
         )
     )
+
+
+def count(
+    *, session: Session, action: AuditAction, target_type: str, target_id: int, since: datetime
+) -> int:
+    """How many events of one kind a thing has had since a moment (e.g. failed sign-ins)."""
+    query = select(func.count(AuditEvent.id)).where(
+        AuditEvent.action == action.value,
+        AuditEvent.target_type == target_type,
+        AuditEvent.target_id == target_id,
+        AuditEvent.at >= since,
+    )
+    return int(session.scalar(query) or 0)

@@ -2,18 +2,22 @@
 
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from app.access import PUBLIC, SignedIn
 from app.auth import service
 from app.auth.schemas import PasswordChange, SessionOut, SignIn, UserOut
-from app.deps import SESSION_COOKIE, ApiUser, CsrfChecked, SessionDep, SettingsDep, request_token
+from app.deps import SESSION_COOKIE, CsrfChecked, SessionDep, SettingsDep, request_token
 
 router = APIRouter(prefix="/api", tags=["sign-in"], dependencies=[CsrfChecked])
 
 
-@router.post("/session", status_code=201)
+@router.post("/session", status_code=201, dependencies=[PUBLIC])
 def create_session(
     body: SignIn, db: SessionDep, settings: SettingsDep, response: Response
 ) -> SessionOut:
-    user = service.authenticate(session=db, username=body.username, password=body.password)
+    try:
+        user = service.authenticate(session=db, username=body.username, password=body.password)
+    finally:
+        db.commit()  # a failed attempt is kept: it counts towards the throttle
     if user is None:
         raise HTTPException(status_code=401, detail="Enter a correct username and password.")
     token, row = service.start_session(session=db, user=user)
@@ -25,7 +29,7 @@ def create_session(
 
 
 @router.delete("/session", status_code=204)
-def delete_session(request: Request, db: SessionDep, user: ApiUser) -> Response:
+def delete_session(request: Request, db: SessionDep, user: SignedIn) -> Response:
     token, _ = request_token(request)
     if token:
         service.end_session(session=db, token=token)
@@ -36,22 +40,24 @@ def delete_session(request: Request, db: SessionDep, user: ApiUser) -> Response:
 
 
 @router.get("/me")
-def me(user: ApiUser) -> UserOut:
+def me(user: SignedIn) -> UserOut:
     return UserOut.model_validate(user)
 
 
 @router.post("/me/password", status_code=204)
 def change_password(
-    body: PasswordChange, request: Request, db: SessionDep, user: ApiUser
+    body: PasswordChange, request: Request, db: SessionDep, user: SignedIn
 ) -> Response:
     """New password; every other session of yours is signed out (this one stays)."""
     token, _ = request_token(request)
-    service.change_password(
-        session=db,
-        user=user,
-        current=body.current_password,
-        new=body.new_password,
-        keep_token=token,
-    )
-    db.commit()
+    try:
+        service.change_password(
+            session=db,
+            user=user,
+            current=body.current_password,
+            new=body.new_password,
+            keep_token=token,
+        )
+    finally:
+        db.commit()  # a refused change is kept in the audit trail too
     return Response(status_code=204)

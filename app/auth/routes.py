@@ -5,11 +5,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
+from app.access import PUBLIC
 from app.auth import service
 from app.deps import SESSION_COOKIE, CsrfChecked, OptionalSession, SessionDep, SettingsDep
 from app.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[PUBLIC])
 
 
 def _safe_next(next_url: str | None) -> str:
@@ -44,6 +45,7 @@ def sign_in(
         user = service.authenticate(session=db, username=username, password=password)
     except service.TooManyAttempts as refused:
         user, error = None, refused.message
+    db.commit()  # a failed attempt is kept: it counts towards the throttle
     if user is None:
         context = {
             "title": "Sign in",

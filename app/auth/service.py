@@ -3,25 +3,39 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from pwdlib import PasswordHash
-from sqlalchemy import func, select
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
-from app.audit.models import AuditEvent
+from app.audit.service import AuditAction
 from app.auth.models import Role, Team, User, UserSession
+from app.config import get_settings
 from app.db import utcnow
 from app.errors import DomainError
 
-_hasher = PasswordHash.recommended()  # argon2id
-# Verifying against this when the user is unknown keeps sign-in timing the same either way.
-_DUMMY_HASH = _hasher.hash("not-a-real-password")
 TOUCH_EVERY = timedelta(seconds=30)
 
 
+@cache
+def hasher() -> PasswordHash:
+    """argon2id as recommended; the test suite asks for a cheap argon2 (refused in production)."""
+    if get_settings().fast_password_hash:
+        return PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
+    return PasswordHash.recommended()
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verifying against this when the user is unknown keeps sign-in timing the same either way.
+    return hasher().hash("not-a-real-password")
+
+
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 MAX_FAILURES = 5
@@ -40,22 +54,23 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
     """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.active:
-        _hasher.verify(password, _DUMMY_HASH)  # the same time taken, whether or not they exist
+        hasher().verify(password, _dummy_hash())  # the same time taken, whether or not they exist
         return None
     if _recent_failures(session, user) >= MAX_FAILURES:
-        _attempt(session, user, "sign_in.refused")
+        _attempt(session, user, AuditAction.SIGN_IN_REFUSED)
         raise TooManyAttempts(
             "Too many attempts to sign in. Wait 15 minutes and try again.", field="username"
         )
-    if not _hasher.verify(password, user.password_hash):
-        _attempt(session, user, "sign_in.failed")
+    if not hasher().verify(password, user.password_hash):
+        _attempt(session, user, AuditAction.SIGN_IN_FAILED)
         return None
-    _attempt(session, user, "sign_in")
+    _attempt(session, user, AuditAction.SIGN_IN)
     return user
 
 
-def _attempt(session: Session, user: User, action: str) -> None:
-    allowed = action == "sign_in"
+def _attempt(session: Session, user: User, action: AuditAction) -> None:
+    """Every attempt is an event; the caller commits even when sign-in fails, so failures count."""
+    allowed = action == AuditAction.SIGN_IN
     audit.record(
         session=session,
         actor=user if allowed else None,
@@ -64,18 +79,16 @@ def _attempt(session: Session, user: User, action: str) -> None:
         target_id=user.id,
         allowed=allowed,
     )
-    session.commit()  # a failed attempt must count even though the request fails
 
 
 def _recent_failures(session: Session, user: User) -> int:
-    since = utcnow() - FAILURE_WINDOW
-    query = select(func.count(AuditEvent.id)).where(
-        AuditEvent.target_type == "user",
-        AuditEvent.target_id == user.id,
-        AuditEvent.action == "sign_in.failed",
-        AuditEvent.at >= since,
+    return audit.count(
+        session=session,
+        action=AuditAction.SIGN_IN_FAILED,
+        target_type="user",
+        target_id=user.id,
+        since=utcnow() - FAILURE_WINDOW,
     )
-    return int(session.scalar(query) or 0)
 
 
 def create_user(
@@ -151,16 +164,15 @@ def change_password(
     *, session: Session, user: User, current: str, new: str, keep_token: str | None
 ) -> int:
     """Set a new password and sign out every other session of this user; returns how many."""
-    if not _hasher.verify(current, user.password_hash):
+    if not hasher().verify(current, user.password_hash):
         audit.record(
             session=session,
             actor=user,
-            action="password.change_refused",
+            action=AuditAction.PASSWORD_CHANGE_REFUSED,
             target_type="user",
             target_id=user.id,
             allowed=False,
         )
-        session.commit()
         raise DomainError("Your current password is not right.", field="current_password")
     if len(new) < 12:
         raise DomainError("Choose a new password of at least 12 characters.", field="new_password")
@@ -175,9 +187,19 @@ def change_password(
     audit.record(
         session=session,
         actor=user,
-        action="password.change",
+        action=AuditAction.PASSWORD_CHANGE,
         target_type="user",
         target_id=user.id,
         detail={"sessions_ended": len(ended)},
     )
     return len(ended)
+
+
+def names_of(*, session: Session, user_ids: set[int | None]) -> dict[int, str]:
+    """Users' full names by id, for trails and histories."""
+    wanted = [user_id for user_id in user_ids if user_id is not None]
+    return {u.id: u.full_name for u in session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def get_by_username(*, session: Session, username: str) -> User | None:
+    return session.scalar(select(User).where(User.username == username.strip().lower()))

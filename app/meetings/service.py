@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.audit.service import AuditAction
 from app.auth.models import User
 from app.errors import NotFound
 from app.meetings.models import Meeting, MeetingChild
@@ -39,7 +40,7 @@ def schedule(*, session: Session, actor: User, data: MeetingIn) -> Meeting:
         audit.record(
             session=session,
             actor=actor,
-            action="meeting.schedule",
+            action=AuditAction.MEETING_SCHEDULE,
             target_type="meeting",
             target_id=meeting.id,
             case_id=case_id,
@@ -68,7 +69,7 @@ def record_minutes(*, session: Session, actor: User, meeting_id: int, minutes: s
         audit.record(
             session=session,
             actor=actor,
-            action="meeting.minutes",
+            action=AuditAction.MEETING_MINUTES,
             target_type="meeting",
             target_id=meeting.id,
             case_id=case_id,

@@ -1,12 +1,11 @@
 """People around a child, the households they form, how they relate, and the child's case."""
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, str_enum, utcnow
+from app.db import Base, utcnow
 
 
 class Authored:
@@ -149,53 +148,3 @@ class Involvement(Authored, Base):
     ended_on: Mapped[date | None]
 
     professional: Mapped[Professional] = relationship(lazy="joined")
-
-
-class CaseStatus(enum.StrEnum):
-    OPEN = "open"
-    CLOSED = "closed"
-    REOPENED = "reopened"
-
-
-class Case(Authored, Base):
-    """The council's involvement with one child."""
-
-    __tablename__ = "cases"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_number: Mapped[str] = mapped_column(String(30), unique=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("people.id"), unique=True)
-    allocated_worker_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
-    legal_status: Mapped[str] = mapped_column(String(50), default="cin")
-    status: Mapped[CaseStatus] = mapped_column(str_enum(CaseStatus), default=CaseStatus.OPEN)
-    restricted: Mapped[bool] = mapped_column(default=False)
-    opened_on: Mapped[date]
-    closed_on: Mapped[date | None]
-
-    child: Mapped[Person] = relationship(lazy="joined")
-
-
-class CaseAccess(Base):
-    """A person named on a restricted case: only they (within their role) may see it."""
-
-    __tablename__ = "case_access"
-    __table_args__ = (UniqueConstraint("case_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class CaseEvent(Base):
-    """History of a case: opened, allocated, legal status changed, closed, reopened."""
-
-    __tablename__ = "case_events"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    detail: Mapped[str | None] = mapped_column(Text)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

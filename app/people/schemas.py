@@ -12,8 +12,6 @@ from pydantic import (
     model_validator,
 )
 
-from app.people.models import CaseStatus
-
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Long = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
@@ -130,6 +128,13 @@ class PossibleMatch(BaseModel):
     full_name: str
     date_of_birth: date | None
     reason: str
+
+
+class PossibleMatches(BaseModel):
+    """Matches the user may see, and how many more are in records they may not see."""
+
+    matches: list[PossibleMatch]
+    hidden: int
 
 
 class PersonCreated(BaseModel):
@@ -266,80 +271,12 @@ class InvolvementOut(BaseModel):
     professional: ProfessionalOut
 
 
-class CaseIn(Input):
-    child_id: DbId
-    allocated_worker_id: DbId | None = None
-    team_id: DbId | None = None
-    legal_status: LegalStatus = "cin"
-    opened_on: date = Field(default_factory=date.today)
-    restricted: bool = False  # e.g. a staff member's relative: only people named on it may see it
-
-
-class CasePatch(Input):
-    allocated_worker_id: DbId | None = None
-    team_id: DbId | None = None
-    legal_status: LegalStatus | None = None
-
-
-class CaseClose(Input):
-    reason: Long = Field(min_length=1)
-    closed_on: date = Field(default_factory=date.today)
-
-
-class CaseOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    case_number: str
-    child_id: int
-    allocated_worker_id: int | None
-    team_id: int | None
-    legal_status: str
-    status: CaseStatus
-    restricted: bool
-    opened_on: date
-    closed_on: date | None
-
-
-class CaseEventOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    kind: str
-    detail: str | None
-    at: datetime
-    by_id: int | None
-
-
 class PersonWithPicture(BaseModel):
     person: PersonOut
     role: str | None
     lives_with_child: bool
     relationship_to_child: str | None
     pen_picture: PenPictureOut | None
-
-
-class ChildView(BaseModel):
-    """A child with everything around them: the page a worker opens most."""
-
-    case: CaseOut
-    child: PersonOut
-    age_years: int | None
-    pen_picture: PenPictureOut | None
-    families: list[FamilyOut]
-    people: list[PersonWithPicture]
-    professionals: list[InvolvementOut]
-    history: list[CaseEventOut]
-
-
-class CaseSummary(BaseModel):
-    case_id: int
-    case_number: str
-    child_name: str
-    date_of_birth: date | None
-    age_years: int | None
-    legal_status: str
-    status: str
-    family_ids: list[int]
 
 
 class SearchResult(BaseModel):

@@ -1,8 +1,8 @@
-"""People, families, relationships, pen-pictures, professionals and cases.
+"""People, families, relationships, pen-pictures and professionals.
 
 Entered once: siblings share one family, and a person's pen-picture is one row per version shown
 for every child around them. Nothing is overwritten without a trace: person changes are audited
-with before and after, pen-pictures are versioned, case changes are events.
+with before and after, pen-pictures are versioned.
 """
 
 import difflib
@@ -10,18 +10,15 @@ import unicodedata
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.audit import service as audit
+from app.audit.service import AuditAction
 from app.auth.models import User
 from app.db import utcnow
 from app.errors import Conflict, Invalid, NotFound
 from app.people.models import (
-    Case,
-    CaseEvent,
-    CaseStatus,
     Family,
     FamilyMember,
     Involvement,
@@ -32,26 +29,16 @@ from app.people.models import (
     RelationshipType,
 )
 from app.people.schemas import (
-    CaseClose,
-    CaseIn,
-    CaseOut,
-    CaseSummary,
-    ChildView,
     FamilyIn,
     MemberIn,
     PenPictureIn,
-    PenPictureOut,
     PersonIn,
-    PersonOut,
     PersonPatch,
-    PersonWithPicture,
     PossibleMatch,
     ProfessionalIn,
     RelationshipIn,
-    SearchResult,
     check_dates,
 )
-from app.timescales.calendar import typed_date
 
 SIMILAR_NAME = 0.85
 
@@ -82,7 +69,7 @@ def create_person(
     return person, matches
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Lower case, accents and punctuation removed: "O'Neill-Smith" ~ "oneill smith"."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return " ".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
@@ -92,8 +79,8 @@ def find_matches(
     *, session: Session, given_names: str, family_name: str, date_of_birth: date | None
 ) -> list[PossibleMatch]:
     """People who may be the same: same birthday and a similar name, or a near-identical name."""
-    wanted = _fold(f"{given_names} {family_name}")
-    initial = _fold(family_name)[:1]
+    wanted = fold(f"{given_names} {family_name}")
+    initial = fold(family_name)[:1]
     candidates = (
         session.scalars(
             select(Person)
@@ -110,7 +97,7 @@ def find_matches(
     matches = []
     for person in candidates:
         score = difflib.SequenceMatcher(
-            None, wanted, _fold(f"{person.given_names} {person.family_name}")
+            None, wanted, fold(f"{person.given_names} {person.family_name}")
         ).ratio()
         same_birthday = date_of_birth is not None and person.date_of_birth == date_of_birth
         if (same_birthday and score >= 0.6) or score >= SIMILAR_NAME + 0.1:
@@ -144,7 +131,7 @@ def update_person(*, session: Session, actor: User, person_id: int, data: Person
     audit.record(
         session=session,
         actor=actor,
-        action="change",
+        action=AuditAction.CHANGE,
         target_type="person",
         target_id=person.id,
         detail={"before": before, "after": after},
@@ -331,7 +318,7 @@ def end_involvement(
     audit.record(
         session=session,
         actor=actor,
-        action="change",
+        action=AuditAction.CHANGE,
         target_type="involvement",
         target_id=involvement.id,
         detail={"after": {"ended_on": ended_on.isoformat()}},
@@ -339,83 +326,7 @@ def end_involvement(
     return involvement
 
 
-# Cases ------------------------------------------------------------------------------------------
-
-
-def get_case(*, session: Session, case_id: int) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise NotFound(f"No case with id {case_id}.", field="case_id")
-    return case
-
-
-def get_case_by_number(*, session: Session, case_number: str) -> Case | None:
-    return session.scalar(select(Case).where(Case.case_number == case_number.strip().upper()))
-
-
-def open_case(*, session: Session, actor: User, data: CaseIn) -> Case:
-    """Open the council's case for a child, with a new case number."""
-    get_person(session=session, person_id=data.child_id, field="child_id")
-    if session.scalar(select(Case.id).where(Case.child_id == data.child_id)) is not None:
-        raise Conflict("This child already has a case; reopen it instead.", field="child_id")
-    # A unique placeholder first; the number comes from the row id, safe on both databases.
-    fields = data.model_dump()
-    fields["team_id"] = fields["team_id"] or actor.team_id  # the team that opens it holds it
-    case = Case(**fields, case_number=f"PENDING-{data.child_id}", created_by_id=actor.id)
-    session.add(case)
-    try:
-        session.flush()
-    except IntegrityError as error:
-        raise Conflict(
-            "The case could not be opened; check the worker and team.", field="body"
-        ) from error
-    case.case_number = f"CN-{case.id:06d}"
-    _event(session, case, actor, "opened", f"Legal status: {case.legal_status}")
-    return case
-
-
-def _event(session: Session, case: Case, actor: User, kind: str, detail: str | None = None) -> None:
-    session.add(CaseEvent(case_id=case.id, kind=kind, detail=detail, by_id=actor.id))
-    session.flush()
-
-
-def change_case(*, session: Session, actor: User, case_id: int, data: Any) -> Case:
-    """Reallocate, move team or change legal status; each change is a case event."""
-    case = get_case(session=session, case_id=case_id)
-    for key, value in data.model_dump(exclude_unset=True).items():
-        if value is not None and getattr(case, key) != value:
-            _event(session, case, actor, key, f"{getattr(case, key)} → {value}")
-            setattr(case, key, value)
-    return case
-
-
-def close_case(*, session: Session, actor: User, case_id: int, data: CaseClose) -> Case:
-    case = get_case(session=session, case_id=case_id)
-    if case.status == CaseStatus.CLOSED:
-        raise Conflict("This case is already closed.", field="status")
-    case.status, case.closed_on = CaseStatus.CLOSED, data.closed_on
-    _event(session, case, actor, "closed", data.reason)
-    return case
-
-
-def reopen_case(*, session: Session, actor: User, case_id: int, reason: str) -> Case:
-    case = get_case(session=session, case_id=case_id)
-    if case.status != CaseStatus.CLOSED:
-        raise Conflict("Only a closed case can be reopened.", field="status")
-    case.status, case.closed_on = CaseStatus.REOPENED, None
-    _event(session, case, actor, "reopened", reason)
-    return case
-
-
-def case_history(*, session: Session, case_id: int) -> list[CaseEvent]:
-    return list(
-        session.scalars(
-            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-        )
-    )
-
-
-# Views ------------------------------------------------------------------------------------------
+# Households and networks -------------------------------------------------------------------------
 
 
 def age_years(born: date | None, on: date | None = None) -> int | None:
@@ -437,112 +348,27 @@ def families_of(*, session: Session, person_id: int) -> list[Family]:
     )
 
 
-def child_view(*, session: Session, case_id: int) -> ChildView:
-    """The child, their households, the people around them with pen-pictures, and professionals."""
-    case = get_case(session=session, case_id=case_id)
-    child = case.child
-    families = families_of(session=session, person_id=child.id)
-    members = {
-        m.person_id: m for family in families for m in family.members if m.person_id != child.id
-    }
-    together = _lives_with(families, child.id)
-    links = _links_to(session, child.id)
-    pictures = current_pen_pictures(session=session, person_ids=[child.id, *members])
-    people = [
-        PersonWithPicture(
-            person=PersonOut.model_validate(m.person),
-            role=m.role,
-            lives_with_child=pid in together,
-            relationship_to_child=links.get(pid),
-            pen_picture=_picture(pictures.get(pid)),
-        )
-        for pid, m in members.items()
-    ]
-    involvements = session.scalars(
-        select(Involvement).where(Involvement.person_id == child.id, Involvement.ended_on.is_(None))
-    ).all()
-    return ChildView.model_validate(
-        {
-            "case": CaseOut.model_validate(case),
-            "child": PersonOut.model_validate(child),
-            "age_years": age_years(child.date_of_birth),
-            "pen_picture": _picture(pictures.get(child.id)),
-            "families": families,
-            "people": people,
-            "professionals": involvements,
-            "history": case_history(session=session, case_id=case.id),
-        },
-        from_attributes=True,
-    )
+def network_of(*, session: Session, person_ids: list[int]) -> set[int]:
+    """The people around these people: themselves, their households and everyone they relate to.
 
-
-def _lives_with(families: list[Family], child_id: int) -> set[int]:
-    """People who live in a household where the child lives too."""
-    homes = [
-        f for f in families if any(m.person_id == child_id and m.lives_here for m in f.members)
-    ]
-    return {m.person_id for family in homes for m in family.members if m.lives_here}
-
-
-def _picture(row: PenPicture | None) -> PenPictureOut | None:
-    return PenPictureOut.model_validate(row) if row else None
-
-
-def _links_to(session: Session, child_id: int) -> dict[int, str]:
-    """Each person's relationship to the child, in words ("mother", "mother's partner")."""
-    rows = session.scalars(
-        select(Relationship).where(
-            (Relationship.other_person_id == child_id) | (Relationship.person_id == child_id),
-            Relationship.ended_on.is_(None),
-        )
-    ).all()
-    found: dict[int, str] = {}
-    for row in rows:
-        if row.other_person_id == child_id:
-            found.setdefault(row.person_id, row.type.label)
-        elif row.type.inverse_code == row.type.code:  # symmetric: sibling, cousin, friend
-            found.setdefault(row.other_person_id, row.type.label)
+    A person is reachable through any child in this network that the user may see.
+    """
+    homes = select(FamilyMember.family_id).where(FamilyMember.person_id.in_(person_ids))
+    housemates = select(FamilyMember.person_id).where(FamilyMember.family_id.in_(homes))
+    linked = select(Relationship.other_person_id).where(Relationship.person_id.in_(person_ids))
+    linking = select(Relationship.person_id).where(Relationship.other_person_id.in_(person_ids))
+    found = set(person_ids)
+    for query in (housemates, linked, linking):
+        found.update(session.scalars(query))
     return found
 
 
-def snapshot_people(*, session: Session, case_id: int) -> list[dict[str, Any]]:
-    """The people around a child as they are now, for freezing into a finalised record."""
-    view = child_view(session=session, case_id=case_id)
-    child = {
-        "person": view.child.model_dump(mode="json"),
-        "role": "child",
-        "relationship_to_child": "the child",
-        "lives_with_child": True,
-        "pen_picture": view.pen_picture.model_dump(mode="json") if view.pen_picture else None,
-    }
-    return [child, *(p.model_dump(mode="json") for p in view.people)]
+def member_ids(family: Family) -> list[int]:
+    return [member.person_id for member in family.members]
 
 
-def caseload(*, session: Session, user: User) -> list[CaseSummary]:
-    """The children allocated to a worker, youngest first within each family."""
-    cases = session.scalars(
-        select(Case).where(Case.allocated_worker_id == user.id, Case.status != CaseStatus.CLOSED)
-    ).all()
-    memberships = _family_ids(session, [case.child_id for case in cases])
-    summaries = [
-        CaseSummary(
-            case_id=case.id,
-            case_number=case.case_number,
-            child_name=case.child.full_name,
-            date_of_birth=case.child.date_of_birth,
-            age_years=age_years(case.child.date_of_birth),
-            legal_status=case.legal_status,
-            status=case.status.value,
-            family_ids=memberships.get(case.child_id, []),
-        )
-        for case in cases
-    ]
-    return sorted(
-        summaries, key=lambda s: (s.family_ids[:1], -(s.date_of_birth or date.min).toordinal())
-    )
-
-
-def _family_ids(session: Session, person_ids: list[int]) -> dict[int, list[int]]:
+def family_ids_of(*, session: Session, person_ids: list[int]) -> dict[int, list[int]]:
+    """Each person's households, by id."""
     rows = session.execute(
         select(FamilyMember.person_id, FamilyMember.family_id).where(
             FamilyMember.person_id.in_(person_ids)
@@ -554,57 +380,82 @@ def _family_ids(session: Session, person_ids: list[int]) -> dict[int, list[int]]
     return found
 
 
-# Search ------------------------------------------------------------------------------------------
+def current_involvements(*, session: Session, person_id: int) -> list[Involvement]:
+    """The professionals working with a person now."""
+    query = select(Involvement).where(
+        Involvement.person_id == person_id, Involvement.ended_on.is_(None)
+    )
+    return list(session.scalars(query))
 
 
-def search(*, session: Session, text: str, limit: int = 50) -> list[SearchResult]:
-    """People by case number, date of birth, or a name that may be misspelt, best first."""
-    text = text.strip()
-    case = get_case_by_number(session=session, case_number=text)
-    if case is not None:
-        return [_result(session, case.child, 1.0)]
-    born = typed_date(text)
-    if born is not None:
-        found = session.scalars(
-            select(Person).where(Person.date_of_birth == born).limit(limit)
-        ).all()
-        return [_result(session, person, 1.0) for person in found]
-    return _by_name(session, text, limit)
+def relationships_to(*, session: Session, person_id: int) -> dict[int, str]:
+    """Each person's relationship to this person, in words ("mother", "mother's partner")."""
+    rows = session.scalars(
+        select(Relationship).where(
+            (Relationship.other_person_id == person_id) | (Relationship.person_id == person_id),
+            Relationship.ended_on.is_(None),
+        )
+    ).all()
+    found: dict[int, str] = {}
+    for row in rows:
+        if row.other_person_id == person_id:
+            found.setdefault(row.person_id, row.type.label)
+        elif row.type.inverse_code == row.type.code:  # symmetric: sibling, cousin, friend
+            found.setdefault(row.other_person_id, row.type.label)
+    return found
 
 
-def _by_name(session: Session, text: str, limit: int) -> list[SearchResult]:
-    words = _fold(text).split()
+def involvements_of(*, session: Session, person_id: int) -> list[Involvement]:
+    """Every professional who works or worked with a person, ended ones included."""
+    return list(session.scalars(select(Involvement).where(Involvement.person_id == person_id)))
+
+
+def home_of(*, session: Session, person_id: int) -> Family | None:
+    """The household a person lives in (the first, if records disagree)."""
+    return session.scalar(
+        select(Family)
+        .join(FamilyMember)
+        .where(FamilyMember.person_id == person_id, FamilyMember.lives_here.is_(True))
+        .order_by(Family.id)
+    )
+
+
+# Finding people -----------------------------------------------------------------------------------
+
+Scored = list[tuple[Person, float]]
+
+
+def scored_among(*, session: Session, person_ids: list[int], among: Select[Any]) -> Scored:
+    query = select(Person).where(Person.id.in_(person_ids), Person.id.in_(among))
+    return [(person, 1.0) for person in session.scalars(query)]
+
+
+def born_on(*, session: Session, day: date, among: Select[Any], limit: int) -> Scored:
+    query = select(Person).where(Person.date_of_birth == day, Person.id.in_(among)).limit(limit)
+    return [(person, 1.0) for person in session.scalars(query)]
+
+
+def by_name(*, session: Session, text: str, among: Select[Any], limit: int) -> Scored:
+    """People among `among` whose name is like `text` (misspellings allowed), best first."""
+    words = fold(text).split()
     if not words:
         return []
     # Misspellings rarely change a name's first letter; that keeps the candidates few.
-    starts = [w[:1] for w in words]
     clauses = [
-        func.lower(column).like(f"{s}%")
-        for s in starts
+        func.lower(column).like(f"{word[:1]}%")
+        for word in words
         for column in (Person.family_name, Person.given_names, Person.known_as)
     ]
-    candidates = session.scalars(select(Person).where(or_(*clauses)).limit(5000)).all()
-    scored = [(_name_score(words, person), person) for person in candidates]
-    best = sorted((pair for pair in scored if pair[0] >= 0.7), key=lambda pair: -pair[0])[:limit]
-    return [_result(session, person, score) for score, person in best]
+    query = select(Person).where(or_(*clauses), Person.id.in_(among)).limit(5000)
+    scored = [(person, _name_score(words, person)) for person in session.scalars(query)]
+    best = sorted((pair for pair in scored if pair[1] >= 0.7), key=lambda pair: -pair[1])
+    return best[:limit]
 
 
 def _name_score(words: list[str], person: Person) -> float:
-    names = _fold(f"{person.known_as or ''} {person.given_names} {person.family_name}").split()
+    names = fold(f"{person.known_as or ''} {person.given_names} {person.family_name}").split()
     per_word = [
         max((difflib.SequenceMatcher(None, w, n).ratio() for n in names), default=0.0)
         for w in words
     ]
     return sum(per_word) / len(per_word)
-
-
-def _result(session: Session, person: Person, score: float) -> SearchResult:
-    case = session.scalar(select(Case).where(Case.child_id == person.id).order_by(Case.id.desc()))
-    return SearchResult(
-        person_id=person.id,
-        full_name=person.full_name,
-        date_of_birth=person.date_of_birth,
-        case_id=case.id if case else None,
-        case_number=case.case_number if case else None,
-        score=round(score, 2),
-    )

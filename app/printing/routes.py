@@ -5,16 +5,18 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
 
-from app.auth import access
-from app.auth.access import Action
-from app.deps import CsrfChecked, Id, LibraryDep, PageUser, SessionDep
+from app.access import Granted, Target, allow, on_record
+from app.cases import service as cases
+from app.cases.policy import Action
+from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine.definitions import Audience
-from app.people import service as people
 from app.printing import service
 from app.records import service as records
+from app.records.context import RecordContext
 from app.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
+Printing = Annotated[RecordContext, on_record(Action.PRINT, page=True)]
 AUDIENCES: list[tuple[Audience, str]] = [
     ("family", "The family (plain words)"),
     ("child", "The child"),
@@ -29,21 +31,20 @@ def choose(
     request: Request,
     db: SessionDep,
     library: LibraryDep,
-    user: PageUser,
+    context: Printing,
     audience: Audience = "family",
 ) -> Response:
     """Before printing: what this reader will not see, and a reading-age hint for families."""
-    record = records.get(session=db, record_id=record_id)
-    access.require_case(session=db, user=user, action=Action.PRINT, case_id=record.case_id)
-    author = db.get(type(user), record.author_id) if record.author_id else None
+    record = context.record
+    author = service.author_of(session=db, record=record)
     document, withheld = service.build(
         session=db, library=library, record=record, audience=audience, author=author
     )
     hint = service.readability_of(document, library) if audience in ("family", "child") else None
-    context = {
+    page = {
         "title": f"Print {records.title_of(records.definition_of(library=library, record=record))}",
         "record": record,
-        "child": people.child_view(session=db, case_id=record.case_id),
+        "child": cases.child_view(session=db, case_id=record.case_id),
         "audience": audience,
         "audiences": AUDIENCES,
         "withheld": withheld,
@@ -51,7 +52,7 @@ def choose(
         "document": document,
         "printouts": service.printouts_of(session=db, record_id=record.id),
     }
-    return render(request, "printing/choose.html", context)
+    return render(request, "printing/choose.html", page)
 
 
 @router.post("/records/{record_id}/print")
@@ -59,17 +60,15 @@ def print_pdf(
     record_id: Id,
     db: SessionDep,
     library: LibraryDep,
-    user: PageUser,
+    context: Printing,
     audience: Annotated[Audience, Form()],
     large_print: Annotated[bool, Form()] = False,
     lang: Annotated[Literal["en", "cy"], Form()] = "en",
 ) -> Response:
-    record = records.get(session=db, record_id=record_id)
-    access.require_case(session=db, user=user, action=Action.PRINT, case_id=record.case_id)
     printed = service.print_record(
         session=db,
         library=library,
-        actor=user,
+        actor=context.granted.user,
         record_id=record_id,
         audience=audience,
         large_print=large_print,
@@ -85,16 +84,15 @@ def print_pdf(
 def log_delivery(
     printout_id: Id,
     db: SessionDep,
-    user: PageUser,
+    granted: Annotated[Granted, allow(Action.PRINT, Target.PRINTOUT, page=True)],
     recipient: Annotated[str, Form(min_length=1, max_length=200)],
     method: Annotated[Literal["post", "email", "in person", "court bundle"], Form()],
 ) -> Response:
     """The distribution log: who a printout went to, how and when."""
     printout = service.get_printout(session=db, printout_id=printout_id)
     record = records.get(session=db, record_id=printout.record_id)
-    access.require_case(session=db, user=user, action=Action.PRINT, case_id=record.case_id)
     service.deliver(
-        session=db, actor=user, printout_id=printout.id, recipient=recipient, method=method
+        session=db, actor=granted.user, printout_id=printout.id, recipient=recipient, method=method
     )
     db.commit()
     return RedirectResponse(

@@ -8,21 +8,19 @@ from its frozen snapshot, so its printout reads the same years later.
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
+from app.audit.service import AuditAction
 from app.auth.models import User
 from app.engine import answers as engine
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import describe, long_date
 from app.engine.library import Exemplar, Library
 from app.errors import NotFound
-from app.people import service as people
-from app.people.facts import child_facts
 from app.printing import genogram, pdf, readability
 from app.printing.document import (
     Answer,
@@ -46,38 +44,6 @@ class Withheld:
     why: str
 
 
-@dataclass(frozen=True)
-class Source:
-    """What a printout is made from: frozen for a finalised record, live for a draft."""
-
-    answers: dict[str, Any]
-    facts: dict[str, Any]
-    people: list[dict[str, Any]]
-    finalised: bool
-    on: date
-
-
-def source_of(*, session: Session, record: Record) -> Source:
-    snapshot = records.latest_snapshot(session=session, record_id=record.id)
-    if record.status == RecordStatus.FINALISED and snapshot is not None:
-        content = snapshot.content
-        return Source(
-            content["answers"],
-            content["facts"],
-            content["people"],
-            True,
-            snapshot.finalised_at.date(),
-        )
-    case = people.get_case(session=session, case_id=record.case_id)
-    return Source(
-        answers=record.answers,
-        facts=child_facts(session=session, case=case),
-        people=people.snapshot_people(session=session, case_id=case.id),
-        finalised=False,
-        on=date.today(),
-    )
-
-
 def build(
     *,
     session: Session,
@@ -89,7 +55,7 @@ def build(
 ) -> tuple[PrintDocument, list[Withheld]]:
     """The printout of one record for one reader, and what was withheld from it."""
     exemplar = records.definition_of(library=library, record=record)
-    source = source_of(session=session, record=record)
+    source = records.source_of(session=session, record=record)
     withheld: list[Withheld] = []
     child = str(source.facts.get("child.first_name") or "")
     names = {int(p["person"]["id"]): str(p["person"]["full_name"]) for p in source.people}
@@ -122,7 +88,7 @@ def build(
     return document, withheld
 
 
-def _status(record: Record, source: Source) -> str:
+def _status(record: Record, source: records.Source) -> str:
     if source.finalised:
         return f"Finalised {long_date(source.on.isoformat())}, version {record.version}"
     return f"DRAFT ({record.status.value}), printed {long_date(source.on.isoformat())}"
@@ -130,7 +96,7 @@ def _status(record: Record, source: Source) -> str:
 
 def _sections(
     exemplar: Exemplar,
-    source: Source,
+    source: records.Source,
     audience: Audience,
     child: str,
     names: dict[int, str],
@@ -193,7 +159,7 @@ def _answer(
 
 
 def _pen_pictures(
-    source: Source, audience: Audience, withheld: list[Withheld]
+    source: records.Source, audience: Audience, withheld: list[Withheld]
 ) -> tuple[PenPicture, ...]:
     """Everyone around the child, written once and shown on every printout (addresses never)."""
     pictures = []
@@ -250,7 +216,7 @@ def _chronology(session: Session, library: Library, record: Record) -> tuple[Chr
     return tuple(rows)
 
 
-def _court(source: Source, author: User | None) -> CourtDetails:
+def _court(source: records.Source, author: User | None) -> CourtDetails:
     return CourtDetails(
         court="In the Family Court",
         case_number=str(source.facts.get("case.case_number") or ""),
@@ -260,6 +226,11 @@ def _court(source: Source, author: User | None) -> CourtDetails:
         statement_number=1,
         statement_date=source.on,
     )
+
+
+def author_of(*, session: Session, record: Record) -> User | None:
+    """Who wrote the record: the witness of a court statement, the signature on a letter."""
+    return session.get(User, record.author_id) if record.author_id else None
 
 
 @dataclass(frozen=True)
@@ -281,7 +252,7 @@ def print_record(
 ) -> Printed:
     """Render, store (with a checksum and what was withheld) and audit one printout."""
     record = records.get(session=session, record_id=record_id)
-    author = session.get(User, record.author_id) if record.author_id else None
+    author = author_of(session=session, record=record)
     document, withheld = build(
         session=session, library=library, record=record, audience=audience, author=author, lang=lang
     )
@@ -305,7 +276,7 @@ def print_record(
     audit.record(
         session=session,
         actor=actor,
-        action="record.print",
+        action=AuditAction.RECORD_PRINT,
         target_type="record",
         target_id=record.id,
         case_id=record.case_id,

@@ -1,19 +1,20 @@
 """JSON API for exemplars and records: start, save, check, submit, finalise, amend, next step."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
-from app.auth import access
-from app.auth.access import Action
+from app.access import ENTER, Granted, SignedIn, Target, allow, keep_refusal, on_record
 from app.auth.models import User
-from app.deps import ApiUser, CsrfChecked, Id, LibraryDep, SessionDep
+from app.cases.models import Case
+from app.cases.policy import Action
+from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine import answers as engine
 from app.engine.library import Library
-from app.errors import Invalid
+from app.errors import Conflict, Invalid
 from app.records import service
+from app.records.context import RecordContext
 from app.records.models import Record
 from app.records.schemas import (
     AnswersIn,
@@ -34,10 +35,12 @@ from app.records.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["exemplars and records"], dependencies=[CsrfChecked])
+Viewing = Annotated[RecordContext, on_record(Action.VIEW)]
+Entering = Annotated[RecordContext, on_record(ENTER)]
 
 
 @router.get("/exemplars")
-def list_exemplars(library: LibraryDep, user: ApiUser) -> list[ExemplarSummary]:
+def list_exemplars(library: LibraryDep, user: SignedIn) -> list[ExemplarSummary]:
     return [
         ExemplarSummary(
             id=e.id, version=e.version, title=service.title_of(e), retired=e.definition.retired
@@ -48,7 +51,7 @@ def list_exemplars(library: LibraryDep, user: ApiUser) -> list[ExemplarSummary]:
 
 @router.get("/exemplars/{exemplar_id}")
 def get_exemplar(
-    exemplar_id: str, library: LibraryDep, user: ApiUser, version: int | None = None
+    exemplar_id: str, library: LibraryDep, user: SignedIn, version: int | None = None
 ) -> dict[str, Any]:
     """The whole definition (newest version unless one is asked for), as the YAML says it."""
     exemplar = library.get(exemplar_id, version) if version else library.latest(exemplar_id)
@@ -57,18 +60,19 @@ def get_exemplar(
 
 @router.post("/cases/{case_id}/records", status_code=201)
 def start_record(
-    case_id: Id, body: StartRecord, db: SessionDep, library: LibraryDep, user: ApiUser
+    case_id: Id,
+    body: StartRecord,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(ENTER, Target.CASE)],
 ) -> RecordOut:
-    action = Action.ON_BEHALF if body.on_behalf_of_id else Action.WRITE
-    access.require_case(session=db, user=user, action=action, case_id=case_id)
-    on_behalf_of = _user(db, body.on_behalf_of_id)
     record = service.start(
         session=db,
         library=library,
-        actor=user,
+        actor=granted.user,
         case_id=case_id,
         exemplar_id=body.exemplar_id,
-        on_behalf_of=on_behalf_of,
+        on_behalf_of=typed_for(granted, body.on_behalf_of_id),
     )
     db.commit()
     return _out(db, library, record)
@@ -76,14 +80,16 @@ def start_record(
 
 @router.post("/record-groups", status_code=201)
 def start_group(
-    body: StartGroup, db: SessionDep, library: LibraryDep, user: ApiUser
+    body: StartGroup,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.WRITE, Target.NO_CASE)],
 ) -> list[RecordOut]:
-    for case_id in body.case_ids:
-        access.require_case(session=db, user=user, action=Action.WRITE, case_id=case_id)
+    granted.check_cases(db, body.case_ids, Action.WRITE)
     records = service.start_group(
         session=db,
         library=library,
-        actor=user,
+        actor=granted.user,
         case_ids=body.case_ids,
         exemplar_id=body.exemplar_id,
         family_id=body.family_id,
@@ -94,48 +100,40 @@ def start_group(
 
 @router.get("/cases/{case_id}/records")
 def case_records(
-    case_id: Id, db: SessionDep, library: LibraryDep, user: ApiUser
+    case_id: Id,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.VIEW, Target.CASE)],
 ) -> list[RecordOut]:
-    access.require_case(session=db, user=user, action=Action.VIEW, case_id=case_id)
-    return [
-        _out(db, library, record)
-        for record in service.records_for_case(session=db, case_id=case_id)
-    ]
+    found = service.records_for_case(session=db, case_id=case_id)
+    return [_out(db, library, record) for record in found]
 
 
 @router.get("/records/{record_id}")
-def get_record(record_id: Id, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
-    record = _record(db, user, record_id, Action.VIEW)
-    audit.record(
-        session=db,
-        actor=user,
-        action="record.view",
-        target_type="record",
-        target_id=record.id,
-        case_id=record.case_id,
-        detail={"via": "api"},
-    )
-    db.commit()
-    return _out(db, library, record)
+def get_record(record_id: Id, db: SessionDep, library: LibraryDep, record: Viewing) -> RecordOut:
+    return _out(db, library, record.record, record)
 
 
 @router.patch("/records/{record_id}/answers")
 def save_answers(
-    record_id: Id, body: AnswersIn, db: SessionDep, library: LibraryDep, user: ApiUser
+    record_id: Id, body: AnswersIn, db: SessionDep, library: LibraryDep, record: Entering
 ) -> SaveOut:
     """Save answers (a draft: nothing is required yet). 409 names answers someone else changed."""
-    action = Action.ON_BEHALF if body.on_behalf_of_id else Action.WRITE
-    _record(db, user, record_id, action)
-    result = service.save(
-        session=db,
-        library=library,
-        actor=user,
-        record_id=record_id,
-        base_revision=body.base_revision,
-        answers=body.answers,
-        section_id=body.section_id,
-        on_behalf_of=_user(db, body.on_behalf_of_id),
-    )
+    granted: Granted = record.granted
+    try:
+        result = service.save(
+            session=db,
+            library=library,
+            actor=granted.user,
+            context=record,
+            base_revision=body.base_revision,
+            answers=body.answers,
+            section_id=body.section_id,
+            on_behalf_of=typed_for(granted, body.on_behalf_of_id),
+        )
+    except service.AuthorOnly as refused:
+        keep_refusal(db, granted.user, refused, case_id=record.case.id)
+        raise
     db.commit()
     return SaveOut(
         revision=result.record.revision, errors=result.errors, visible=_visible(result.visible)
@@ -143,62 +141,64 @@ def save_answers(
 
 
 @router.post("/records/{record_id}/visibility")
-def which_apply(
-    record_id: Id, body: VisibilityIn, db: SessionDep, library: LibraryDep, user: ApiUser
-) -> VisibilityOut:
+def which_apply(record_id: Id, body: VisibilityIn, record: Viewing) -> VisibilityOut:
     """Which sections and fields apply with these (unsaved) answers: the one evaluator decides."""
-    record = _record(db, user, record_id, Action.VIEW)
-    exemplar = service.definition_of(library=library, record=record)
-    facts = service.facts_for(session=db, record=record)
-    shown = engine.visibility(exemplar, answers={**record.answers, **body.answers}, facts=facts)
-    return _visible(shown)
+    answers = {**record.answers, **body.answers}
+    return _visible(engine.visibility(record.exemplar, answers=answers, facts=record.facts))
 
 
 @router.post("/records/{record_id}/submit")
-def submit(record_id: Id, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
-    _record(db, user, record_id, Action.SUBMIT)
-    record = service.submit(session=db, library=library, actor=user, record_id=record_id)
+def submit(
+    record_id: Id,
+    db: SessionDep,
+    library: LibraryDep,
+    record: Annotated[RecordContext, on_record(Action.SUBMIT)],
+) -> RecordOut:
+    actor = record.granted.user
+    submitted = service.submit(session=db, library=library, actor=actor, record_id=record_id)
     db.commit()
-    return _out(db, library, record)
+    return _out(db, library, submitted)
 
 
 @router.post("/records/{record_id}/finalise")
-def finalise(record_id: Id, db: SessionDep, user: ApiUser) -> SnapshotOut:
+def finalise(
+    record_id: Id, db: SessionDep, record: Annotated[RecordContext, on_record(Action.APPROVE)]
+) -> SnapshotOut:
     """Sign off: the manager approves, and the record is frozen."""
-    _record(db, user, record_id, Action.APPROVE)
-    snapshot = service.finalise(session=db, actor=user, record_id=record_id)
+    snapshot = service.finalise(session=db, actor=record.granted.user, record_id=record_id)
     db.commit()
     return SnapshotOut.model_validate(snapshot)
 
 
 @router.post("/records/{record_id}/amend")
-def amend(record_id: Id, db: SessionDep, library: LibraryDep, user: ApiUser) -> RecordOut:
-    _record(db, user, record_id, Action.WRITE)
-    record = service.amend(session=db, actor=user, record_id=record_id)
+def amend(
+    record_id: Id,
+    db: SessionDep,
+    library: LibraryDep,
+    record: Annotated[RecordContext, on_record(Action.WRITE)],
+) -> RecordOut:
+    amended = service.amend(session=db, actor=record.granted.user, record_id=record_id)
     db.commit()
-    return _out(db, library, record)
+    return _out(db, library, amended)
 
 
 @router.get("/records/{record_id}/revisions")
-def revisions(record_id: Id, db: SessionDep, user: ApiUser) -> list[RevisionOut]:
-    _record(db, user, record_id, Action.VIEW)
+def revisions(record_id: Id, db: SessionDep, record: Viewing) -> list[RevisionOut]:
     return [
         RevisionOut.model_validate(r) for r in service.revisions(session=db, record_id=record_id)
     ]
 
 
 @router.get("/records/{record_id}/snapshots")
-def snapshots(record_id: Id, db: SessionDep, user: ApiUser) -> list[SnapshotOut]:
-    _record(db, user, record_id, Action.VIEW)
+def snapshots(record_id: Id, db: SessionDep, record: Viewing) -> list[SnapshotOut]:
     return [
         SnapshotOut.model_validate(s) for s in service.snapshots(session=db, record_id=record_id)
     ]
 
 
 @router.get("/records/{record_id}/diff")
-def diff(record_id: Id, db: SessionDep, user: ApiUser, from_version: int = 1) -> DiffOut:
+def diff(record_id: Id, db: SessionDep, record: Viewing, from_version: int = 1) -> DiffOut:
     """What changed between a finalised version and the newest answers (or next version)."""
-    record = _record(db, user, record_id, Action.VIEW)
     frozen = {
         s.version: s.content["answers"] for s in service.snapshots(session=db, record_id=record_id)
     }
@@ -206,7 +206,7 @@ def diff(record_id: Id, db: SessionDep, user: ApiUser, from_version: int = 1) ->
         raise Invalid(
             f"Version {from_version} of this record was never finalised.", field="from_version"
         )
-    to_version = from_version + 1 if from_version + 1 in frozen else record.version
+    to_version = from_version + 1 if from_version + 1 in frozen else record.record.version
     after = frozen.get(to_version, record.answers)
     return DiffOut(
         from_version=from_version,
@@ -217,10 +217,14 @@ def diff(record_id: Id, db: SessionDep, user: ApiUser, from_version: int = 1) ->
 
 @router.post("/records/{record_id}/next", status_code=201)
 def start_next(
-    record_id: Id, body: NextStep, db: SessionDep, library: LibraryDep, user: ApiUser
+    record_id: Id,
+    body: NextStep,
+    db: SessionDep,
+    library: LibraryDep,
+    context: Annotated[RecordContext, on_record(Action.WRITE)],
 ) -> RecordOut:
     """Start an exemplar the outcome leads to, for the same child, pre-filled."""
-    record = _record(db, user, record_id, Action.WRITE)
+    record = context.record
     offered = service.next_steps(library=library, record=record)
     if body.exemplar_id not in offered:
         message = f"This record's outcome leads to {', '.join(offered) or 'nothing yet'}."
@@ -228,7 +232,7 @@ def start_next(
     started = service.start(
         session=db,
         library=library,
-        actor=user,
+        actor=context.granted.user,
         case_id=record.case_id,
         exemplar_id=body.exemplar_id,
     )
@@ -236,30 +240,33 @@ def start_next(
     return _out(db, library, started)
 
 
-def _record(db: Session, user: User, record_id: Id, action: Action) -> Record:
-    """The record, if the table lets `user` do `action` to its child's case."""
-    record = service.get(session=db, record_id=record_id)
-    access.require_case(session=db, user=user, action=action, case_id=record.case_id)
-    return record
-
-
-def _user(db: Session, user_id: int | None) -> User | None:
-    if user_id is None:
+def typed_for(granted: Granted, named: int | None) -> User | None:
+    """Who a typist types for: the case's allocated worker, never anyone a client names."""
+    if granted.action != Action.ON_BEHALF:
+        if named is not None:
+            raise Invalid(
+                "Only business support types on a worker's behalf.", field="on_behalf_of_id"
+            )
         return None
-    found = db.get(User, user_id)
-    if found is None:
-        raise Invalid(f"No user with id {user_id}.", field="on_behalf_of_id")
-    return found
+    case: Case = granted.case
+    if case.allocated_worker is None:
+        raise Conflict("This child has no allocated worker to type for yet.", field="case_id")
+    if named is not None and named != case.allocated_worker_id:
+        raise Invalid(
+            "You can only type for the child's allocated worker.", field="on_behalf_of_id"
+        )
+    return case.allocated_worker
 
 
 def _visible(shown: engine.Visibility) -> VisibilityOut:
     return VisibilityOut(sections=shown.sections, fields=shown.fields)
 
 
-def _out(db: Session, library: Library, record: Record) -> RecordOut:
-    exemplar = service.definition_of(library=library, record=record)
-    facts = service.facts_for(session=db, record=record)
-    shown = engine.visibility(exemplar, answers=record.answers, facts=facts)
+def _out(
+    db: Session, library: Library, record: Record, context: RecordContext | None = None
+) -> RecordOut:
+    context = context or service.load(session=db, library=library, record_id=record.id)
+    exemplar, shown = context.exemplar, context.visibility
     due = service.due_date(library=library, record=record)
     sections = [
         SectionOut(
@@ -294,33 +301,39 @@ def confirm(
     record_id: Id,
     db: SessionDep,
     library: LibraryDep,
-    user: ApiUser,
+    context: Annotated[RecordContext, on_record(Action.CONFIRM)],
     body: ConfirmIn | None = None,
 ) -> RecordOut:
     """The author has checked what was typed for them: it may now reach families and courts."""
-    _record(db, user, record_id, Action.CONFIRM)
     ids = body.field_ids if body else None
-    record = service.confirm(session=db, actor=user, record_id=record_id, field_ids=ids)
+    actor = context.granted.user
+    record = service.confirm(session=db, actor=actor, record_id=record_id, field_ids=ids)
     db.commit()
     return _out(db, library, record)
 
 
 @router.post("/records/{record_id}/return")
 def return_record(
-    record_id: Id, body: ReturnIn, db: SessionDep, library: LibraryDep, user: ApiUser
+    record_id: Id,
+    body: ReturnIn,
+    db: SessionDep,
+    library: LibraryDep,
+    context: Annotated[RecordContext, on_record(Action.APPROVE)],
 ) -> RecordOut:
     """Send a submitted record back to its author with a comment (one click in the queue)."""
-    _record(db, user, record_id, Action.APPROVE)
     record = service.return_record(
-        session=db, actor=user, record_id=record_id, comment=body.comment
+        session=db, actor=context.granted.user, record_id=record_id, comment=body.comment
     )
     db.commit()
     return _out(db, library, record)
 
 
 @router.get("/sign-off")
-def sign_off_queue(db: SessionDep, library: LibraryDep, user: ApiUser) -> list[RecordOut]:
+def sign_off_queue(
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.APPROVE, Target.NO_CASE)],
+) -> list[RecordOut]:
     """Submitted records waiting for this manager's team; approving never blocks the next step."""
-    access.require(session=db, user=user, action=Action.APPROVE, case=None)
-    queue = service.sign_off_queue(session=db, team_id=user.team_id)
+    queue = service.sign_off_queue(session=db, team_id=granted.user.team_id)
     return [_out(db, library, record) for record in queue]

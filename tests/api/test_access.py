@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from app import demo
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
+from app.cases.models import CaseAccess
 from app.config import ROOT
 from app.engine.loader import load_library
-from app.people.models import CaseAccess
 from app.printing import service as printing
 from app.records import service as records
 from tests.api.test_records import Worker, value
@@ -30,11 +30,12 @@ ROUTES: dict[str, tuple[str, str, dict[str, Any] | None]] = {
     "close": ("POST", "/api/cases/{case}/close", {"reason": "Needs met"}),
 }
 # Y allowed, N refused, per kind of case: mine, another team's, restricted, restricted and named.
+# Business support "start" a record as a typist for the allocated worker, who stays its author.
 TABLE = """
 role              child page  records start seen  close
 social_worker     YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 team_manager      YNNY  YNNY  YNNY    YNNY  YNNY  YNNY
-business_support  YNNY  YNNY  YNNY    NNNN  NNNN  NNNN
+business_support  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 conference_chair  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 auditor           YYNY  YYNY  YYNY    NNNN  YYNY  NNNN
 system_admin      NNNN  NNNN  NNNN    NNNN  NNNN  NNNN

@@ -9,6 +9,7 @@ from typer.testing import CliRunner
 
 from app import demo
 from app.auth.models import User
+from app.cases import service as cases_service
 from app.cli import main
 from app.people import service as people
 
@@ -17,13 +18,13 @@ def test_demo_family_matches_the_brief(db: Session) -> None:
     numbers = demo.load(session=db)
     db.commit()
     assert len(numbers) == 3
-    cases = [people.get_case_by_number(session=db, case_number=n) for n in numbers]
+    cases = [cases_service.get_case_by_number(session=db, case_number=n) for n in numbers]
     ages = [people.age_years(case.child.date_of_birth) for case in cases if case]
     assert ages == [1, 6, 13]  # youngest first
     ruby_months = demo.years_ago(1, 2)
     assert (date.today() - ruby_months).days // 30 in (13, 14)
     assert [case.child.disabled for case in cases if case] == [None, True, None]
-    jade = people.child_view(session=db, case_id=cases[1].id)  # type: ignore[union-attr]
+    jade = cases_service.child_view(session=db, case_id=cases[1].id)  # type: ignore[union-attr]
     names = {p.person.full_name: p for p in jade.people}
     assert {"Kerry Walsh", "Dean Marshall", "Lee Hughes", "Pat Walsh", "Tyler Hughes"} <= set(names)
     assert names["Lee Hughes"].relationship_to_child == "father"
@@ -53,6 +54,7 @@ def test_cli_refuses_demo_in_production(monkeypatch) -> None:
     from app.config import get_settings
 
     monkeypatch.setenv("ICS_ENV", "production")
+    monkeypatch.delenv("ICS_FAST_PASSWORD_HASH", raising=False)
     monkeypatch.setenv("ICS_SECRET_KEY", "a-real-secret-for-this-test")
     get_settings.cache_clear()
     try:

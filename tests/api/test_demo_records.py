@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from app import cli, demo
-from app.people import service as people
+from app.cases import service as cases
 from app.records.models import Record, RecordRevision, RecordSnapshot, RecordStatus
 
 
 def _jade_records(db: Session, case_number: str) -> list[Record]:
-    case = people.get_case_by_number(session=db, case_number=case_number)
+    case = cases.get_case_by_number(session=db, case_number=case_number)
     assert case is not None
     return list(db.scalars(select(Record).where(Record.case_id == case.id).order_by(Record.id)))
 
@@ -30,7 +30,7 @@ def test_demo_records_are_finalised_for_jade(db: Session) -> None:
     numbers = demo.load(session=db, with_records=True)
     db.commit()
     jade_number = numbers[1]  # youngest first: Ruby, Jade, Tyler
-    case = people.get_case_by_number(session=db, case_number=jade_number)
+    case = cases.get_case_by_number(session=db, case_number=jade_number)
     assert case is not None and case.child.given_names == "Jade"
     found = _jade_records(db, jade_number)
     assert [r.exemplar_id for r in found] == list(demo.RECORD_EXEMPLARS)

@@ -31,7 +31,8 @@ USERNAMES = {
 def test_no_server_errors_for_any_role(app: FastAPI, db: Any) -> None:
     demo.load(session=db)  # real children and records, to find and to be refused
     db.commit()
-    schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+    schema = schemathesis.openapi.from_dict(app.openapi())
+    schema.app = app  # calls go to the app itself, in this test's transaction
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) > 30
     failures: list[str] = []

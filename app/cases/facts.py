@@ -7,12 +7,12 @@ becomes usable in every exemplar's conditions and pre-fill without other changes
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.auth.models import Team, User
+from app.cases.models import Case
 from app.engine.facts import age_band, months_between
-from app.people.models import Case, Family, FamilyMember, Involvement, Person
+from app.people import service as people
+from app.people.models import Person
 
 # Legal status codes, and the kind of case each makes (cases: cin, cp, lac, care_leaver).
 CASE_TYPE_BY_LEGAL_STATUS = {
@@ -31,7 +31,7 @@ def child_facts(*, session: Session, case: Case, on: date | None = None) -> dict
     on = on or date.today()
     child = case.child
     facts = {f"child.{key}": value for key, value in _child(session, child, on).items()}
-    facts.update({f"case.{key}": value for key, value in _case(session, case).items()})
+    facts.update({f"case.{key}": value for key, value in _case(case).items()})
     facts.update({f"family.{key}": value for key, value in _family(session, child).items()})
     return facts
 
@@ -66,7 +66,7 @@ def _child(session: Session, child: Person, on: date) -> dict[str, Any]:
 
 def _agencies(session: Session, person_id: int, on: date) -> dict[str, str | None]:
     """The child's current school, GP and health visitor, from their involvements."""
-    rows = session.scalars(select(Involvement).where(Involvement.person_id == person_id)).all()
+    rows = people.involvements_of(session=session, person_id=person_id)
     current = [row for row in rows if row.ended_on is None or row.ended_on >= on]
     found: dict[str, str | None] = {"school": None, "gp": None, "health_visitor": None}
     for row in sorted(current, key=lambda r: r.started_on or date.min):
@@ -76,9 +76,8 @@ def _agencies(session: Session, person_id: int, on: date) -> dict[str, str | Non
     return found
 
 
-def _case(session: Session, case: Case) -> dict[str, Any]:
-    worker = session.get(User, case.allocated_worker_id) if case.allocated_worker_id else None
-    team = session.get(Team, case.team_id) if case.team_id else None
+def _case(case: Case) -> dict[str, Any]:
+    worker, team = case.allocated_worker, case.team
     return {
         "case_number": case.case_number,
         "legal_status": case.legal_status,
@@ -92,12 +91,7 @@ def _case(session: Session, case: Case) -> dict[str, Any]:
 
 def _family(session: Session, child: Person) -> dict[str, Any]:
     """The household the child lives in (the first, if records disagree)."""
-    family = session.scalar(
-        select(Family)
-        .join(FamilyMember)
-        .where(FamilyMember.person_id == child.id, FamilyMember.lives_here.is_(True))
-        .order_by(Family.id)
-    )
+    family = people.home_of(session=session, person_id=child.id)
     if family is None:
         return {"name": None, "address": None, "members": []}
     return {

@@ -1,4 +1,4 @@
-"""Who may do what: one readable table, one function that applies it, one that audits refusals.
+"""Who may do what to a case: one readable table and the functions that apply it.
 
 Reach says which cases a rule covers: none, the cases allocated to the user, their team's cases,
 or every case. A restricted case (a staff member's relative, say) is seen only by the people named
@@ -10,12 +10,9 @@ import enum
 from sqlalchemy import ColumnElement, false, or_, select, true
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
-from app.audit.models import AuditEvent
 from app.auth.models import Role, User
+from app.cases.models import Case, CaseAccess
 from app.errors import DomainError
-from app.people.models import Case, CaseAccess
-from app.people.schemas import ChildView
 
 
 class Action(enum.StrEnum):
@@ -75,6 +72,12 @@ class Forbidden(DomainError):
     status_code = 403
 
 
+class Hidden(DomainError):
+    """Refused where even the existence of the thing must not leak (a restricted case): 404."""
+
+    status_code = 404
+
+
 def reach(user: User, action: Action) -> Reach:
     return RULES.get(user.role, {}).get(action, Reach.NONE)
 
@@ -93,34 +96,37 @@ def allowed(*, user: User, action: Action, case: Case | None, named: bool = Fals
     return mine or ours
 
 
-def is_named(*, session: Session, user: User, case: Case) -> bool:
-    if not case.restricted:
-        return False
-    query = select(CaseAccess.id).where(
-        CaseAccess.case_id == case.id, CaseAccess.user_id == user.id
+def named_on(*, session: Session, user: User, cases: list[Case]) -> set[int]:
+    """The restricted cases among `cases` that name `user`."""
+    restricted = [case.id for case in cases if case.restricted]
+    if not restricted:
+        return set()
+    query = select(CaseAccess.case_id).where(
+        CaseAccess.case_id.in_(restricted), CaseAccess.user_id == user.id
     )
-    return session.scalar(query) is not None
+    return set(session.scalars(query))
 
 
-def require(*, session: Session, user: User, action: Action, case: Case | None) -> None:
-    """Raise Forbidden, after auditing the refusal, unless the table allows it."""
-    named = case is not None and is_named(session=session, user=user, case=case)
-    if allowed(user=user, action=action, case=case, named=named):
-        return
-    case_id = case.id if case else None
-    audit.record(
-        session=session,
-        actor=user,
-        action=f"denied.{action.value}",
-        target_type="case",
-        target_id=case_id,
-        case_id=case_id,
-        allowed=False,
+def decide(
+    *, session: Session, user: User, action: Action, cases: list[Case], every: bool = False
+) -> list[Case]:
+    """The cases through which `user` may do `action` (any one of them, or `every` one).
+
+    Refuses with Hidden when nothing the user may see is involved and a restricted case is (so
+    its existence does not leak), otherwise with Forbidden.
+    """
+    named = named_on(session=session, user=user, cases=cases)
+    granted = [c for c in cases if allowed(user=user, action=action, case=c, named=c.id in named)]
+    if granted and (not every or len(granted) == len(cases)):
+        return granted
+    seen = [c for c in cases if allowed(user=user, action=Action.VIEW, case=c, named=c.id in named)]
+    error: DomainError = (
+        Hidden("Page not found.", field="id")
+        if not seen and any(c.restricted for c in cases)
+        else Forbidden(f"You do not have access to {action.value} this.", field="id")
     )
-    session.commit()  # the refusal is kept even though the request fails
-    raise Forbidden(
-        f"You do not have access to {action.value} this.", field="case_id" if case else "body"
-    )
+    error.case_ids = [c.id for c in cases]  # type: ignore[attr-defined]
+    raise error
 
 
 def visible_cases(user: User) -> ColumnElement[bool]:
@@ -137,34 +143,6 @@ def visible_cases(user: User) -> ColumnElement[bool]:
     return or_(Case.restricted.is_(False) & scope, named & scope)
 
 
-def require_case(*, session: Session, user: User, action: Action, case_id: int) -> Case:
-    """The case, if the user may do `action` to it (404 for no such case, else 403 audited)."""
-    from app.people import service as people  # people's service imports nothing from here
-
-    case = people.get_case(session=session, case_id=case_id)
-    require(session=session, user=user, action=action, case=case)
-    return case
-
-
-def open_child(*, session: Session, user: User, case_id: int, via: str) -> ChildView:
-    """A child's view for someone allowed to see it, with the look written to the audit."""
-    from app.people import service as people
-
-    require_case(session=session, user=user, action=Action.VIEW, case_id=case_id)
-    view = people.child_view(session=session, case_id=case_id)
-    audit.record(
-        session=session,
-        actor=user,
-        action="child.view",
-        target_type="case",
-        target_id=case_id,
-        case_id=case_id,
-        detail={"via": via},
-    )
-    session.commit()
-    return view
-
-
 def writing_action(user: User) -> Action:
     """WRITE for those who author records; ON_BEHALF for those who may only type for an author.
 
@@ -176,19 +154,3 @@ def writing_action(user: User) -> Action:
         if types_for_others and reach(user, Action.WRITE) == Reach.NONE
         else Action.WRITE
     )
-
-
-def open_trail(*, session: Session, user: User, case_id: int) -> tuple[Case, list[AuditEvent]]:
-    """A child's audit trail for someone allowed to see it; looking at it is itself audited."""
-    case = require_case(session=session, user=user, action=Action.SEE_AUDIT, case_id=case_id)
-    events = audit.for_case(session=session, case_id=case_id)
-    audit.record(
-        session=session,
-        actor=user,
-        action="audit.view",
-        target_type="case",
-        target_id=case_id,
-        case_id=case_id,
-    )
-    session.commit()
-    return case, events

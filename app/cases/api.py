@@ -1,0 +1,68 @@
+"""JSON API for cases: open, allocate, close, reopen, the child's view and the caseload."""
+
+from typing import Annotated
+
+from fastapi import APIRouter
+
+from app.access import Granted, SignedIn, Target, allow
+from app.cases import service
+from app.cases.policy import Action
+from app.cases.schemas import CaseClose, CaseIn, CaseOut, CasePatch, CaseSummary, ChildView
+from app.deps import CsrfChecked, Id, SessionDep
+
+router = APIRouter(prefix="/api", tags=["cases"], dependencies=[CsrfChecked])
+Opening = Annotated[Granted, allow(Action.WRITE, Target.NO_CASE)]
+Viewing = Annotated[Granted, allow(Action.VIEW, Target.CASE)]
+Allocating = Annotated[Granted, allow(Action.ALLOCATE, Target.CASE)]
+
+
+@router.post("/cases", status_code=201)
+def open_case(body: CaseIn, db: SessionDep, granted: Opening) -> CaseOut:
+    """Open a case for a child: someone in another child's network must be reachable by you."""
+    granted.check_people(db, {"child_id": body.child_id}, Action.WRITE)
+    case = service.open_case(session=db, actor=granted.user, data=body)
+    db.commit()
+    return CaseOut.model_validate(case)
+
+
+@router.get("/cases/by-number/{case_number}")
+def case_by_number(
+    case_number: str, granted: Annotated[Granted, allow(Action.VIEW, Target.CASE_NUMBER)]
+) -> CaseOut:
+    return CaseOut.model_validate(granted.case)
+
+
+@router.get("/cases/{case_id}")
+def get_case(case_id: Id, granted: Viewing) -> CaseOut:
+    return CaseOut.model_validate(granted.case)
+
+
+@router.patch("/cases/{case_id}")
+def change_case(case_id: Id, body: CasePatch, db: SessionDep, granted: Allocating) -> CaseOut:
+    case = service.change_case(session=db, actor=granted.user, case_id=case_id, data=body)
+    db.commit()
+    return CaseOut.model_validate(case)
+
+
+@router.post("/cases/{case_id}/close")
+def close_case(case_id: Id, body: CaseClose, db: SessionDep, granted: Allocating) -> CaseOut:
+    case = service.close_case(session=db, actor=granted.user, case_id=case_id, data=body)
+    db.commit()
+    return CaseOut.model_validate(case)
+
+
+@router.post("/cases/{case_id}/reopen")
+def reopen_case(case_id: Id, body: CaseClose, db: SessionDep, granted: Allocating) -> CaseOut:
+    case = service.reopen_case(session=db, actor=granted.user, case_id=case_id, reason=body.reason)
+    db.commit()
+    return CaseOut.model_validate(case)
+
+
+@router.get("/children/{case_id}")
+def child_view(case_id: Id, db: SessionDep, granted: Viewing) -> ChildView:
+    return service.child_view(session=db, case_id=case_id)
+
+
+@router.get("/caseload")
+def caseload(db: SessionDep, user: SignedIn) -> list[CaseSummary]:
+    return service.caseload(session=db, user=user)

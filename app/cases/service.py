@@ -1,0 +1,193 @@
+"""Cases: the council's involvement with a child — opening, allocation, closing, reopening, history,
+and the child's view that joins the case to the people around the child.
+
+Case changes are events, never overwritten. Services only flush; the route or command commits.
+"""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.auth.models import User
+from app.cases.models import Case, CaseEvent, CaseStatus
+from app.cases.schemas import CaseClose, CaseIn, CaseOut, CaseSummary, ChildView
+from app.errors import Conflict, NotFound
+from app.people import service as people
+from app.people.models import Family, PenPicture
+from app.people.schemas import PenPictureOut, PersonOut, PersonWithPicture
+
+
+def get_case(*, session: Session, case_id: int) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise NotFound(f"No case with id {case_id}.", field="case_id")
+    return case
+
+
+def get_cases(*, session: Session, case_ids: list[int]) -> list[Case]:
+    return list(session.scalars(select(Case).where(Case.id.in_(case_ids))))
+
+
+def team_case_ids(*, team_id: int | None) -> Select[Any]:
+    """The ids of a team's cases, as a subquery for other domains' lists."""
+    return select(Case.id).where(Case.team_id == team_id)
+
+
+def cases_of_children(*, session: Session, child_ids: list[int]) -> list[Case]:
+    """The cases of those of these people who are children with a case."""
+    return list(session.scalars(select(Case).where(Case.child_id.in_(child_ids)).order_by(Case.id)))
+
+
+def get_case_by_number(*, session: Session, case_number: str) -> Case | None:
+    return session.scalar(select(Case).where(Case.case_number == case_number.strip().upper()))
+
+
+def open_case(*, session: Session, actor: User, data: CaseIn) -> Case:
+    """Open the council's case for a child, with a new case number."""
+    people.get_person(session=session, person_id=data.child_id, field="child_id")
+    if session.scalar(select(Case.id).where(Case.child_id == data.child_id)) is not None:
+        raise Conflict("This child already has a case; reopen it instead.", field="child_id")
+    # A unique placeholder first; the number comes from the row id, safe on both databases.
+    fields = data.model_dump()
+    fields["team_id"] = fields["team_id"] or actor.team_id  # the team that opens it holds it
+    case = Case(**fields, case_number=f"PENDING-{data.child_id}", created_by_id=actor.id)
+    session.add(case)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise Conflict(
+            "The case could not be opened; check the worker and team.", field="body"
+        ) from error
+    case.case_number = f"CN-{case.id:06d}"
+    _event(session, case, actor, "opened", f"Legal status: {case.legal_status}")
+    return case
+
+
+def _event(session: Session, case: Case, actor: User, kind: str, detail: str | None = None) -> None:
+    session.add(CaseEvent(case_id=case.id, kind=kind, detail=detail, by_id=actor.id))
+    session.flush()
+
+
+def change_case(*, session: Session, actor: User, case_id: int, data: Any) -> Case:
+    """Reallocate, move team or change legal status; each change is a case event."""
+    case = get_case(session=session, case_id=case_id)
+    for key, value in data.model_dump(exclude_unset=True).items():
+        if value is not None and getattr(case, key) != value:
+            _event(session, case, actor, key, f"{getattr(case, key)} → {value}")
+            setattr(case, key, value)
+    return case
+
+
+def close_case(*, session: Session, actor: User, case_id: int, data: CaseClose) -> Case:
+    case = get_case(session=session, case_id=case_id)
+    if case.status == CaseStatus.CLOSED:
+        raise Conflict("This case is already closed.", field="status")
+    case.status, case.closed_on = CaseStatus.CLOSED, data.closed_on
+    _event(session, case, actor, "closed", data.reason)
+    return case
+
+
+def reopen_case(*, session: Session, actor: User, case_id: int, reason: str) -> Case:
+    case = get_case(session=session, case_id=case_id)
+    if case.status != CaseStatus.CLOSED:
+        raise Conflict("Only a closed case can be reopened.", field="status")
+    case.status, case.closed_on = CaseStatus.REOPENED, None
+    _event(session, case, actor, "reopened", reason)
+    return case
+
+
+def case_history(*, session: Session, case_id: int) -> list[CaseEvent]:
+    return list(
+        session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
+    )
+
+
+def caseload(*, session: Session, user: User) -> list[CaseSummary]:
+    """The children allocated to a worker, youngest first within each family."""
+    cases = session.scalars(
+        select(Case).where(Case.allocated_worker_id == user.id, Case.status != CaseStatus.CLOSED)
+    ).all()
+    memberships = people.family_ids_of(session=session, person_ids=[c.child_id for c in cases])
+    summaries = [
+        CaseSummary(
+            case_id=case.id,
+            case_number=case.case_number,
+            child_name=case.child.full_name,
+            date_of_birth=case.child.date_of_birth,
+            age_years=people.age_years(case.child.date_of_birth),
+            legal_status=case.legal_status,
+            status=case.status.value,
+            family_ids=memberships.get(case.child_id, []),
+        )
+        for case in cases
+    ]
+    return sorted(
+        summaries, key=lambda s: (s.family_ids[:1], -(s.date_of_birth or date.min).toordinal())
+    )
+
+
+def child_view(*, session: Session, case_id: int) -> ChildView:
+    """The child, their households, the people around them with pen-pictures, and professionals."""
+    case = get_case(session=session, case_id=case_id)
+    child = case.child
+    families = people.families_of(session=session, person_id=child.id)
+    members = {
+        m.person_id: m for family in families for m in family.members if m.person_id != child.id
+    }
+    together = _lives_with(families, child.id)
+    links = people.relationships_to(session=session, person_id=child.id)
+    pictures = people.current_pen_pictures(session=session, person_ids=[child.id, *members])
+    around = [
+        PersonWithPicture(
+            person=PersonOut.model_validate(m.person),
+            role=m.role,
+            lives_with_child=pid in together,
+            relationship_to_child=links.get(pid),
+            pen_picture=_picture(pictures.get(pid)),
+        )
+        for pid, m in members.items()
+    ]
+    involvements = people.current_involvements(session=session, person_id=child.id)
+    return ChildView.model_validate(
+        {
+            "case": CaseOut.model_validate(case),
+            "child": PersonOut.model_validate(child),
+            "age_years": people.age_years(child.date_of_birth),
+            "pen_picture": _picture(pictures.get(child.id)),
+            "families": families,
+            "people": around,
+            "professionals": involvements,
+            "history": case_history(session=session, case_id=case.id),
+        },
+        from_attributes=True,
+    )
+
+
+def _lives_with(families: list[Family], child_id: int) -> set[int]:
+    """People who live in a household where the child lives too."""
+    homes = [
+        f for f in families if any(m.person_id == child_id and m.lives_here for m in f.members)
+    ]
+    return {m.person_id for family in homes for m in family.members if m.lives_here}
+
+
+def _picture(row: PenPicture | None) -> PenPictureOut | None:
+    return PenPictureOut.model_validate(row) if row else None
+
+
+def snapshot_people(*, session: Session, case_id: int) -> list[dict[str, Any]]:
+    """The people around a child as they are now, for freezing into a finalised record."""
+    view = child_view(session=session, case_id=case_id)
+    child = {
+        "person": view.child.model_dump(mode="json"),
+        "role": "child",
+        "relationship_to_child": "the child",
+        "lives_with_child": True,
+        "pen_picture": view.pen_picture.model_dump(mode="json") if view.pen_picture else None,
+    }
+    return [child, *(p.model_dump(mode="json") for p in view.people)]

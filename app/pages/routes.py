@@ -1,0 +1,155 @@
+"""Pages that join domains: the caseload, the child, a family, a person, search, who has seen a
+record, and the manager's sign-off queue. Each route declares what it needs; views come from
+app/pages/views.py."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+
+from app.access import Granted, PageSignedIn, Target, allow
+from app.audit import service as audit
+from app.audit.service import AuditAction
+from app.auth import service as auth
+from app.cases import search as finding
+from app.cases import service as cases
+from app.cases.policy import Action, allowed, visible_cases
+from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
+from app.pages import views
+from app.people import service as people
+from app.records import service as records
+from app.templating import render
+
+router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
+
+
+@router.get("/caseload")
+def caseload(request: Request, db: SessionDep, library: LibraryDep, user: PageSignedIn) -> Response:
+    """My children, and for each what is in progress and what is due next."""
+    mine = cases.caseload(session=db, user=user)
+    families = {family_id for case in mine for family_id in case.family_ids[:1]}
+    context = {
+        "title": "My caseload",
+        "active_nav": "caseload",
+        "cases": mine,
+        "family_count": len(families),
+        "work": views.work_of(db, library, [case.case_id for case in mine]),
+    }
+    return render(request, "pages/caseload.html", context)
+
+
+@router.get("/children/{case_id}")
+def child_page(
+    case_id: Id,
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.VIEW, Target.CASE, page=True)],
+) -> Response:
+    """The child: identity, the people around them, records, what is next."""
+    view = cases.child_view(session=db, case_id=case_id)
+    rows = [
+        views.record_row(library, r) for r in records.records_for_case(session=db, case_id=case_id)
+    ]
+    context = {
+        "title": view.child.full_name,
+        "child": view,
+        "records": rows,
+        "startable": [(e.id, records.title_of(e)) for e in library.current()],
+        "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),
+    }
+    return render(request, "pages/child.html", context)
+
+
+@router.get("/search")
+def search(request: Request, db: SessionDep, user: PageSignedIn, q: str = "") -> Response:
+    """One box: a name (misspellings allowed), a date of birth or a case number."""
+    found = finding.search(session=db, text=q, visible=visible_cases(user)) if q.strip() else []
+    audit.record(
+        session=db,
+        actor=user,
+        action=AuditAction.SEARCH,
+        target_type="search",
+        detail={"results": len(found)},
+    )
+    db.commit()
+    context = {"title": "Find a child or person", "q": q, "results": found, "active_nav": "search"}
+    return render(request, "pages/search.html", context)
+
+
+@router.get("/children/{case_id}/audit")
+def who_has_seen(
+    case_id: Id,
+    request: Request,
+    db: SessionDep,
+    granted: Annotated[
+        Granted, allow(Action.SEE_AUDIT, Target.CASE, page=True, event=AuditAction.AUDIT_VIEW)
+    ],
+) -> Response:
+    """Who has looked at, printed or changed this child's record, and who was refused."""
+    events = audit.for_case(session=db, case_id=case_id)
+    context = {
+        "title": f"Who has seen {granted.case.child.full_name}'s record",
+        "events": events,
+        "names": auth.names_of(session=db, user_ids={e.actor_id for e in events}),
+        "case": granted.case,
+    }
+    return render(request, "pages/audit.html", context)
+
+
+@router.get("/families/{family_id}")
+def family_page(
+    family_id: Id,
+    request: Request,
+    db: SessionDep,
+    granted: Annotated[Granted, allow(Action.VIEW, Target.FAMILY, page=True)],
+) -> Response:
+    """A household: every child and adult in it, each with their pen-picture, written once."""
+    family = people.get_family(session=db, family_id=family_id)
+    members = people.member_ids(family)
+    context = {
+        "title": family.name,
+        "family": family,
+        "pictures": people.current_pen_pictures(session=db, person_ids=members),
+        "cases": {c.child_id: c for c in cases.cases_of_children(session=db, child_ids=members)},
+    }
+    return render(request, "pages/family.html", context)
+
+
+@router.get("/people/{person_id}")
+def person_page(
+    person_id: Id,
+    request: Request,
+    db: SessionDep,
+    granted: Annotated[Granted, allow(Action.VIEW, Target.PERSON, page=True)],
+) -> Response:
+    """One person and the history of their pen-picture: who wrote what, when."""
+    history = people.pen_picture_history(session=db, person_id=person_id)
+    context = {
+        "title": people.get_person(session=db, person_id=person_id).full_name,
+        "person": people.get_person(session=db, person_id=person_id),
+        "history": history,
+        "names": auth.names_of(session=db, user_ids={h.author_id for h in history}),
+        "families": people.families_of(session=db, person_id=person_id),
+    }
+    return render(request, "pages/person.html", context)
+
+
+@router.get("/sign-off")
+def sign_off(
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.APPROVE, Target.NO_CASE, page=True)],
+) -> Response:
+    """The manager's queue: each submitted record in one line, approve or return in one click."""
+    queue = records.sign_off_queue(session=db, team_id=granted.user.team_id)
+    children = {
+        c.id: c.child.full_name
+        for c in cases.get_cases(session=db, case_ids=[r.case_id for r in queue])
+    }
+    rows = [
+        {"record": r, "title": views.record_row(library, r).title, "child": children[r.case_id]}
+        for r in queue
+    ]
+    context = {"title": "Records to sign off", "rows": rows, "active_nav": "sign-off"}
+    return render(request, "pages/sign_off.html", context)

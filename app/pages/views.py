@@ -1,0 +1,48 @@
+"""View models for the pages that join domains: what a caseload row and a record row show."""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.engine.library import Library
+from app.records import service as records
+from app.records.models import Record
+
+
+@dataclass(frozen=True)
+class RecordRow:
+    record: Record
+    title: str
+    due: tuple[date, str] | None
+
+
+def record_row(library: Library, record: Record) -> RecordRow:
+    exemplar = records.definition_of(library=library, record=record)
+    return RecordRow(
+        record, records.title_of(exemplar), records.due_date(library=library, record=record)
+    )
+
+
+def work_of(db: Session, library: Library, case_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Per case: drafts in progress and the nearest due date among records not yet completed."""
+    found = records.records_for_cases(session=db, case_ids=case_ids)
+    return {case_id: _work(library, found.get(case_id, [])) for case_id in case_ids}
+
+
+def _work(library: Library, rows: list[Record]) -> dict[str, Any]:
+    open_records = [
+        r for r in rows if r.status in records.EDITABLE and r.status != records.SUBMITTED
+    ]
+    dues = [
+        (due, r)
+        for r in open_records
+        if (due := records.due_date(library=library, record=r)) is not None
+    ]
+    soonest = min(dues, key=lambda pair: pair[0][0]) if dues else None
+    next_due = None
+    if soonest:
+        exemplar = records.definition_of(library=library, record=soonest[1])
+        next_due = {"on": soonest[0][0], "what": records.title_of(exemplar), "id": soonest[1].id}
+    return {"drafts": len(open_records), "next_due": next_due}

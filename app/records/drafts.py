@@ -1,0 +1,249 @@
+"""Drafts: start a record pre-filled from what is known, save answers as revisions.
+
+A save is refused only when someone else has changed the same answers since the page was loaded.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit import service as audit
+from app.audit.service import AuditAction
+from app.auth.models import User
+from app.cases import service as cases
+from app.cases.facts import child_facts
+from app.engine import answers as engine
+from app.engine.library import Exemplar, Library
+from app.records import dictation, lifecycle, revisions
+from app.records.context import RecordContext
+from app.records.errors import FieldConflict, StaleRevision, WrongStatus
+from app.records.models import Record, RecordGroup, RecordRevision, RecordStatus
+from app.records.queries import definition_of, title_of
+
+
+@dataclass
+class SaveResult:
+    record: Record
+    errors: dict[str, str]
+    visible: engine.Visibility
+
+
+def start(
+    *,
+    session: Session,
+    library: Library,
+    actor: User,
+    case_id: int,
+    exemplar_id: str,
+    on_behalf_of: User | None = None,
+    group: RecordGroup | None = None,
+) -> Record:
+    """Start a record on the newest version of an exemplar, pre-filled from what is known."""
+    exemplar = library.latest(exemplar_id)
+    case = cases.get_case(session=session, case_id=case_id)
+    author = on_behalf_of or actor
+    record = Record(
+        case_id=case.id,
+        exemplar_id=exemplar.id,
+        exemplar_version=exemplar.version,
+        started_by_id=actor.id,
+        author_id=author.id,
+        group=group,
+    )
+    session.add(record)
+    session.flush()
+    filled = engine.prefill(
+        exemplar,
+        facts=child_facts(session=session, case=case),
+        answers={},
+        earlier=_earlier_lookup(
+            session=session, library=library, case_id=case.id, before=record.id
+        ),
+        today=date.today(),
+    )
+    revisions.append(
+        session=session,
+        record=record,
+        answers=filled,
+        changed=filled,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        event=revisions.Event.START,
+    )
+    audit.record(
+        session=session,
+        actor=actor,
+        action=AuditAction.RECORD_START,
+        target_type="record",
+        target_id=record.id,
+        case_id=case.id,
+        detail={"exemplar": exemplar.id, "prefilled": sorted(filled)},
+    )
+    return record
+
+
+def _earlier_lookup(
+    *, session: Session, library: Library, case_id: int, before: int
+) -> engine.EarlierLookup:
+    """Latest earlier record of an exemplar for this child: finalised first, else newest draft."""
+
+    def lookup(exemplar_id: str) -> engine.EarlierRecord | None:
+        rows = session.scalars(
+            select(Record)
+            .where(
+                Record.case_id == case_id, Record.exemplar_id == exemplar_id, Record.id != before
+            )
+            .order_by(Record.id.desc())
+        ).all()
+        chosen = next(
+            (r for r in rows if r.status == RecordStatus.FINALISED), rows[0] if rows else None
+        )
+        if chosen is None:
+            return None
+        when = (chosen.finalised_at or chosen.started_at).date()
+        label = title_of(definition_of(library=library, record=chosen))
+        return engine.EarlierRecord(
+            answers=chosen.answers, label=label, record_id=chosen.id, on=when
+        )
+
+    return lookup
+
+
+def save(
+    *,
+    session: Session,
+    library: Library,
+    actor: User,
+    context: RecordContext,
+    base_revision: int,
+    answers: dict[str, Any],
+    section_id: str | None = None,
+    on_behalf_of: User | None = None,
+) -> SaveResult:
+    """Save answers as a new revision; answers of the wrong shape are reported, the rest kept."""
+    record, exemplar, facts = context.record, context.exemplar, context.facts
+    lifecycle.ensure_editable(record)
+    changed = {
+        key: dictation.own_keys(value)
+        for key, value in answers.items()
+        if record.answers.get(key) != value
+    }
+    if on_behalf_of is not None:
+        dictation.refuse_judgement(exemplar=exemplar, record=record, keys=changed)
+        changed = {k: dictation.typed_for(v, actor, on_behalf_of) for k, v in changed.items()}
+    _refuse_lost_updates(
+        session=session, record=record, base_revision=base_revision, changed=changed
+    )
+    checked = engine.validate(exemplar, answers=changed, facts=facts, mode="save")
+    good = {key: value for key, value in changed.items() if key not in checked.errors}
+    if good:
+        merged = {
+            key: value for key, value in {**record.answers, **good}.items() if value is not None
+        }
+        settled = engine.settle(exemplar, answers=merged, facts=facts)
+        revisions.append(
+            session=session,
+            record=record,
+            answers=settled,
+            changed=good,
+            actor=actor,
+            on_behalf_of=on_behalf_of,
+            section_id=section_id,
+        )
+        _copy_to_siblings(
+            session=session,
+            record=record,
+            exemplar=exemplar,
+            section_id=section_id,
+            changed=good,
+            actor=actor,
+        )
+    return SaveResult(record=record, errors=checked.errors, visible=context.refreshed())
+
+
+def _refuse_lost_updates(
+    *, session: Session, record: Record, base_revision: int, changed: dict[str, Any]
+) -> None:
+    """Refuse a save that would overwrite answers someone else changed after `base_revision`."""
+    if base_revision >= record.revision or not changed:
+        return
+    since = session.scalars(
+        select(RecordRevision).where(
+            RecordRevision.record_id == record.id, RecordRevision.number > base_revision
+        )
+    ).all()
+    touched = {key for revision in since for key in revision.changed}
+    conflicts = [
+        FieldConflict(field_id=key, theirs=record.answers.get(key), mine=value)
+        for key, value in changed.items()
+        if key in touched
+    ]
+    if conflicts:
+        raise StaleRevision(current=record.revision, conflicts=conflicts)
+
+
+def _copy_to_siblings(
+    *,
+    session: Session,
+    record: Record,
+    exemplar: Exemplar,
+    section_id: str | None,
+    changed: dict[str, Any],
+    actor: User,
+) -> None:
+    """Answers in shared sections of a sibling group are typed once and written to every child."""
+    shared = {
+        key: value
+        for key, value in changed.items()
+        if exemplar.sections[exemplar.section_of[key]].shared
+    }
+    if record.group_id is None or not shared:
+        return
+    siblings = session.scalars(
+        select(Record).where(Record.group_id == record.group_id, Record.id != record.id)
+    ).all()
+    for sibling in siblings:
+        if sibling.status in lifecycle.EDITABLE:
+            answers = {k: v for k, v in {**sibling.answers, **shared}.items() if v is not None}
+            revisions.append(
+                session=session,
+                record=sibling,
+                answers=answers,
+                changed=shared,
+                actor=actor,
+                section_id=section_id,
+                event=revisions.Event.SHARED,
+            )
+
+
+def start_group(
+    *,
+    session: Session,
+    library: Library,
+    actor: User,
+    case_ids: list[int],
+    exemplar_id: str,
+    family_id: int | None,
+) -> list[Record]:
+    """One record per child, linked, so shared sections are typed once for the sibling group."""
+    exemplar = library.latest(exemplar_id)
+    if exemplar.definition.scope != "sibling_group":
+        raise WrongStatus(
+            f"{title_of(exemplar)} is written for one child at a time.", field="exemplar_id"
+        )
+    group = RecordGroup(family_id=family_id, exemplar_id=exemplar_id, created_by_id=actor.id)
+    session.add(group)
+    return [
+        start(
+            session=session,
+            library=library,
+            actor=actor,
+            case_id=case_id,
+            exemplar_id=exemplar_id,
+            group=group,
+        )
+        for case_id in case_ids
+    ]

@@ -1,0 +1,97 @@
+"""Reading records: by id, for a case, the sign-off queue, what is due, what comes next."""
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.cases import service as cases
+from app.engine import answers as engine
+from app.engine.definitions import Section, text_for
+from app.engine.library import Exemplar, Library
+from app.records.errors import RecordNotFound
+from app.records.models import Record, RecordStatus
+
+
+def get(*, session: Session, record_id: int) -> Record:
+    record = session.get(Record, record_id)
+    if record is None:
+        raise RecordNotFound(f"No record with id {record_id}.", field="record_id")
+    return record
+
+
+def get_for_update(*, session: Session, record_id: int) -> Record:
+    # Row lock on PostgreSQL so two saves of one record queue; SQLite serialises writes anyway.
+    record = session.scalar(select(Record).where(Record.id == record_id).with_for_update())
+    if record is None:
+        raise RecordNotFound(f"No record with id {record_id}.", field="record_id")
+    return record
+
+
+def definition_of(*, library: Library, record: Record) -> Exemplar:
+    """The definition a record was started on: old records keep their own version."""
+    return library.get(record.exemplar_id, record.exemplar_version)
+
+
+def title_of(exemplar: Exemplar) -> str:
+    return text_for(exemplar.definition.title, "worker")
+
+
+def title_of_section(section: Section) -> str:
+    return text_for(section.title, "worker")
+
+
+def records_for_case(*, session: Session, case_id: int) -> list[Record]:
+    query = (
+        select(Record)
+        .where(Record.case_id == case_id)
+        .order_by(Record.started_at.desc(), Record.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def records_for_cases(*, session: Session, case_ids: list[int]) -> dict[int, list[Record]]:
+    """Each case's records, newest first, in one query."""
+    query = (
+        select(Record)
+        .where(Record.case_id.in_(case_ids))
+        .order_by(Record.started_at.desc(), Record.id.desc())
+    )
+    found: dict[int, list[Record]] = {}
+    for record in session.scalars(query):
+        found.setdefault(record.case_id, []).append(record)
+    return found
+
+
+def sign_off_queue(*, session: Session, team_id: int | None) -> list[Record]:
+    """Submitted records of a team's cases, oldest first: the manager's queue."""
+    query = (
+        select(Record)
+        .where(
+            Record.status == RecordStatus.SUBMITTED,
+            Record.case_id.in_(cases.team_case_ids(team_id=team_id)),
+        )
+        .order_by(Record.submitted_at)
+    )
+    return list(session.scalars(query))
+
+
+def next_steps(*, library: Library, record: Record) -> list[str]:
+    """Exemplars the chosen outcome leads to (empty until an outcome is chosen)."""
+    return engine.next_exemplars(
+        definition_of(library=library, record=record), answers=record.answers
+    )
+
+
+def due_date(*, library: Library, record: Record) -> tuple[date, str] | None:
+    """When the record is due and why, from its timescale (None if it has none or no start)."""
+    return engine.due(definition_of(library=library, record=record), answers=record.answers)
+
+
+def section_status(section: Section, answers: dict[str, Any], shown: engine.Visibility) -> str:
+    """For the task list: not applicable, not started or in progress."""
+    if not shown.sections.get(section.id, True):
+        return "not_applicable"
+    given = [item.id for item in section.fields if answers.get(item.id) is not None]
+    return "in_progress" if given else "not_started"

@@ -1,0 +1,81 @@
+"""What the record pages show, built from a record in context: no queries beyond what they need."""
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.cases import service as cases
+from app.engine import answers as engine
+from app.engine.definitions import text_for
+from app.engine.display import describe
+from app.engine.library import Library
+from app.people import service as people
+from app.records import service
+from app.records.context import RecordContext
+
+PICKED = ("person", "professional")  # field types whose answers name someone around the child
+
+
+def identity(context: RecordContext) -> dict[str, Any]:
+    """The child's identity bar: from the case and child already loaded with the record."""
+    child = context.case.child
+    return {
+        "case": context.case,
+        "child": child,
+        "age_years": people.age_years(child.date_of_birth),
+    }
+
+
+def page(library: Library, context: RecordContext) -> dict[str, Any]:
+    """What every record page shows around its content."""
+    record, exemplar = context.record, context.exemplar
+    return {
+        "title": service.title_of(exemplar),
+        "record": record,
+        "exemplar": exemplar,
+        "child": identity(context),
+        "due": service.due_date(library=library, record=record),
+        "editable": record.status in service.EDITABLE,
+        "next_steps": [
+            (e, service.title_of(library.latest(e)))
+            for e in service.next_steps(library=library, record=record)
+        ],
+    }
+
+
+def people_around(db: Session, context: RecordContext) -> list[tuple[int, str]]:
+    """Who a person or professional answer may name: read only when the exemplar has such fields."""
+    if not any(item.type in PICKED for item in context.exemplar.fields.values()):
+        return []
+    view = cases.child_view(session=db, case_id=context.case.id)
+    found = [(view.child.id, view.child.full_name)]
+    found += [
+        (p.person.id, f"{p.person.full_name} ({p.relationship_to_child})") for p in view.people
+    ]
+    found += [
+        (i.professional.id, i.professional.organisation or i.professional.name)
+        for i in view.professionals
+    ]
+    return found
+
+
+def summary(db: Session, context: RecordContext, answers: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every section that applies, with each shown answer in the worker's words."""
+    exemplar = context.exemplar
+    shown = context.visibility if answers is context.answers else None
+    if shown is None:  # an earlier revision: its own answers decide what applied
+        shown = engine.visibility(exemplar, answers=answers, facts=context.facts)
+    names = dict(people_around(db, context))
+    return [
+        {
+            "section": s,
+            "title": text_for(s.title, "worker"),
+            "answers": [
+                (f, describe(exemplar, f, answers.get(f.id), names=names))
+                for f in s.fields
+                if shown.fields.get(f.id)
+            ],
+        }
+        for s in exemplar.definition.sections
+        if shown.sections.get(s.id)
+    ]
