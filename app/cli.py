@@ -15,6 +15,7 @@ from app.auth.models import Role
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.engine.definitions import Definition
+from app.engine.library import Library
 from app.engine.loader import ExemplarErrors, load_library
 
 main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
@@ -121,7 +122,9 @@ def exemplars_check(
         Path | None, typer.Argument(help="Folder of YAML (default: exemplars/).")
     ] = None,
 ) -> None:
-    """Load and lint every exemplar; print file:line:column for each problem; exit 1 on errors."""
+    """Load and lint every exemplar; print file:line:column for each problem; exit 1 on errors.
+
+    Without PATH the demo's records (app/demo/) are checked against the exemplars too."""
     folder = path or get_settings().exemplars_dir
     started = time.perf_counter()
     try:
@@ -134,9 +137,26 @@ def exemplars_check(
         raise typer.Exit(code=1) from None
     for warning in library.warnings:
         typer.echo(str(warning), err=True)
+    demo_checked = "" if path else _check_demo(library)
     fields = sum(len(e.fields) for e in library.exemplars.values())
     took = (time.perf_counter() - started) * 1000
-    typer.echo(f"{len(library.exemplars)} exemplars, {fields} fields: no errors ({took:.0f} ms).")
+    typer.echo(
+        f"{len(library.exemplars)} exemplars, {fields} fields{demo_checked}: "
+        f"no errors ({took:.0f} ms)."
+    )
+
+
+def _check_demo(library: Library) -> str:
+    """Lint the demo against the exemplars just loaded; exit 1 on any problem."""
+    from app import demo  # imported late: only the default check needs it
+
+    problems = demo.lint(library=library)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} error(s) in the demo (app/demo/).", err=True)
+        raise typer.Exit(code=1)
+    return f", {len(demo.record_exemplars())} demo records"
 
 
 @exemplars_app.command("schema")
