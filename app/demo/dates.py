@@ -14,6 +14,9 @@ A day is written as one of:
                                           holidays skipped, as the timescales count them)
 
 Any of the mappings may add `no_later_than: DAY` (a name or a mapping): the earlier of the two.
+
+A date field's answer is a day; a text answer that must mention one is written
+`{dated: "Seen on {pat_visit}."}`, each `{NAME}` becoming that day's date (app/demo/story.py).
 """
 
 from collections.abc import Callable, Mapping

@@ -16,8 +16,8 @@ from app.demo.story import (
     Cast,
     Family,
     Fault,
-    Path_,
     RecordFile,
+    Where,
     base_days,
     family_day,
     named,
@@ -73,7 +73,7 @@ def _timeline(family: Family, today: date) -> tuple[dict[str, date], list[Fault]
 def _family_faults(family: Family) -> list[Fault]:
     """Each handle the family file uses must be one it defines."""
     people, users = family.people, family.users
-    uses: list[tuple[Path_, str, Mapping[str, Any], str]] = [
+    uses: list[tuple[Where, str, Mapping[str, Any], str]] = [
         (("entered_by",), family.entered_by, users, "user"),
         (("records_for",), family.records_for, people, "person"),
     ]
@@ -96,7 +96,7 @@ def _family_faults(family: Family) -> list[Fault]:
 
 def _day_faults(family: Family) -> Iterable[Fault]:
     """Birthdays, case openings and involvements are counted from today alone."""
-    dated: list[tuple[Path_, Any]] = [
+    dated: list[tuple[Where, Any]] = [
         *((("people", h, "born"), p.born) for h, p in family.people.items() if p.born),
         *((("cases", n, "opened"), c.opened) for n, c in enumerate(family.cases)),
         *(
@@ -112,7 +112,7 @@ def _day_faults(family: Family) -> Iterable[Fault]:
             yield at, str(error)
 
 
-def _unknown(at: Path_, handle: str, known: Mapping[str, Any], kind: str) -> Fault | None:
+def _unknown(at: Where, handle: str, known: Mapping[str, Any], kind: str) -> Fault | None:
     if handle in known:
         return None
     return at, f"'{handle}' is not a {kind} in family.yaml{suggest(handle, known)}"

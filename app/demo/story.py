@@ -22,8 +22,8 @@ from app.people.schemas import LegalStatus, PenPictureIn, PersonIn, Professional
 FOLDER = Path(__file__).resolve().parent
 Model = TypeVar("Model", bound=BaseModel)
 Day = str | dict[str, Any]
-Path_ = tuple[str | int, ...]
-Fault = tuple[Path_, str]  # where in the file (keys and row numbers) and what is wrong
+Where = tuple[str | int, ...]
+Fault = tuple[Where, str]  # where in the file (keys and row numbers) and what is wrong
 
 
 class Misnamed(ValueError):
@@ -132,7 +132,7 @@ def _read(path: Path, model: type[Model]) -> tuple[Document, Model]:
 
 
 def display(path: Path) -> str:
-    """The file's name as the engine prints it: relative to here when it can be."""
+    """The file's name as the engine prints it: relative to the working folder if inside it."""
     try:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
@@ -186,7 +186,7 @@ def resolve(
 
 
 def _value(
-    exemplar: Exemplar, item: FieldDef, value: Any, cast: Cast, at: Path_, faults: list[Fault]
+    exemplar: Exemplar, item: FieldDef, value: Any, cast: Cast, at: Where, faults: list[Fault]
 ) -> Any:
     if item.type == "group" and isinstance(value, list):
         before = len(faults)
@@ -204,7 +204,7 @@ def _value(
 
 
 def _row(
-    exemplar: Exemplar, item: FieldDef, row: Any, cast: Cast, at: Path_, faults: list[Fault]
+    exemplar: Exemplar, item: FieldDef, row: Any, cast: Cast, at: Where, faults: list[Fault]
 ) -> Any:
     if not isinstance(row, Mapping):
         return row
@@ -248,7 +248,7 @@ class _Days(dict[str, str]):
         raise Misnamed(f"'{{{name}}}' is not a named day{suggest(name, self)}")
 
 
-def _shape(exemplar: Exemplar, item: FieldDef, value: Any, at: Path_, faults: list[Fault]) -> None:
+def _shape(exemplar: Exemplar, item: FieldDef, value: Any, at: Where, faults: list[Fault]) -> None:
     problem = value_problem(exemplar, item, value)
     if problem:
         faults.append((at, problem))
