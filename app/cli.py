@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import typer
 import uvicorn
 
-from app import access, migrate
+from app import access, demo, migrate
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.cases import service as cases
@@ -17,6 +17,7 @@ from app.cases.policy import Action
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.engine.definitions import Definition
+from app.engine.library import Library
 from app.engine.loader import ExemplarErrors, load_library
 from app.errors import DomainError
 from app.printing import service as printing
@@ -52,8 +53,6 @@ def demo_load(
     ] = False,
 ) -> None:
     """Load the demo family and one user per role; print the children's case numbers."""
-    from app import demo  # imported late: only this command needs it
-
     settings = get_settings()
     if settings.production:
         typer.echo("Refused: demo users have a published password; ICS_ENV=production.", err=True)
@@ -126,7 +125,9 @@ def exemplars_check(
         Path | None, typer.Argument(help="Folder of YAML (default: exemplars/).")
     ] = None,
 ) -> None:
-    """Load and lint every exemplar; print file:line:column for each problem; exit 1 on errors."""
+    """Load and lint every exemplar; print file:line:column for each problem; exit 1 on errors.
+
+    Without PATH the demo's records (app/demo/) are checked against the exemplars too."""
     folder = path or get_settings().exemplars_dir
     started = time.perf_counter()
     try:
@@ -139,9 +140,24 @@ def exemplars_check(
         raise typer.Exit(code=1) from None
     for warning in library.warnings:
         typer.echo(str(warning), err=True)
+    demo_checked = "" if path else _check_demo(library)
     fields = sum(len(e.fields) for e in library.exemplars.values())
     took = (time.perf_counter() - started) * 1000
-    typer.echo(f"{len(library.exemplars)} exemplars, {fields} fields: no errors ({took:.0f} ms).")
+    typer.echo(
+        f"{len(library.exemplars)} exemplars, {fields} fields{demo_checked}: "
+        f"no errors ({took:.0f} ms)."
+    )
+
+
+def _check_demo(library: Library) -> str:
+    """Lint the demo against the exemplars just loaded; exit 1 on any problem."""
+    problems = demo.lint(library=library)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} error(s) in the demo (app/demo/).", err=True)
+        raise typer.Exit(code=1)
+    return f", {len(demo.record_exemplars())} demo records"
 
 
 @exemplars_app.command("schema")

@@ -1,5 +1,6 @@
 """The demo child's records: `ics demo load --with-records` fills, submits and finalises them."""
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -33,7 +34,7 @@ def test_demo_records_are_finalised_for_jade(db: Session) -> None:
     case = cases.get_case_by_number(session=db, case_number=jade_number)
     assert case is not None and case.child.given_names == "Jade"
     found = _jade_records(db, jade_number)
-    assert [r.exemplar_id for r in found] == list(demo.RECORD_EXEMPLARS)
+    assert [r.exemplar_id for r in found] == demo.record_exemplars()
     assert all(r.status == RecordStatus.FINALISED for r in found)
     by_id = {r.exemplar_id: r.answers for r in found}
     assert by_id["childs_plan"]["plan_type"]["value"] == "cin"  # pre-filled from the case
@@ -48,7 +49,7 @@ def test_demo_records_are_finalised_for_jade(db: Session) -> None:
     assert "prefilled" in by_id["initial_assessment"]["reason_for_assessment"]
     # Every date in every record is in the past.
     dates = [v for a in by_id.values() for v in _iso_dates(a)]
-    assert dates and max(dates) < demo.date.today().isoformat()
+    assert dates and max(dates) < date.today().isoformat()
     # The other children have no records.
     for other in (numbers[0], numbers[2]):
         assert _jade_records(db, other) == []
@@ -71,14 +72,14 @@ def test_demo_records_are_not_duplicated(db: Session) -> None:
     assert demo.load(session=db, with_records=True) == first
     db.commit()
     assert _counts(db) == before
-    assert len(_jade_records(db, first[1])) == len(demo.RECORD_EXEMPLARS)
+    assert len(_jade_records(db, first[1])) == len(demo.record_exemplars())
 
 
 def test_demo_records_add_only_what_is_missing(db: Session) -> None:
     numbers = demo.load(session=db)  # the family without records, as an older demo database
     db.commit()
     assert _jade_records(db, numbers[1]) == []
-    first_two = demo.RECORD_EXEMPLARS[:2]
+    first_two = demo.record_exemplars()[:2]
     assert demo.load_records(session=db, exemplars=first_two) == numbers[1]
     db.commit()
     kept = {r.exemplar_id: r.id for r in _jade_records(db, numbers[1])}
@@ -86,7 +87,7 @@ def test_demo_records_add_only_what_is_missing(db: Session) -> None:
     assert demo.load(session=db, with_records=True) == numbers
     db.commit()
     found = _jade_records(db, numbers[1])
-    assert [r.exemplar_id for r in found] == list(demo.RECORD_EXEMPLARS)
+    assert [r.exemplar_id for r in found] == demo.record_exemplars()
     assert {r.exemplar_id: r.id for r in found if r.exemplar_id in first_two} == kept
     assert all(r.status == RecordStatus.FINALISED for r in found)
 
@@ -106,11 +107,11 @@ def test_cli_prints_jade_case_number_last(db: Session) -> None:
     lines = result.output.strip().splitlines()
     assert len(lines) == 4
     assert lines[-1] == lines[1]  # Jade, the 6-year-old, again on the last line
-    assert len(_jade_records(db, lines[-1])) == len(demo.RECORD_EXEMPLARS)
+    assert len(_jade_records(db, lines[-1])) == len(demo.record_exemplars())
     again = CliRunner().invoke(cli.main, ["demo", "load", "--with-records"])
     assert again.exit_code == 0, again.output
     assert again.output == result.output
-    assert len(_jade_records(db, lines[-1])) == len(demo.RECORD_EXEMPLARS)
+    assert len(_jade_records(db, lines[-1])) == len(demo.record_exemplars())
 
 
 @pytest.mark.usefixtures("cli_uses_test_database")
