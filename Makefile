@@ -44,6 +44,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 lint:
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # pytest exits 5 when it collected nothing; make fails on it, so an empty run never passes.
 test-sqlite:

@@ -76,6 +76,8 @@ class Granted:
     target: Target
     target_id: int | None
     cases: list[Case] = field(default_factory=list)
+    # What the path named, as loaded for the check (kept so the route reads it without a query).
+    subject: Any = None
 
     @property
     def case(self) -> Case:
@@ -144,12 +146,18 @@ def permit(
     The same answer for the web pages, the API and the command line.
     """
     needed = writing_action(user) if action == ENTER else Action(action)
+    # Loaded first and kept, so the check and then the route read one row, once.
+    subject = (
+        records.get(session=db, record_id=target_id)
+        if target == Target.RECORD and target_id is not None
+        else None
+    )
     try:
         found = _cases_of(db, user, needed, target, target_id, number)
     except (Forbidden, Hidden) as refused:
         _refused(db, user, needed, target, target_id, getattr(refused, "case_ids", []))
         raise
-    return Granted(user, needed, target, target_id, found)
+    return Granted(user, needed, target, target_id, found, subject)
 
 
 def keep_refusal(db: Session, user: User, refused: Forbidden, *, case_id: int | None) -> None:

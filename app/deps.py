@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth
 from app.auth.models import Role, User, UserSession
+from app.cases.policy import Action, Reach, reach
 from app.config import Settings
 from app.engine.library import Library
 
@@ -45,6 +46,7 @@ class Viewer:
     username: str
     full_name: str
     role: Role
+    signs_off: bool  # the permission table gives them the sign-off queue (the navigation says so)
 
 
 class NotSignedIn(Exception):
@@ -74,9 +76,9 @@ def optional_session(request: Request, db: SessionDep, settings: SettingsDep) ->
             db.commit()  # the idle clock moved on
         request.state.user_session = row
         # Plain copies for templates: an error page renders after the database session has closed.
-        request.state.viewer = Viewer(
-            row.user.id, row.user.username, row.user.full_name, row.user.role
-        )
+        user = row.user
+        signs_off = reach(user, Action.APPROVE) > Reach.NONE
+        request.state.viewer = Viewer(user.id, user.username, user.full_name, user.role, signs_off)
         request.state.csrf = row.csrf_token
     return row
 

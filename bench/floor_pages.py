@@ -37,12 +37,13 @@ def child(request: Request) -> Response:
         context: dict[str, Any] = {"title": view.child.full_name, "child": view, "records": rows}
         context |= {
             "startable": [],
+            "can_see_audit": False,
             "user": None,
             "csrf_token": "",
             "cspNonce": "",
             "idle_minutes": 30,
         }
-        html = templates.env.get_template("people/child.html").render(context)
+        html = templates.env.get_template("pages/child.html").render(context)
     return HTMLResponse(html)
 
 
@@ -52,8 +53,8 @@ async def save(request: Request) -> Response:
     for key, value in (await request.form()).multi_items():
         posted.setdefault(key, []).append(str(value))
     with factory() as session:
-        record = records.get(session=session, record_id=record_id)
-        exemplar = records.definition_of(library=library, record=record)
+        context = records.load(session=session, library=library, record_id=record_id)
+        record, exemplar = context.record, context.exemplar
         answers, _ = forms.parse(
             exemplar, exemplar.sections[section_id], posted, current=record.answers
         )
@@ -62,7 +63,7 @@ async def save(request: Request) -> Response:
             session=session,
             library=library,
             actor=actor,
-            record_id=record_id,
+            context=context,
             base_revision=record.revision,
             answers=answers,
             section_id=section_id,

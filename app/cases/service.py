@@ -168,6 +168,22 @@ def child_view(*, session: Session, case_id: int) -> ChildView:
     )
 
 
+def network_names(*, session: Session, case: Case) -> list[tuple[int, str]]:
+    """The child, the people around them (with how they relate) and their professionals, by id:
+    what a person or professional answer may name."""
+    child = case.child
+    families = people.families_of(session=session, person_id=child.id)
+    links = people.relationships_to(session=session, person_id=child.id)
+    around = {m.person_id: m.person for f in families for m in f.members if m.person_id != child.id}
+    found = [(child.id, child.full_name)]
+    found += [(pid, f"{p.full_name} ({links.get(pid)})") for pid, p in around.items()]
+    involved = people.current_involvements(session=session, person_id=child.id)
+    found += [
+        (i.professional.id, i.professional.organisation or i.professional.name) for i in involved
+    ]
+    return found
+
+
 def _lives_with(families: list[Family], child_id: int) -> set[int]:
     """People who live in a household where the child lives too."""
     homes = [

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.audit import service as audit
 from app.audit.service import AuditAction
@@ -337,15 +337,15 @@ def age_years(born: date | None, on: date | None = None) -> int | None:
 
 
 def families_of(*, session: Session, person_id: int) -> list[Family]:
-    return list(
-        session.scalars(
-            select(Family)
-            .join(FamilyMember)
-            .where(FamilyMember.person_id == person_id)
-            .options(selectinload(Family.members))
-            .order_by(Family.id)
-        )
+    """A person's households with their members (and each member's person), in one query."""
+    homes = select(FamilyMember.family_id).where(FamilyMember.person_id == person_id)
+    query = (
+        select(Family)
+        .where(Family.id.in_(homes))
+        .options(joinedload(Family.members))
+        .order_by(Family.id)
     )
+    return list(session.scalars(query).unique())
 
 
 def network_of(*, session: Session, person_ids: list[int]) -> set[int]:
@@ -412,12 +412,12 @@ def involvements_of(*, session: Session, person_id: int) -> list[Involvement]:
 
 def home_of(*, session: Session, person_id: int) -> Family | None:
     """The household a person lives in (the first, if records disagree)."""
-    return session.scalar(
-        select(Family)
-        .join(FamilyMember)
-        .where(FamilyMember.person_id == person_id, FamilyMember.lives_here.is_(True))
-        .order_by(Family.id)
-    )
+    homes = [
+        family
+        for family in families_of(session=session, person_id=person_id)
+        if any(m.person_id == person_id and m.lives_here for m in family.members)
+    ]
+    return homes[0] if homes else None
 
 
 # Finding people -----------------------------------------------------------------------------------

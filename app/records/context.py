@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.cases import service as cases
@@ -56,9 +55,9 @@ def load(
     *, session: Session, library: Library, record_id: int, for_update: bool = False
 ) -> RecordContext:
     """A record in context, without any permission check: for code that has already decided."""
-    query = select(Record).where(Record.id == record_id)
     # Row lock on PostgreSQL so two saves of one record queue; SQLite serialises writes anyway.
-    record = session.scalar(query.with_for_update() if for_update else query)
+    # A plain read comes from the session's identity map when the permission check loaded it.
+    record = session.get(Record, record_id, with_for_update=for_update or None)
     if record is None:
         raise RecordNotFound(f"No record with id {record_id}.", field="record_id")
     exemplar = library.get(record.exemplar_id, record.exemplar_version)

@@ -280,7 +280,7 @@ def _section(
         section,
         answers=record.answers,
         shown=shown.fields,
-        people=views.people_around(db, record),
+        people=views.people_around(db, record, section.fields),
         errors=errors,
         posted=posted,
     )

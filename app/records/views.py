@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from app.cases import service as cases
 from app.engine import answers as engine
-from app.engine.definitions import text_for
+from app.engine.definitions import FieldDef, text_for
 from app.engine.display import describe
 from app.engine.library import Library
 from app.people import service as people
@@ -43,20 +43,18 @@ def page(library: Library, context: RecordContext) -> dict[str, Any]:
     }
 
 
-def people_around(db: Session, context: RecordContext) -> list[tuple[int, str]]:
-    """Who a person or professional answer may name: read only when the exemplar has such fields."""
-    if not any(item.type in PICKED for item in context.exemplar.fields.values()):
+def people_around(
+    db: Session, context: RecordContext, fields: list[FieldDef] | None = None
+) -> list[tuple[int, str]]:
+    """Who a person or professional answer may name: read only when `fields` have such answers."""
+    asked = context.exemplar.fields.values() if fields is None else fields
+    if not any(_names_someone(item) for item in asked):
         return []
-    view = cases.child_view(session=db, case_id=context.case.id)
-    found = [(view.child.id, view.child.full_name)]
-    found += [
-        (p.person.id, f"{p.person.full_name} ({p.relationship_to_child})") for p in view.people
-    ]
-    found += [
-        (i.professional.id, i.professional.organisation or i.professional.name)
-        for i in view.professionals
-    ]
-    return found
+    return cases.network_names(session=db, case=context.case)
+
+
+def _names_someone(item: FieldDef) -> bool:
+    return item.type in PICKED or any(_names_someone(column) for column in item.fields or [])
 
 
 def summary(db: Session, context: RecordContext, answers: dict[str, Any]) -> list[dict[str, Any]]:

@@ -1,0 +1,49 @@
+"""The shape of the house: the layering contract holds, and nothing dodges it with a late import."""
+
+import ast
+from pathlib import Path
+
+from importlinter.cli import lint_imports
+
+from app.config import ROOT
+
+# An import inside a function is allowed only for an optional dependency, said so on its line.
+OPTIONAL = "optional dependency"
+
+
+def test_the_layering_contract_holds() -> None:
+    """import-linter's contracts in pyproject.toml: engine free, domains layered, no cycles."""
+    assert lint_imports(config_filename=str(ROOT / "pyproject.toml")) == 0
+
+
+def test_no_function_local_imports() -> None:
+    late = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        lines = path.read_text().splitlines()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Import | ast.ImportFrom):
+                    if OPTIONAL not in lines[inner.lineno - 1]:
+                        late.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+    assert late == [], f"imports inside functions: {late}"
+
+
+def test_no_code_branches_on_an_exemplar() -> None:
+    """Exemplar behaviour lives in YAML: no Python compares with, or looks up by, an exemplar id."""
+    ids = {p.stem for p in (ROOT / "exemplars").glob("*.yaml")}
+    found = []
+    for path in sorted((ROOT / "app").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            named = [*_compared(node), *(node.keys if isinstance(node, ast.Dict) else [])]
+            for constant in named:
+                if isinstance(constant, ast.Constant) and constant.value in ids:
+                    found.append(f"{Path(path).relative_to(ROOT)}:{node.lineno} {constant.value!r}")
+    assert found == [], found
+
+
+def _compared(node: ast.AST) -> list[ast.expr]:
+    if isinstance(node, ast.Compare):
+        return [node.left, *node.comparators]
+    return []
