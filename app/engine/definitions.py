@@ -8,21 +8,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from app.engine.fieldtypes import FieldType as FieldType
+from app.engine.fieldtypes import kind_of
+
 Audience = Literal["worker", "family", "child", "court"]
 AUDIENCES: tuple[Audience, ...] = ("worker", "family", "child", "court")
-FieldType = Literal[
-    "text",
-    "narrative",
-    "date",
-    "yes_no",
-    "choice",
-    "multi_choice",
-    "number",
-    "person",
-    "professional",
-    "group",
-    "attachment",
-]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
@@ -109,16 +99,16 @@ class FieldDef(Strict):
 
     @model_validator(mode="after")
     def _keys_fit_type(self) -> "FieldDef":
-        choosing = self.type in ("choice", "multi_choice")
-        if choosing and not (self.options or self.codelist):
+        kind = kind_of(self.type)
+        if kind.takes_options and not (self.options or self.codelist):
             raise ValueError(f"a {self.type} field needs 'options' or 'codelist'")
-        if not choosing and (self.options or self.codelist):
+        if not kind.takes_options and (self.options or self.codelist):
             raise ValueError(f"only choice fields take options; this field is {self.type}")
-        if (self.type == "group") != bool(self.fields):
+        if kind.has_columns != bool(self.fields):
             raise ValueError(
                 "a group field needs 'fields' (its columns), and only a group has them"
             )
-        if self.qualifier and self.type != "yes_no":
+        if self.qualifier and not kind.takes_qualifier:
             raise ValueError("'qualifier' belongs to yes_no fields")
         return self
 
