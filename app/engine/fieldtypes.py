@@ -401,7 +401,9 @@ def _stored_many(item: FieldDef, codes_of: CodesOf) -> Any:
 
 
 def _check_choice(choices: Choices, item: FieldDef, value: Any) -> str | None:
-    return None if value in choices.codes(item) else "Choose one of the options."
+    # A list is unhashable: asking whether it is a code would raise instead of explaining.
+    ok = isinstance(value, str) and value in choices.codes(item)
+    return None if ok else "Choose one of the options."
 
 
 def _check_many(choices: Choices, item: FieldDef, value: Any) -> str | None:

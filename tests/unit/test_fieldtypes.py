@@ -168,6 +168,12 @@ def test_a_failed_post_shows_the_workers_own_typing(exemplar: Exemplar) -> None:
     assert view.error == problems["a_date"]
 
 
+def test_a_list_for_a_choice_is_refused_in_words(exemplar: Exemplar) -> None:
+    assert shape_errors(exemplar, {"a_choice": {"value": ["red"]}}) == {
+        "a_choice": "Choose one of the options."
+    }
+
+
 def test_each_partial_keeps_the_names_the_browser_and_autosave_use(exemplar: Exemplar) -> None:
     section = exemplar.sections["all"]
     views = forms.views(exemplar, section, answers={}, shown={}, people=PEOPLE)
