@@ -409,7 +409,9 @@ def _check_choice(choices: Choices, item: FieldDef, value: Any) -> str | None:
 def _check_many(choices: Choices, item: FieldDef, value: Any) -> str | None:
     codes = choices.codes(item)
     ok = (
-        isinstance(value, list) and all(v in codes for v in value) and len(set(value)) == len(value)
+        isinstance(value, list)
+        and all(isinstance(v, str) and v in codes for v in value)
+        and len(set(value)) == len(value)
     )
     return None if ok else "Choose from the options, each once."
 

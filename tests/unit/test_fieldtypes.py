@@ -168,9 +168,11 @@ def test_a_failed_post_shows_the_workers_own_typing(exemplar: Exemplar) -> None:
     assert view.error == problems["a_date"]
 
 
-def test_a_list_for_a_choice_is_refused_in_words(exemplar: Exemplar) -> None:
-    assert shape_errors(exemplar, {"a_choice": {"value": ["red"]}}) == {
-        "a_choice": "Choose one of the options."
+def test_unhashable_values_for_choices_are_refused_in_words(exemplar: Exemplar) -> None:
+    answers = {"a_choice": {"value": ["red"]}, "a_multi_choice": {"value": [{"code": "red"}]}}
+    assert shape_errors(exemplar, answers) == {
+        "a_choice": "Choose one of the options.",
+        "a_multi_choice": "Choose from the options, each once.",
     }
 
 
