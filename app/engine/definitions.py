@@ -10,9 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from app.engine.fieldtypes import FieldType as FieldType
 from app.engine.fieldtypes import kind_of
+from app.engine.readers import AUDIENCES as AUDIENCES
+from app.engine.readers import Audience as Audience
+from app.engine.readers import reader
 
-Audience = Literal["worker", "family", "child", "court"]
-AUDIENCES: tuple[Audience, ...] = ("worker", "family", "child", "court")
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
@@ -164,14 +165,13 @@ class Definition(Strict):
 
 
 def text_for(text: Text | None, audience: Audience, *, child: str | None = None) -> str:
-    """The words for one reader: child falls back to family, then worker; others to worker."""
+    """The words for one reader, the first form found in its `labels_from` (readers.yaml)."""
     if text is None:
         return ""
     if isinstance(text, str):
         chosen = text
     else:
-        order = {"child": ("child", "family"), "family": ("family",), "court": ("court",)}
-        forms = [getattr(text, name) for name in (*order.get(audience, ()), "worker")]
+        forms = (getattr(text, name) for name in reader(audience).labels_from)
         chosen = next((form for form in forms if form), "")
     return chosen.replace("{child}", child) if child else chosen
 

@@ -13,6 +13,7 @@ from app.engine.definitions import Audience, FieldDef, text_for
 from app.engine.fieldtypes import Reading, kind_of, shown_value
 from app.engine.fieldtypes import long_date as long_date
 from app.engine.library import Exemplar
+from app.engine.readers import reader
 
 ABSENT_WORDS: dict[str, dict[str, str]] = {
     "not_applicable": {"worker": "Not applicable", "family": "Does not apply"},
@@ -34,7 +35,8 @@ class Shown:
 
 
 def plain_reader(audience: Audience) -> str:
-    return "worker" if audience in ("worker", "court") else "family"
+    """Whose wording a reader gets for blanks and absence codes (readers.yaml, plain_words)."""
+    return reader(audience).plain_words
 
 
 def describe(
@@ -48,17 +50,17 @@ def describe(
 ) -> Shown:
     """The label and the answer as the reader should see them."""
     label = text_for(item.label, audience, child=child)
-    reader = plain_reader(audience)
+    words_of = plain_reader(audience)
     if not isinstance(answer, Mapping) or ("value" not in answer and "absent" not in answer):
-        return Shown(label, "blank", BLANK_WORDS[reader])
+        return Shown(label, "blank", BLANK_WORDS[words_of])
     typed = _typed(answer)
     if "absent" in answer:
-        words = ABSENT_WORDS.get(answer["absent"], ABSENT_WORDS["not_known"])[reader]
+        words = ABSENT_WORDS.get(answer["absent"], ABSENT_WORDS["not_known"])[words_of]
         link = answer.get("link")
         return Shown(
             label,
             "absent",
-            f"{words}: {link}" if link and reader == "worker" else words,
+            f"{words}: {link}" if link and reader(audience).sees_where_recorded else words,
             source=typed,
         )
     source = "; ".join(part for part in (_source(answer.get("prefilled")), typed) if part) or None
@@ -66,7 +68,7 @@ def describe(
     shown_as = kind_of(item.type).shown_as
     if shown_as == "rows":
         rows = tuple(_row(exemplar, item, row, audience, names or {}, child) for row in value or [])
-        return Shown(label, "rows", "" if rows else BLANK_WORDS[reader], rows, source)
+        return Shown(label, "rows", "" if rows else BLANK_WORDS[words_of], rows, source)
     text = value_text(exemplar, item, value, audience=audience, names=names or {}, child=child)
     return Shown(label, shown_as, text, source=source)
 

@@ -15,10 +15,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
+from app.engine import readers
 from app.engine.definitions import Codelist, Definition, Glossary
 from app.engine.library import Exemplar, Library
+from app.engine.readers import ReaderTable
 
 SPECIAL_FILES = {"codelists.yaml", "glossary.yaml"}
+NOT_EXEMPLARS = {*SPECIAL_FILES, readers.FILE_NAME}
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -182,7 +185,7 @@ def load_library(folder: Path) -> Library:
     codelists, glossary = _special(folder, problems)
     documents: dict[tuple[str, int], tuple[Document, Definition]] = {}
     for path in files:
-        if path.name in SPECIAL_FILES:
+        if path.name in NOT_EXEMPLARS:
             continue
         try:
             document = read(path, _display(path))
@@ -199,6 +202,7 @@ def load_library(folder: Path) -> Library:
             message = f"{key[0]} version {key[1]} is defined twice (also in {other})"
             problems.append(document.problem(["version"], message))
         documents[key] = (document, definition)
+    table = _readers(folder, problems)
     exemplars = {key: Exemplar(d, doc.name, codelists) for key, (doc, d) in documents.items()}
     library = Library(exemplars=exemplars, codelists=codelists, glossary=glossary)
     problems.extend(check_library(library, {key: doc for key, (doc, _) in documents.items()}))
@@ -206,7 +210,32 @@ def load_library(folder: Path) -> Library:
     if errors:
         raise ExemplarErrors(problems)
     library.warnings = problems
+    if table is not None:
+        readers.install(table)
     return library
+
+
+def load_readers(path: Path) -> ReaderTable:
+    """The readers table in one file, or ExemplarErrors naming each problem at its line."""
+    if not path.exists():
+        raise ExemplarErrors([Problem(_display(path), 1, 1, "the readers table is missing")])
+    document = read(path, _display(path))
+    table, problems = validate(document, ReaderTable, plain(document.data))
+    if table is None:
+        raise ExemplarErrors(problems)
+    return table
+
+
+def _readers(folder: Path, problems: list[Problem]) -> ReaderTable | None:
+    """The folder's own readers.yaml; a folder without one (a test's) keeps the table in use."""
+    path = folder / readers.FILE_NAME
+    if not path.exists():
+        return None
+    try:
+        return load_readers(path)
+    except ExemplarErrors as error:
+        problems.extend(error.problems)
+        return None
 
 
 def _special(folder: Path, problems: list[Problem]) -> tuple[dict[str, Codelist], Glossary]:
