@@ -9,6 +9,7 @@ from app.auth import access
 from app.auth.access import Action
 from app.deps import CsrfChecked, Id, LibraryDep, PageUser, SessionDep
 from app.engine.definitions import Audience
+from app.engine.readers import reader
 from app.people import service as people
 from app.printing import service
 from app.records import service as records
@@ -39,7 +40,7 @@ def choose(
     document, withheld = service.build(
         session=db, library=library, record=record, audience=audience, author=author
     )
-    hint = service.readability_of(document, library) if audience in ("family", "child") else None
+    hint = service.readability_of(document, library) if reader(audience).readability_hint else None
     context = {
         "title": f"Print {records.title_of(records.definition_of(library=library, record=record))}",
         "record": record,
