@@ -107,16 +107,19 @@ class FieldKind:
     name: FieldType
     stored: Callable[[FieldDef, CodesOf], Any]  # the pydantic type of the stored value
     check: Check  # why a value does not fit, in a worker's words
+    # posted form → value (ValueError says what is wrong); stored value → the form's inputs;
+    # posted form → the inputs again after a failed post (None: keep the stored value's).
     parse: Callable[[FieldDef, Form, str], Any] = field(default=lambda i, f, n: _parse_line(f, n))
     to_form: Callable[[FieldDef, Any, FormContext], FormValue] = field(
         default=lambda i, v, c: FormValue(_as_input(v))
     )
     from_post: Callable[[Form, str], Any] | None = field(default=lambda f, n: _first(f, n))
-    shown: Callable[[FieldDef, Any, Reading], str] = field(default=lambda i, v, r: str(v))
+    shown: Callable[[FieldDef, Any, Reading], str] = field(default=lambda i, v, r: str(v))  # words
     shown_as: ShownAs = "value"
     from_fact: Callable[[Any], Any] = field(default=lambda v: _fact_as_is(v))
-    prefill_from: frozenset[FactKind] = ANY_FACT
-    literal_problem: Check = field(default=lambda c, i, lit: _holds_text(i, lit))
+    prefill_from: frozenset[FactKind] = ANY_FACT  # fact kinds the linter lets pre-fill it
+    literal_problem: Check = field(default=lambda c, i, lit: _holds_text(i, lit))  # in conditions
+    # values to try when asking whether a condition can ever be met (the never-shown check)
     candidates: Callable[[Choices, FieldDef, set[Any]], list[Any]] = field(
         default=lambda c, i, seen: around(seen) or ["something"]
     )
