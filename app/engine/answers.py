@@ -11,10 +11,11 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from app.engine import fieldtypes
 from app.engine.conditions import Scope, compile_condition, plain
 from app.engine.definitions import FieldDef, text_for
 from app.engine.library import Exemplar
-from app.engine.schema import ABSENCE_CODES, WHEN_CODES
+from app.engine.schema import ABSENCE_CODES
 from app.timescales.calendar import add_working_days
 
 ENVELOPE_KEYS = {
@@ -133,103 +134,7 @@ def _envelope_problem(exemplar: Exemplar, item: FieldDef, answer: Any) -> str | 
 
 def value_problem(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
     """Why `value` does not fit the field, in words a worker understands, or None."""
-    if value is None:
-        return None
-    check = _CHECKS[item.type]
-    return check(exemplar, item, value)
-
-
-def _text(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    if not isinstance(value, str):
-        return "Enter text."
-    return (
-        "Keep this to one line of 1,000 characters or fewer."
-        if item.type == "text" and len(value) > 1000
-        else None
-    )
-
-
-def _date(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    try:
-        date.fromisoformat(value)
-    except (TypeError, ValueError):
-        return "Enter a real date, for example 2026-11-23."
-    return None if len(value) == 10 else "Enter a real date, for example 2026-11-23."
-
-
-def _yes_no(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    if item.qualifier and isinstance(value, Mapping):
-        if value.get("answer") not in ("yes", "no") or set(value) - {"answer", "when"}:
-            return "Choose yes or no."
-        when = value.get("when")
-        return None if when in (None, *WHEN_CODES) else f"Choose when: {', '.join(WHEN_CODES)}."
-    return None if value in ("yes", "no") else "Choose yes or no."
-
-
-def _choice(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    return None if value in exemplar.codes(item) else "Choose one of the options."
-
-
-def _multi_choice(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    codes = exemplar.codes(item)
-    ok = (
-        isinstance(value, list) and all(v in codes for v in value) and len(set(value)) == len(value)
-    )
-    return None if ok else "Choose from the options, each once."
-
-
-def _number(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return "Enter a number."
-    if item.min is not None and value < item.min:
-        return f"Enter a number of {item.min:g} or more."
-    if item.max is not None and value > item.max:
-        return f"Enter a number of {item.max:g} or less."
-    return None
-
-
-def _identifier(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    ok = isinstance(value, int) and not isinstance(value, bool) and value > 0
-    return None if ok else f"Choose a {item.type} from the list."
-
-
-def _attachment(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    ok = isinstance(value, list) and all(
-        isinstance(v, int) and not isinstance(v, bool) for v in value
-    )
-    return None if ok else "Attach files by their ids."
-
-
-def _group(exemplar: Exemplar, item: FieldDef, value: Any) -> str | None:
-    if not isinstance(value, list) or not all(isinstance(row, Mapping) for row in value):
-        return "Send the rows as a list."
-    columns = {column.id: column for column in item.fields or []}
-    for number, row in enumerate(value, start=1):
-        for key, cell in row.items():
-            column = columns.get(key)
-            if column is None:
-                return f"Row {number}: there is no column '{key}'."
-            problem = value_problem(exemplar, column, cell)
-            if problem:
-                return f"Row {number}, {text_for(column.label, 'worker')}: {problem}"
-    if item.max_rows is not None and len(value) > item.max_rows:
-        return f"Add no more than {item.max_rows} rows."
-    return None
-
-
-_CHECKS: dict[str, Callable[[Exemplar, FieldDef, Any], str | None]] = {
-    "text": _text,
-    "narrative": _text,
-    "date": _date,
-    "yes_no": _yes_no,
-    "choice": _choice,
-    "multi_choice": _multi_choice,
-    "number": _number,
-    "person": _identifier,
-    "professional": _identifier,
-    "attachment": _attachment,
-    "group": _group,
-}
+    return fieldtypes.value_problem(exemplar, item, value)
 
 
 def _gap(item: FieldDef, answer: Any, needed: bool) -> str | None:
@@ -283,20 +188,17 @@ def prefill(
     return filled
 
 
+def _as_field_value(item: FieldDef, value: Any) -> Any:
+    """A fact's value in the shape the field keeps (a yes/no from true or false, and so on)."""
+    return fieldtypes.kind_of(item.type).from_fact(value)
+
+
 def _from_record(record: EarlierRecord | None, field_id: str) -> dict[str, Any] | None:
     answer = record.answers.get(field_id) if record else None
     if record is None or not isinstance(answer, Mapping) or "value" not in answer:
         return None
     origin = {"source": record.label, "on": record.on.isoformat(), "record_id": record.record_id}
     return {"value": answer["value"], "prefilled": origin}
-
-
-def _as_field_value(item: FieldDef, value: Any) -> Any:
-    if isinstance(value, bool):
-        return ("yes" if value else "no") if item.type == "yes_no" else None
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) if item.type in ("text", "narrative") else None
-    return value
 
 
 def next_exemplars(exemplar: Exemplar, *, answers: Mapping[str, Any]) -> list[str]:

@@ -12,13 +12,12 @@ from typing import Any
 from app.engine.conditions import Compiled, ConditionError, compile_condition, satisfiable
 from app.engine.definitions import FieldDef, Section, has_form
 from app.engine.facts import FACTS
+from app.engine.fieldtypes import around, kind_of
 from app.engine.library import Exemplar, Library
-from app.engine.loader import Document, Problem, suggest
+from app.engine.yamlfile import Document, Problem, suggest
 
 Path = tuple[str | int, ...]
-YES_NO = ("yes", "no")
 ABSENT = {"absent": "not_known"}
-PREFILL_KINDS = {"date": {"date"}, "number": {"number"}, "boolean": {"yes_no"}, "code": {"choice"}}
 
 
 @dataclass
@@ -140,7 +139,7 @@ class _Checker:
                 return f"{name} is {fact.kind}, never {literal!r}"
             return None
         item = self.exemplar.fields.get(name)
-        return _field_literal_problem(self.exemplar, item, literal) if item else None
+        return kind_of(item.type).literal_problem(self.exemplar, item, literal) if item else None
 
     def _prefill(self, path: Path, item: FieldDef) -> None:
         source = item.prefill
@@ -150,9 +149,7 @@ class _Checker:
             fact = f"{source.source}.{source.attribute}"
             if fact not in FACTS:
                 self.error(where, f"'{fact}' is not something we know about{suggest(fact, FACTS)}")
-            elif item.type in {"date", "number", "yes_no"} and item.type not in PREFILL_KINDS.get(
-                FACTS[fact].kind, {item.type}
-            ):
+            elif FACTS[fact].kind not in kind_of(item.type).prefill_from:
                 self.error(
                     where, f"type mismatch: {fact} is {FACTS[fact].kind}, the field is {item.type}"
                 )
@@ -193,7 +190,7 @@ class _Checker:
         if outcomes is None:
             return
         item = self.exemplar.fields.get(outcomes.field)
-        if item is None or item.type != "choice":
+        if item is None or not kind_of(item.type).picks_outcome:
             self.error(
                 ("outcomes", "field"),
                 f"outcomes.field '{outcomes.field}' must be a choice field of {self.exemplar.id}",
@@ -220,7 +217,7 @@ class _Checker:
         if timescale is None:
             return
         item = self.exemplar.fields.get(timescale.clock_start)
-        if item is None or item.type != "date":
+        if item is None or not kind_of(item.type).starts_clock:
             self.error(
                 ("timescale", "clock_start"),
                 f"clock_start '{timescale.clock_start}' must be a date field of {self.exemplar.id}",
@@ -268,26 +265,6 @@ class _Checker:
                 self.error(where[start], f"pathway cycle: {' → '.join(cycle)}")
 
 
-def _field_literal_problem(exemplar: Exemplar, item: FieldDef, literal: Any) -> str | None:
-    if item.type in {"choice", "multi_choice"}:
-        codes = exemplar.codes(item)
-        return (
-            None
-            if literal in codes
-            else f"{item.id} has no option {literal!r}{suggest(str(literal), codes)}"
-        )
-    if item.type == "yes_no":
-        return None if literal in YES_NO else f"{item.id} is yes or no, never {literal!r}"
-    if item.type == "number":
-        ok = isinstance(literal, int | float) and not isinstance(literal, bool)
-        return None if ok else f"{item.id} is a number, never {literal!r}"
-    if item.type in {"group", "attachment"}:
-        return f"{item.id} is a {item.type}; compare count({item.id}) instead"
-    if item.type in {"person", "professional"}:
-        return None if isinstance(literal, int) else f"{item.id} holds an id, never {literal!r}"
-    return None if isinstance(literal, str) else f"{item.id} holds text, never {literal!r}"
-
-
 def _domains(exemplar: Exemplar, conditions: Any) -> dict[str, list[Any]]:
     """Candidate values for each name, enough to make every comparison go either way."""
     literals: dict[str, set[Any]] = {}
@@ -305,15 +282,7 @@ def _domains(exemplar: Exemplar, conditions: Any) -> dict[str, list[Any]]:
 
 
 def _field_values(exemplar: Exemplar, item: FieldDef, seen: set[Any]) -> list[Any]:
-    if item.type == "choice":
-        return [{"value": code} for code in sorted(exemplar.codes(item))]
-    if item.type == "multi_choice":
-        return [{"value": [code]} for code in sorted(exemplar.codes(item))]
-    if item.type == "yes_no":
-        return [{"value": "yes"}, {"value": "no"}]
-    if item.type == "group":
-        return [{"value": [{}]}]
-    return [{"value": value} for value in _around(seen)] or [{"value": "something"}]
+    return [{"value": value} for value in kind_of(item.type).candidates(exemplar, item, seen)]
 
 
 def _fact_values(kind: str, codes: tuple[str, ...], seen: set[Any]) -> list[Any]:
@@ -321,17 +290,7 @@ def _fact_values(kind: str, codes: tuple[str, ...], seen: set[Any]) -> list[Any]
         return [True, False]
     if kind == "code":
         return list(codes)
-    return _around(seen) or ["something"]
-
-
-def _around(seen: set[Any]) -> list[Any]:
-    """Each literal, and numbers either side of it, so <, <= and == can all come out true."""
-    values: list[Any] = []
-    for literal in sorted(seen, key=repr):
-        values.append(literal)
-        if isinstance(literal, int | float) and not isinstance(literal, bool):
-            values.extend([literal - 1, literal + 1])
-    return [*values, "other"]
+    return around(seen) or ["something"]
 
 
 def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:

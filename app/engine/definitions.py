@@ -8,21 +8,14 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-Audience = Literal["worker", "family", "child", "court"]
-AUDIENCES: tuple[Audience, ...] = ("worker", "family", "child", "court")
-FieldType = Literal[
-    "text",
-    "narrative",
-    "date",
-    "yes_no",
-    "choice",
-    "multi_choice",
-    "number",
-    "person",
-    "professional",
-    "group",
-    "attachment",
-]
+from app.engine.fieldtypes import FieldType as FieldType
+from app.engine.fieldtypes import kind_of
+from app.engine.readers import AUDIENCES as AUDIENCES
+from app.engine.readers import Audience as Audience
+from app.engine.readers import has_form as has_form
+from app.engine.readers import in_language as in_language
+from app.engine.readers import text_for as text_for
+
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
 
@@ -109,16 +102,16 @@ class FieldDef(Strict):
 
     @model_validator(mode="after")
     def _keys_fit_type(self) -> "FieldDef":
-        choosing = self.type in ("choice", "multi_choice")
-        if choosing and not (self.options or self.codelist):
+        kind = kind_of(self.type)
+        if kind.takes_options and not (self.options or self.codelist):
             raise ValueError(f"a {self.type} field needs 'options' or 'codelist'")
-        if not choosing and (self.options or self.codelist):
+        if not kind.takes_options and (self.options or self.codelist):
             raise ValueError(f"only choice fields take options; this field is {self.type}")
-        if (self.type == "group") != bool(self.fields):
+        if kind.has_columns != bool(self.fields):
             raise ValueError(
                 "a group field needs 'fields' (its columns), and only a group has them"
             )
-        if self.qualifier and self.type != "yes_no":
+        if self.qualifier and not kind.takes_qualifier:
             raise ValueError("'qualifier' belongs to yes_no fields")
         return self
 
@@ -171,37 +164,3 @@ class Definition(Strict):
     retired: bool = False
     sections: list[Section] = Field(min_length=1)
     outcomes: Outcomes | None = None
-
-
-def text_for(text: Text | None, audience: Audience, *, child: str | None = None) -> str:
-    """The words for one reader: child falls back to family, then worker; others to worker."""
-    if text is None:
-        return ""
-    if isinstance(text, str):
-        chosen = text
-    else:
-        order = {"child": ("child", "family"), "family": ("family",), "court": ("court",)}
-        forms = [getattr(text, name) for name in (*order.get(audience, ()), "worker")]
-        chosen = next((form for form in forms if form), "")
-    return chosen.replace("{child}", child) if child else chosen
-
-
-def in_language(
-    text: Text | None,
-    welsh: Text | None,
-    audience: Audience,
-    *,
-    lang: str,
-    child: str | None = None,
-) -> str:
-    """Welsh words where the YAML has them for this reader (cy), otherwise the English."""
-    if lang == "cy" and welsh is not None:
-        chosen = text_for(welsh, audience, child=child)
-        if chosen:
-            return chosen
-    return text_for(text, audience, child=child)
-
-
-def has_form(text: Text | None, audience: Audience) -> bool:
-    """True when the text was written for this reader (a plain string is written for all)."""
-    return isinstance(text, str) or (text is not None and getattr(text, audience) is not None)

@@ -6,11 +6,14 @@ itself ("Not known", "Not asked yet"), each in the reader's words.
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from functools import partial
 from typing import Any, Literal
 
 from app.engine.definitions import Audience, FieldDef, text_for
+from app.engine.fieldtypes import Reading, kind_of, shown_value
+from app.engine.fieldtypes import long_date as long_date
 from app.engine.library import Exemplar
+from app.engine.readers import reader
 
 ABSENT_WORDS: dict[str, dict[str, str]] = {
     "not_applicable": {"worker": "Not applicable", "family": "Does not apply"},
@@ -19,12 +22,6 @@ ABSENT_WORDS: dict[str, dict[str, str]] = {
     "not_yet_asked": {"worker": "Not yet asked", "family": "Not asked yet"},
 }
 BLANK_WORDS = {"worker": "Not answered", "family": "Not answered yet"}
-WHEN_WORDS = {
-    "current": "now",
-    "past": "in the past",
-    "never": "never",
-    "not_known": "not known when",
-}
 Kind = Literal["value", "narrative", "absent", "blank", "rows"]
 
 
@@ -38,15 +35,8 @@ class Shown:
 
 
 def plain_reader(audience: Audience) -> str:
-    return "worker" if audience in ("worker", "court") else "family"
-
-
-def long_date(iso: str) -> str:
-    try:
-        day = date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{day.day} {day:%B %Y}"
+    """Whose wording a reader gets for blanks and absence codes (readers.yaml, plain_words)."""
+    return reader(audience).plain_words
 
 
 def describe(
@@ -60,27 +50,27 @@ def describe(
 ) -> Shown:
     """The label and the answer as the reader should see them."""
     label = text_for(item.label, audience, child=child)
-    reader = plain_reader(audience)
+    words_of = plain_reader(audience)
     if not isinstance(answer, Mapping) or ("value" not in answer and "absent" not in answer):
-        return Shown(label, "blank", BLANK_WORDS[reader])
+        return Shown(label, "blank", BLANK_WORDS[words_of])
     typed = _typed(answer)
     if "absent" in answer:
-        words = ABSENT_WORDS.get(answer["absent"], ABSENT_WORDS["not_known"])[reader]
+        words = ABSENT_WORDS.get(answer["absent"], ABSENT_WORDS["not_known"])[words_of]
         link = answer.get("link")
         return Shown(
             label,
             "absent",
-            f"{words}: {link}" if link and reader == "worker" else words,
+            f"{words}: {link}" if link and reader(audience).sees_where_recorded else words,
             source=typed,
         )
     source = "; ".join(part for part in (_source(answer.get("prefilled")), typed) if part) or None
     value = answer["value"]
-    if item.type == "group":
+    shown_as = kind_of(item.type).shown_as
+    if shown_as == "rows":
         rows = tuple(_row(exemplar, item, row, audience, names or {}, child) for row in value or [])
-        return Shown(label, "rows", "" if rows else BLANK_WORDS[reader], rows, source)
+        return Shown(label, "rows", "" if rows else BLANK_WORDS[words_of], rows, source)
     text = value_text(exemplar, item, value, audience=audience, names=names or {}, child=child)
-    kind: Kind = "narrative" if item.type == "narrative" else "value"
-    return Shown(label, kind, text, source=source)
+    return Shown(label, shown_as, text, source=source)
 
 
 def value_text(
@@ -95,27 +85,8 @@ def value_text(
     """One value in words: option labels, long dates, yes/no with when, people by name."""
     if value is None or value == "" or value == []:
         return BLANK_WORDS[plain_reader(audience)]
-    if item.type in ("choice", "multi_choice"):
-        labels = {o.code: text_for(o.label, audience, child=child) for o in exemplar.options(item)}
-        codes = [str(code) for code in (value if isinstance(value, list) else [value])]
-        return ", ".join(labels.get(code) or code for code in codes)
-    if item.type == "yes_no":
-        answer, when = (
-            (value.get("answer"), value.get("when"))
-            if isinstance(value, Mapping)
-            else (value, None)
-        )
-        words = "Yes" if answer == "yes" else "No"
-        return f"{words} ({WHEN_WORDS[when]})" if when else words
-    if item.type == "date":
-        return long_date(str(value))
-    if item.type in ("person", "professional"):
-        return names.get(int(value), f"Person {value}")
-    if item.type == "number":
-        return f"{value:g}" if isinstance(value, float) else str(value)
-    if item.type == "attachment":
-        return f"{len(value)} attached"
-    return str(value)
+    words = partial(text_for, audience=audience, child=child)
+    return shown_value(item, value, Reading(exemplar, words, names))
 
 
 def _row(

@@ -11,13 +11,14 @@ from typing import Literal
 AGE_BANDS = ("pre_birth_to_12_months", "1_to_2", "3_to_4", "5_to_10", "11_to_15", "16_plus")
 CASE_TYPES = ("cin", "cp", "lac", "care_leaver")
 
+FactKind = Literal["number", "boolean", "text", "date", "code", "list"]
 # Upper bound (exclusive, in whole months of age) of each band of the assessment framework.
 _BAND_LIMITS = ((12, "pre_birth_to_12_months"), (36, "1_to_2"), (60, "3_to_4"), (132, "5_to_10"))
 
 
 @dataclass(frozen=True)
 class Fact:
-    kind: Literal["number", "boolean", "text", "date", "code", "list"]
+    kind: FactKind
     codes: tuple[str, ...] = ()
 
 

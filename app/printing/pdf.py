@@ -16,17 +16,11 @@ import weasyprint.urls
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from ruamel.yaml import YAML
 
+from app.engine import readers
+from app.engine.readers import reader
 from app.printing.document import Answer, PrintDocument
 
 PRINTOUTS = Path(__file__).resolve().parents[2] / "printouts"
-TEMPLATES = {
-    "worker": "worker/record.html",
-    "family": "family/record.html",
-    "child": "child/record.html",
-    "court": "court/statement.html",
-}
-# Government Security Classifications marking: professional readers only, never the family's copy.
-MARKED = frozenset({"worker", "court"})
 NOT_ANSWERED = "Not answered"
 BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 # Wording the family letter needs that words.yaml may not have yet; the YAML wins when it does.
@@ -99,9 +93,9 @@ def _for_print(document: PrintDocument) -> PrintDocument:
 
 
 def _check(document: PrintDocument) -> None:
-    if document.audience not in TEMPLATES:
+    if document.audience not in readers.installed().readers:
         raise ValueError(f"no printout for the audience {document.audience!r}")
-    if document.audience == "court" and document.court is None:
+    if reader(document.audience).court_statement and document.court is None:
         raise ValueError("a court statement needs its court details (court, witness, number)")
 
 
@@ -109,12 +103,13 @@ def render_html(document: PrintDocument) -> str:
     """The printout as one HTML page, every value escaped."""
     _check(document)
     shown = _for_print(document)
-    template = _environment().get_template(TEMPLATES[shown.audience])
+    row = reader(shown.audience)  # which template, and its security marking, per readers.yaml
+    template = _environment().get_template(row.printout)
     return template.render(
         words=family_words()["cy" if shown.welsh else "en"],
         doc=shown,
         welsh=shown.welsh,
-        marking="OFFICIAL-SENSITIVE" if shown.audience in MARKED else "",
+        marking=row.marking,
         paragraphs=paragraphs,
         settings=court_settings(),
         chronology=shown.chronology,

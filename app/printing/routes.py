@@ -10,6 +10,7 @@ from app.cases import service as cases
 from app.cases.policy import Action
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine.definitions import Audience
+from app.engine.readers import reader
 from app.printing import service
 from app.records import service as records
 from app.records.context import RecordContext
@@ -40,7 +41,7 @@ def choose(
     document, withheld = service.build(
         session=db, library=library, record=record, audience=audience, author=author
     )
-    hint = service.readability_of(document, library) if audience in ("family", "child") else None
+    hint = service.readability_of(document, library) if reader(audience).readability_hint else None
     page = {
         "title": f"Print {records.title_of(records.definition_of(library=library, record=record))}",
         "record": record,

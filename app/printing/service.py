@@ -20,6 +20,7 @@ from app.engine import answers as engine
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import describe, long_date
 from app.engine.library import Exemplar, Library
+from app.engine.readers import reader
 from app.errors import NotFound
 from app.printing import genogram, pdf, readability
 from app.printing.document import (
@@ -60,6 +61,7 @@ def build(
     child = str(source.facts.get("child.first_name") or "")
     names = {int(p["person"]["id"]): str(p["person"]["full_name"]) for p in source.people}
     sections = _sections(exemplar, source, audience, child, names, withheld, lang)
+    row = reader(audience)
     document = PrintDocument(
         audience=audience,
         title=in_language(
@@ -70,7 +72,7 @@ def build(
             child=child,
         ),
         welsh=lang == "cy",
-        family_diagram=genogram.draw(source.people) if audience == "court" else "",
+        family_diagram=genogram.draw(source.people) if row.family_diagram else "",
         child_name=str(source.facts.get("child.full_name") or ""),
         child_dob=long_date(source.facts["child.date_of_birth"])
         if source.facts.get("child.date_of_birth")
@@ -81,8 +83,8 @@ def build(
         sections=tuple(sections),
         pen_pictures=_pen_pictures(source, audience, withheld),
         glossary=_glossary(library, sections, audience),
-        court=_court(source, author) if audience == "court" else None,
-        chronology=_chronology(session, library, record) if audience in ("court", "worker") else (),
+        court=_court(source, author) if row.court_statement else None,
+        chronology=_chronology(session, library, record) if row.chronology else (),
         reference=f"{source.facts.get('case.case_number')}/{record.id}/v{record.version}",
     )
     return document, withheld
@@ -119,7 +121,8 @@ def _sections(
                     )
                 continue
             answer = source.answers.get(item.id)
-            if audience != "worker" and isinstance(answer, dict) and "awaiting_check" in answer:
+            unchecked = isinstance(answer, dict) and "awaiting_check" in answer
+            if unchecked and not reader(audience).sees_unchecked_dictation:
                 why = "typed for the author, not yet checked by them"
                 withheld.append(Withheld(text_for(item.label, "worker"), why))
                 continue
@@ -137,10 +140,9 @@ def _sections(
 
 
 def _for(exemplar: Exemplar, item: FieldDef, audience: Audience) -> bool:
-    readers = item.audiences or exemplar.definition.audiences
-    return (
-        audience == "worker" or audience in readers or (audience == "child" and "family" in readers)
-    )
+    """Whether the field is written for anyone this reader reads for (readers.yaml)."""
+    written_for = item.audiences or exemplar.definition.audiences
+    return any(name in written_for for name in reader(audience).reads_fields_for)
 
 
 def _answer(
@@ -152,7 +154,7 @@ def _answer(
     names: dict[int, str],
 ) -> Answer:
     shown = describe(exemplar, item, answer, audience=audience, names=names, child=child)
-    source = shown.source if audience == "worker" else None  # provenance and pre-fill: worker only
+    source = shown.source if reader(audience).sees_provenance else None  # pre-fill, who typed
     return Answer(
         label=shown.label, text=shown.text, kind=shown.kind, rows=shown.rows, source=source
     )
@@ -168,7 +170,8 @@ def _pen_pictures(
         text = " ".join(str(picture[part]) for part in PEN_PICTURE_PARTS if picture.get(part))
         if not text:
             continue
-        if audience != "worker" and entry["person"].get("address_confidential"):
+        confidential = entry["person"].get("address_confidential")
+        if confidential and not reader(audience).sees_confidential_addresses:
             withheld.append(
                 Withheld(f"{entry['person']['full_name']}'s address", "confidential address")
             )
@@ -183,7 +186,7 @@ def _glossary(
     library: Library, sections: list[Section], audience: Audience
 ) -> tuple[GlossaryTerm, ...]:
     """Each glossary term (or alias) the family's printout still uses, with its plain meaning."""
-    if audience not in ("family", "child"):
+    if not reader(audience).glossary:
         return ()
     text = " ".join(
         f"{s.title} {a.label} {a.text or ''}" for s in sections for a in s.answers

@@ -74,9 +74,8 @@ def test_section_page_and_child_page_issue_few_statements_whatever_the_case_hold
     before = _page_counts(client, connection, [*sections, child])
     _more_records(db, jade, 30)
     after = _page_counts(client, connection, [*sections, child])
-    print(
-        f"section pages: most {max(before[:-1])} → {max(after[:-1])}; child page: {before[-1]} → {after[-1]}"
-    )
+    most = max(before[:-1]), max(after[:-1])
+    print(f"section pages: most {most[0]} → {most[1]}; child page: {before[-1]} → {after[-1]}")
     assert after == before, "the count grew with the records on the case"
     assert max(after[:-1]) <= SECTION_PAGE_MOST
     assert after[-1] <= CHILD_PAGE_MOST

@@ -24,9 +24,9 @@ def test_no_function_local_imports() -> None:
             if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
             for inner in ast.walk(node):
-                if isinstance(inner, ast.Import | ast.ImportFrom):
-                    if OPTIONAL not in lines[inner.lineno - 1]:
-                        late.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
+                is_import = isinstance(inner, ast.Import | ast.ImportFrom)
+                if is_import and OPTIONAL not in lines[inner.lineno - 1]:
+                    late.append(f"{path.relative_to(ROOT)}:{inner.lineno}")
     assert late == [], f"imports inside functions: {late}"
 
 

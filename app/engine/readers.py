@@ -1,0 +1,145 @@
+"""Readers as a table: what differs between the worker, the family, the child and the court.
+
+The table is exemplars/readers.yaml, one row per reader, read and checked by the loader like every
+other file there (a mistake is an error at file:line) and installed when a library loads. Code
+never tests a reader's name; it asks `reader(audience)` for the row and reads a column.
+
+Why an installed table rather than passing rows around: `text_for` picks a reader's words from
+every corner of the app (pages, services, printouts) with only the reader's name at hand, and
+threading a row through all of those calls would change every caller for no gain. So the loader
+installs the table it loaded, and a process that asks before any library has loaded (a unit test,
+a script rendering a printout) loads the configured exemplars folder's readers.yaml once. There
+is still one source of truth, the YAML file; there is no copy of it in Python.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from app.config import get_settings
+from app.engine.yamlfile import ExemplarErrors, Problem, display, plain, read, validate
+
+if TYPE_CHECKING:
+    from app.engine.definitions import Text
+
+Audience = Literal["worker", "family", "child", "court"]
+AUDIENCES: tuple[Audience, ...] = ("worker", "family", "child", "court")
+FILE_NAME = "readers.yaml"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reader(_Strict):
+    """One reader's row: whose words they read, what they see, what their printout carries."""
+
+    labels_from: list[Audience] = Field(min_length=1)
+    plain_words: Literal["worker", "family"]
+    reads_fields_for: list[Audience] = Field(min_length=1)
+    sees_provenance: bool
+    sees_unchecked_dictation: bool
+    sees_confidential_addresses: bool
+    sees_where_recorded: bool
+    glossary: bool
+    chronology: bool
+    family_diagram: bool
+    court_statement: bool
+    readability_hint: bool
+    printout: Annotated[str, StringConstraints(pattern=r"^[a-z_]+/[a-z_]+\.html$")]
+    marking: str
+
+    @model_validator(mode="after")
+    def _falls_back_to_worker(self) -> Reader:
+        # Every text has worker words (a plain string is one), so ending there means no reader
+        # is ever left with a blank label.
+        if self.labels_from[-1] != "worker":
+            raise ValueError("labels_from must end with worker, whose words every text has")
+        return self
+
+
+class ReaderTable(_Strict):
+    readers: dict[Audience, Reader]
+
+    @model_validator(mode="after")
+    def _every_reader(self) -> ReaderTable:
+        missing = [name for name in AUDIENCES if name not in self.readers]
+        if missing:
+            raise ValueError(f"every reader needs a row; missing: {', '.join(missing)}")
+        return self
+
+
+_installed: ReaderTable | None = None
+
+
+def install(table: ReaderTable) -> None:
+    """Make `table` the one `reader` answers from (the loader calls this with what it loaded)."""
+    global _installed
+    _installed = table
+
+
+def installed() -> ReaderTable:
+    if _installed is None:
+        install(_load_configured())
+    assert _installed is not None
+    return _installed
+
+
+def reader(audience: Audience) -> Reader:
+    """The row of readers.yaml for one reader."""
+    return installed().readers[audience]
+
+
+def _load_configured() -> ReaderTable:
+    return load(Path(get_settings().exemplars_dir) / FILE_NAME)
+
+
+def load(path: Path) -> ReaderTable:
+    """The readers table in one file, or ExemplarErrors naming each problem at its line."""
+    where = display(path)
+    if not path.exists():
+        raise ExemplarErrors([Problem(where, 1, 1, "the readers table is missing")])
+    document = read(path, where)
+    table, problems = validate(document, ReaderTable, plain(document.data))
+    if table is None:
+        raise ExemplarErrors(problems)
+    return table
+
+
+# A reader's words ---------------------------------------------------------------------------------
+
+
+def text_for(text: Text | None, audience: Audience, *, child: str | None = None) -> str:
+    """The words for one reader, the first form found in its `labels_from` (readers.yaml)."""
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        chosen = text
+    else:
+        forms = (getattr(text, name) for name in reader(audience).labels_from)
+        chosen = next((form for form in forms if form), "")
+    return chosen.replace("{child}", child) if child else chosen
+
+
+def in_language(
+    text: Text | None,
+    welsh: Text | None,
+    audience: Audience,
+    *,
+    lang: str,
+    child: str | None = None,
+) -> str:
+    """Welsh words where the YAML has them for this reader (cy), otherwise the English."""
+    if lang == "cy" and welsh is not None:
+        chosen = text_for(welsh, audience, child=child)
+        if chosen:
+            return chosen
+    return text_for(text, audience, child=child)
+
+
+def has_form(text: Text | None, audience: Audience) -> bool:
+    """True when the text was written for this reader (a plain string is written for all)."""
+    return isinstance(text, str) or (text is not None and getattr(text, audience) is not None)
