@@ -11,9 +11,10 @@ route table and fail for any route that declares nothing.
 """
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -22,9 +23,9 @@ from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.auth.models import User
 from app.cases import service as cases
-from app.cases.models import Case
 from app.cases.policy import Action, Forbidden, Hidden, allowed, decide, writing_action
 from app.deps import MAX_ID, OptionalSession, SessionDep, api_user, page_user
+from app.engine.library import Library
 from app.errors import Invalid, NotFound
 from app.meetings import service as meetings
 from app.people import service as people
@@ -32,6 +33,9 @@ from app.people.schemas import PossibleMatch, PossibleMatches
 from app.printing import service as printing
 from app.records import service as records
 from app.records.context import RecordContext
+
+if TYPE_CHECKING:
+    from app.cases.models import Case
 
 
 class Target(enum.StrEnum):
@@ -75,23 +79,37 @@ class Granted:
     action: Action
     target: Target
     target_id: int | None
-    cases: list[Case] = field(default_factory=list)
+    cases: list["Case"] = field(default_factory=list)
     # What the path named, as loaded for the check (kept so the route reads it without a query).
     subject: Any = None
 
     @property
-    def case(self) -> Case:
+    def case(self) -> "Case":
         return self.cases[0]
 
-    def check_cases(self, session: Session, case_ids: list[int], action: Action) -> list[Case]:
+    def check_cases(self, session: Session, case_ids: list[int], action: Action) -> list["Case"]:
         """Cases a request's body names, each of which the user must be allowed `action` on."""
         found = [cases.get_case(session=session, case_id=case_id) for case_id in case_ids]
-        return _decided(session, self.user, action, found, every=True)
+        with self._kept(session, action, Target.CASE):
+            return _decided(session, self.user, action, found, every=True)
 
     def check_people(self, session: Session, named: dict[str, int], action: Action) -> None:
         """People a request's body names (field → id): each must be reachable by the user."""
         for field_name, person_id in named.items():
-            _person_cases(session, self.user, action, person_id, field=field_name)
+            with self._kept(session, action, Target.PERSON, person_id):
+                _person_cases(session, self.user, action, person_id, field=field_name)
+
+    @contextmanager
+    def _kept(
+        self, session: Session, action: Action, target: Target, target_id: int | None = None
+    ) -> Iterator[None]:
+        """A refusal of something the body names is kept in the trail like any other."""
+        try:
+            yield
+        except (Forbidden, Hidden) as refused:
+            case_ids = getattr(refused, "case_ids", [])
+            _refused(session, self.user, action, target, target_id, case_ids)
+            raise
 
 
 # Entering a record: authors write; those who may only type for an author type on their behalf.
@@ -211,7 +229,7 @@ def _path_id(request: Request, target: Target) -> int | None:
 
 def _cases_of(
     db: Session, user: User, action: Action, target: Target, target_id: int | None, number: str = ""
-) -> list[Case]:
+) -> list["Case"]:
     """The case or cases the target belongs to, as far as the user may do `action` through them."""
     if target == Target.CASE_NUMBER:
         return decide(session=db, user=user, action=action, cases=[_numbered(db, number)])
@@ -225,14 +243,14 @@ def _cases_of(
     return decide(session=db, user=user, action=action, cases=found, every=every)
 
 
-def _numbered(db: Session, number: str) -> Case:
+def _numbered(db: Session, number: str) -> "Case":
     case = cases.get_case_by_number(session=db, case_number=number)
     if case is None:
         raise NotFound(f"No case numbered {number}.", field="case_number")
     return case
 
 
-def _owning_cases(db: Session, target: Target, target_id: int) -> list[Case]:
+def _owning_cases(db: Session, target: Target, target_id: int) -> list["Case"]:
     if target == Target.CASE:
         return [cases.get_case(session=db, case_id=target_id)]
     if target == Target.RECORD:
@@ -248,7 +266,7 @@ def _owning_cases(db: Session, target: Target, target_id: int) -> list[Case]:
 
 def _people_cases(
     db: Session, user: User, action: Action, target: Target, target_id: int
-) -> list[Case]:
+) -> list["Case"]:
     if target == Target.PERSON:
         return _person_cases(db, user, action, target_id)
     member_ids = people.member_ids(people.get_family(session=db, family_id=target_id))
@@ -257,14 +275,14 @@ def _people_cases(
 
 def _person_cases(
     db: Session, user: User, action: Action, person_id: int, *, field: str = "person_id"
-) -> list[Case]:
+) -> list["Case"]:
     person = people.get_person(session=db, person_id=person_id, field=field)
     return _network_cases(db, user, action, [person.id], creator=person.created_by_id)
 
 
 def _network_cases(
     db: Session, user: User, action: Action, person_ids: list[int], *, creator: int | None
-) -> list[Case]:
+) -> list["Case"]:
     """People are reachable through any child in their network whose case the user may use.
 
     Someone in no child's network yet (just added) is reachable only by whoever added them.
@@ -282,10 +300,10 @@ def _decided(
     db: Session,
     user: User,
     action: Action,
-    found: list[Case],
+    found: list["Case"],
     *,
     every: bool,
-) -> list[Case]:
+) -> list["Case"]:
     """`decide` for an action that may concern no case (found empty): the role's table decides."""
     if found:
         return decide(session=db, user=user, action=action, cases=found, every=every)
@@ -333,23 +351,33 @@ def _read(db: Session, granted: Granted, path: str, event: AuditAction) -> None:
     db.commit()
 
 
+def open_record(
+    db: Session, library: Library, user: User, record_id: int, action: Action | str
+) -> RecordContext:
+    """A record in context for a user allowed `action` on it; a refusal is kept in the trail.
+
+    The pages, the API and the command line open records here, so the check is written once.
+    """
+    granted = permit(db, user, action, Target.RECORD, record_id)
+    writing = granted.action not in (Action.VIEW, Action.PRINT, Action.SEE_AUDIT)
+    context = records.load(session=db, library=library, record_id=record_id, for_update=writing)
+    context.granted = granted
+    return context
+
+
 def on_record(action: Action | str, *, page: bool = False) -> Any:
     """The dependency for a route on one record: the permission, then the record in context."""
-    granted_dep = allow(action, Target.RECORD, page=page)
 
-    def opened(
-        request: Request, db: SessionDep, granted: Annotated[Granted, granted_dep]
-    ) -> RecordContext:
-        library = request.app.state.library
-        writing = granted.action not in (Action.VIEW, Action.PRINT, Action.SEE_AUDIT)
-        assert granted.target_id is not None
-        context = records.load(
-            session=db, library=library, record_id=granted.target_id, for_update=writing
-        )
-        context.granted = granted
+    def opened(request: Request, db: SessionDep, row: OptionalSession) -> RecordContext:
+        user = page_user(row) if page else api_user(row)
+        record_id = _path_id(request, Target.RECORD)
+        assert record_id is not None
+        context = open_record(db, request.app.state.library, user, record_id, action)
+        if request.method == "GET":
+            _read(db, context.granted, request.url.path, AuditAction.RECORD_VIEW)
         return context
 
-    opened.policy = policy_of(granted_dep.dependency)  # type: ignore[attr-defined]
+    opened.policy = Policy(action, Target.RECORD, signed_in=True)  # type: ignore[attr-defined]
     return Depends(opened)
 
 

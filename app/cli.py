@@ -203,7 +203,7 @@ def print_command(
             )
             raise typer.Exit(code=1)
         try:
-            access.permit(session, user, Action.PRINT, access.Target.RECORD, chosen[0].id)
+            access.open_record(session, library, user, chosen[0].id, Action.PRINT)
         except DomainError as refused:
             typer.echo(refused.message, err=True)
             raise typer.Exit(code=1) from refused

@@ -4,15 +4,19 @@ The keys are the ones named in exemplars/README.md (child.* and case.* and famil
 becomes usable in every exemplar's conditions and pre-fill without other changes.
 """
 
+from __future__ import annotations
+
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from app.cases.models import Case
 from app.engine.facts import age_band, months_between
 from app.people import service as people
-from app.people.models import Person
+
+if TYPE_CHECKING:
+    from app.people.models import Person
 
 # Legal status codes, and the kind of case each makes (cases: cin, cp, lac, care_leaver).
 CASE_TYPE_BY_LEGAL_STATUS = {

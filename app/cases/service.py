@@ -4,8 +4,10 @@ and the child's view that joins the case to the people around the child.
 Case changes are events, never overwritten. Services only flush; the route or command commits.
 """
 
+from __future__ import annotations
+
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
@@ -16,8 +18,10 @@ from app.cases.models import Case, CaseEvent, CaseStatus
 from app.cases.schemas import CaseClose, CaseIn, CaseOut, CaseSummary, ChildView
 from app.errors import Conflict, NotFound
 from app.people import service as people
-from app.people.models import Family, PenPicture
 from app.people.schemas import PenPictureOut, PersonOut, PersonWithPicture
+
+if TYPE_CHECKING:
+    from app.people.models import Family, PenPicture
 
 
 def get_case(*, session: Session, case_id: int) -> Case:

@@ -1,14 +1,18 @@
 """View models for the pages that join domains: what a caseload row and a record row show."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from app.engine.library import Library
 from app.records import service as records
-from app.records.models import Record
+
+if TYPE_CHECKING:
+    from app.records.models import Record
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,11 @@ and the list of what was left out, and why, is kept with the printout. A finalis
 from its frozen snapshot, so its printout reads the same years later.
 """
 
+from __future__ import annotations
+
 import hashlib
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -34,7 +36,9 @@ from app.printing.document import (
 )
 from app.printing.models import Printout, PrintoutDelivery
 from app.records import service as records
-from app.records.models import Record, RecordStatus
+
+if TYPE_CHECKING:
+    from app.records.models import Record
 
 PEN_PICTURE_PARTS = ("who_they_are", "what_they_are_like", "strengths", "worries", "how_to_talk")
 
@@ -267,7 +271,7 @@ def print_record(
         audience=audience,
         large_print=large_print,
         language=lang,
-        finalised=record.status == RecordStatus.FINALISED,
+        finalised=record.status == records.RecordStatus.FINALISED,
         checksum=hashlib.sha256(rendered.html.encode()).hexdigest(),
         pages=rendered.pages,
         withheld=[{"what": w.what, "why": w.why} for w in withheld],

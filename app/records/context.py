@@ -4,19 +4,23 @@ Every route, the API, printing and the command line open a record here, so the r
 frozen facts, live otherwise" and the permission check are written once.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
 from app.cases import service as cases
-from app.cases.models import Case
 from app.engine import answers as engine
 from app.engine.library import Exemplar, Library
 from app.records.errors import RecordNotFound
 from app.records.models import Record
 from app.records.snapshots import Source, source_of
+
+if TYPE_CHECKING:
+    from app.cases.models import Case
 
 
 @dataclass

@@ -14,7 +14,6 @@ class RecordStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     RETURNED = "returned"  # sent back by the manager with a comment; editable again
-    APPROVED = "approved"
     FINALISED = "finalised"
     AMENDING = "amending"  # a finalised record being amended as a new version
 
