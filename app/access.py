@@ -26,7 +26,7 @@ from app.cases import service as cases
 from app.cases.policy import Action, Forbidden, Hidden, allowed, decide, writing_action
 from app.deps import MAX_ID, OptionalSession, SessionDep, api_user, page_user
 from app.engine.library import Library
-from app.errors import Invalid, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.meetings import service as meetings
 from app.people import service as people
 from app.people.schemas import PossibleMatch, PossibleMatches
@@ -86,6 +86,24 @@ class Granted:
     @property
     def case(self) -> "Case":
         return self.cases[0]
+
+    def typing_for(self, named: int | None = None) -> User | None:
+        """Who a typist types for: the case's allocated worker, never anyone a client names.
+
+        None when the user writes as the author themselves (`named` must then be None too).
+        """
+        if self.action != Action.ON_BEHALF:
+            if named is not None:
+                raise Invalid("Only those who type for a worker name one.", field="on_behalf_of_id")
+            return None
+        author = self.case.allocated_worker
+        if author is None:
+            raise Conflict("This child has no allocated worker to type for yet.", field="case_id")
+        if named is not None and named != author.id:
+            raise Invalid(
+                "You can only type for the child's allocated worker.", field="on_behalf_of_id"
+            )
+        return author
 
     def check_cases(self, session: Session, case_ids: list[int], action: Action) -> list["Case"]:
         """Cases a request's body names, each of which the user must be allowed `action` on."""

@@ -6,13 +6,11 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from app.access import ENTER, Granted, SignedIn, Target, allow, keep_refusal, on_record
-from app.auth.models import User
-from app.cases.models import Case
 from app.cases.policy import Action
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine import answers as engine
 from app.engine.library import Library
-from app.errors import Conflict, Invalid
+from app.errors import Invalid
 from app.records import service
 from app.records.context import RecordContext
 from app.records.models import Record
@@ -72,7 +70,7 @@ def start_record(
         actor=granted.user,
         case_id=case_id,
         exemplar_id=body.exemplar_id,
-        on_behalf_of=typed_for(granted, body.on_behalf_of_id),
+        on_behalf_of=granted.typing_for(body.on_behalf_of_id),
     )
     db.commit()
     return _out(db, library, record)
@@ -129,7 +127,7 @@ def save_answers(
             base_revision=body.base_revision,
             answers=body.answers,
             section_id=body.section_id,
-            on_behalf_of=typed_for(granted, body.on_behalf_of_id),
+            on_behalf_of=granted.typing_for(body.on_behalf_of_id),
         )
     except service.AuthorOnly as refused:
         keep_refusal(db, granted.user, refused, case_id=record.case.id)
@@ -238,24 +236,6 @@ def start_next(
     )
     db.commit()
     return _out(db, library, started)
-
-
-def typed_for(granted: Granted, named: int | None) -> User | None:
-    """Who a typist types for: the case's allocated worker, never anyone a client names."""
-    if granted.action != Action.ON_BEHALF:
-        if named is not None:
-            raise Invalid(
-                "Only business support types on a worker's behalf.", field="on_behalf_of_id"
-            )
-        return None
-    case: Case = granted.case
-    if case.allocated_worker is None:
-        raise Conflict("This child has no allocated worker to type for yet.", field="case_id")
-    if named is not None and named != case.allocated_worker_id:
-        raise Invalid(
-            "You can only type for the child's allocated worker.", field="on_behalf_of_id"
-        )
-    return case.allocated_worker
 
 
 def _visible(shown: engine.Visibility) -> VisibilityOut:

@@ -11,7 +11,6 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from app.access import ENTER, Granted, Target, allow, keep_refusal, on_record
-from app.auth.models import User
 from app.cases.policy import Action
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine import answers as engine
@@ -46,15 +45,10 @@ async def start(
         actor=granted.user,
         case_id=case_id,
         exemplar_id=exemplar_id,
-        on_behalf_of=_author_typed_for(granted.user, granted),
+        on_behalf_of=granted.typing_for(),
     )
     db.commit()
     return RedirectResponse(f"/records/{record.id}", status_code=303)
-
-
-def _author_typed_for(user: User, granted: Granted) -> User | None:
-    """A typist types for the allocated worker, who stays the author."""
-    return granted.case.allocated_worker if granted.action == Action.ON_BEHALF else None
 
 
 @router.get("/records/{record_id}")
@@ -104,7 +98,6 @@ async def save_section(
     autosave = request.headers.get("x-requested-with") == "autosave"
     answers, problems = forms.parse(record.exemplar, section, posted, current=record.answers)
     base = int(posted.get("base_revision", ["0"])[0] or 0)
-    author = _author_typed_for(granted.user, granted)
     try:
         result = service.save(
             session=db,
@@ -114,7 +107,7 @@ async def save_section(
             base_revision=base,
             answers=answers,
             section_id=section.id,
-            on_behalf_of=author,
+            on_behalf_of=granted.typing_for(),
         )
     except StaleRevision as conflict:
         db.rollback()
