@@ -19,6 +19,7 @@ from app.cases import api as cases_api
 from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.deps import ANON_CSRF_COOKIE, NotSignedIn
+from app.engine.library import Library
 from app.engine.loader import load_library
 from app.errors import DomainError
 from app.meetings import api as meetings_api
@@ -43,7 +44,8 @@ CSP = (
 )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, library: Library | None = None) -> FastAPI:
+    """The web app; `library` is the loaded exemplars (loaded from settings when not given)."""
     settings = settings or get_settings()
     app = FastAPI(
         title="ICS exemplar engine",
@@ -57,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
     app.state.templates = make_templates()
-    app.state.library = load_library(settings.exemplars_dir)
+    app.state.library = library or load_library(settings.exemplars_dir)
     _mount_static(app)
     _add_middleware(app)
     _add_error_handlers(app)

@@ -25,8 +25,10 @@ from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.config import Settings
 from app.db import make_engine
+from app.engine.library import Library
 from app.main import create_app
 from tests import factories
+from tests.factories import shipped_library
 
 PASSWORD = "correct horse battery staple"
 
@@ -89,9 +91,15 @@ def settings(database_url: str) -> Settings:
     return Settings(database_url=database_url, env="test")
 
 
+@pytest.fixture(scope="session")
+def library() -> Library:
+    """The shipped exemplars, loaded once for the run (loading is the slow part of an app)."""
+    return shipped_library()
+
+
 @pytest.fixture()
-def app(settings: Settings, session_factory: sessionmaker[Session]) -> FastAPI:
-    app = create_app(settings)
+def app(settings: Settings, session_factory: sessionmaker[Session], library: Library) -> FastAPI:
+    app = create_app(settings, library=library)
     app.state.session_factory = session_factory
     return app
 

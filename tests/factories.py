@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -11,6 +12,9 @@ from app.auth.models import Role, User
 from app.cases import service as cases
 from app.cases.models import Case
 from app.cases.schemas import CaseIn
+from app.config import ROOT
+from app.engine.library import Library
+from app.engine.loader import load_library
 from app.people import service as people
 from app.people.models import Family, PenPicture, Person, Professional, Relationship
 from app.people.schemas import (
@@ -21,6 +25,12 @@ from app.people.schemas import (
     ProfessionalIn,
     RelationshipIn,
 )
+
+
+@cache
+def shipped_library() -> Library:
+    """The shipped exemplars, loaded once per run: tests that only read them share one copy."""
+    return load_library(ROOT / "exemplars")
 
 
 class Factory:

@@ -11,13 +11,11 @@ from app import demo
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.cases.models import CaseAccess
-from app.config import ROOT
-from app.engine.loader import load_library
 from app.printing import service as printing
 from app.records import service as records
 from tests.api.test_records import Worker, value
 from tests.conftest import PASSWORD
-from tests.factories import Factory
+from tests.factories import Factory, shipped_library
 
 KINDS = ("mine", "other_team", "restricted", "restricted_named")
 # route → (method, path, body); {case} is filled in per kind of case
@@ -129,7 +127,7 @@ def test_dictation_waits_for_the_author_before_families_and_courts(
         f"/api/records/{note['id']}/answers", json=body, headers=support.headers
     )
     assert saved.status_code == 200, saved.text
-    library = load_library(ROOT / "exemplars")
+    library = shipped_library()
     record = records.get(session=db, record_id=note["id"])
     actor = db.get_one(User, me["id"])
     for audience in ("family", "court"):

@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from app import cli, demo
 from app.cases import service as cases
 from app.records.models import Record, RecordRevision, RecordSnapshot, RecordStatus
+from tests.factories import shipped_library
 
 
 def _jade_records(db: Session, case_number: str) -> list[Record]:
@@ -28,7 +29,7 @@ def _counts(db: Session) -> tuple[int, int, int]:
 
 
 def test_demo_records_are_finalised_for_jade(db: Session) -> None:
-    numbers = demo.load(session=db, with_records=True)
+    numbers = demo.load(session=db, with_records=True, library=shipped_library())
     db.commit()
     jade_number = numbers[1]  # youngest first: Ruby, Jade, Tyler
     case = cases.get_case_by_number(session=db, case_number=jade_number)
@@ -66,10 +67,10 @@ def _iso_dates(value: Any) -> list[str]:
 
 
 def test_demo_records_are_not_duplicated(db: Session) -> None:
-    first = demo.load(session=db, with_records=True)
+    first = demo.load(session=db, with_records=True, library=shipped_library())
     db.commit()
     before = _counts(db)
-    assert demo.load(session=db, with_records=True) == first
+    assert demo.load(session=db, with_records=True, library=shipped_library()) == first
     db.commit()
     assert _counts(db) == before
     assert len(_jade_records(db, first[1])) == len(demo.record_exemplars())
@@ -84,7 +85,7 @@ def test_demo_records_add_only_what_is_missing(db: Session) -> None:
     db.commit()
     kept = {r.exemplar_id: r.id for r in _jade_records(db, numbers[1])}
     assert sorted(kept) == sorted(first_two)
-    assert demo.load(session=db, with_records=True) == numbers
+    assert demo.load(session=db, with_records=True, library=shipped_library()) == numbers
     db.commit()
     found = _jade_records(db, numbers[1])
     assert [r.exemplar_id for r in found] == demo.record_exemplars()

@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 
 from app import demo
 from app.cases import service as cases
-from app.config import ROOT
-from app.engine.loader import load_library
 from app.records import service as records
 from tests.api.test_records import Worker
+from tests.factories import shipped_library
 
 SECTION_PAGE_MOST = 12
 CHILD_PAGE_MOST = 10
@@ -39,7 +38,7 @@ def counted(connection: Connection) -> Iterator[list[str]]:
 
 
 def _more_records(db: Session, case_id: int, how_many: int) -> None:
-    library = load_library(ROOT / "exemplars")
+    library = shipped_library()
     worker = cases.get_case(session=db, case_id=case_id).allocated_worker
     assert worker is not None
     for _ in range(how_many):
@@ -62,7 +61,7 @@ def _page_counts(client: TestClient, connection: Connection, paths: list[str]) -
 def test_section_page_and_child_page_issue_few_statements_whatever_the_case_holds(
     db: Session, client: TestClient, connection: Connection
 ) -> None:
-    demo.load(session=db, with_records=True)
+    demo.load(session=db, with_records=True, library=shipped_library())
     db.commit()
     worker = Worker(client)
     jade = worker.children()["Jade"]
@@ -83,7 +82,7 @@ def test_section_page_and_child_page_issue_few_statements_whatever_the_case_hold
 
 def _every_section(db: Session, case_id: int) -> list[str]:
     """Every section page of every finalised record of the case."""
-    library = load_library(ROOT / "exemplars")
+    library = shipped_library()
     return [
         f"/records/{record.id}/sections/{section.id}"
         for record in records.records_for_case(session=db, case_id=case_id)

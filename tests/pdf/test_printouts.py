@@ -11,13 +11,12 @@ from sqlalchemy.orm import Session
 
 from app import demo
 from app.auth.models import User
-from app.config import ROOT
-from app.engine.loader import load_library
 from app.people.models import Family, FamilyMember
 from app.printing import readability, service
 from app.printing.models import Printout
 from app.records import service as records
 from tests.api.test_records import Worker, value
+from tests.factories import shipped_library
 
 CONFIDENTIAL = "14 Refuge Road, Undisclosed"
 
@@ -62,7 +61,7 @@ def _hide_address(db: Session) -> None:
 
 
 def printed(db: Session, record_id: int, audience: Any) -> tuple[str, PdfReader, service.Printed]:
-    library = load_library(ROOT / "exemplars")
+    library = shipped_library()
     actor = db.query(User).filter_by(username="worker").one()
     result = service.print_record(
         session=db, library=library, actor=actor, record_id=record_id, audience=audience
@@ -79,7 +78,7 @@ def test_the_family_letter_is_plain_complete_and_safe(db: Session, jade: dict[st
     assert "Breakfast every day" in flat and "Breakfast club" in flat  # the plan, who does what
     assert CONFIDENTIAL not in flat
     assert "Words we have used" in flat
-    library = load_library(ROOT / "exemplars")
+    library = shipped_library()
     lowered = flat.lower()
     for term in library.glossary.terms:
         if term.term.lower() in lowered.split("words we have used")[0]:
@@ -146,7 +145,7 @@ def test_a_finalised_printout_reads_the_same_after_the_child_changes(
 def test_the_family_letter_in_welsh_uses_the_welsh_wording(
     db: Session, jade: dict[str, Any]
 ) -> None:
-    library = load_library(ROOT / "exemplars")
+    library = shipped_library()
     actor = db.query(User).filter_by(username="worker").one()
     printed = service.print_record(
         session=db,

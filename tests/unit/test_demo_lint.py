@@ -12,6 +12,7 @@ from app.cli import main
 from app.config import ROOT, get_settings
 from app.demo.story import FOLDER
 from app.engine.loader import load_library
+from tests.factories import shipped_library
 
 REFERRAL = "app/demo/records/01_referral.yaml"
 
@@ -36,7 +37,7 @@ def _line_of(path: Path, part: str) -> int:
 
 
 def test_the_shipped_demo_lints_clean() -> None:
-    assert demo.lint(library=load_library(ROOT / "exemplars")) == []
+    assert demo.lint(library=shipped_library()) == []
 
 
 def test_cli_check_lints_the_demo_by_default() -> None:
