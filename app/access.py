@@ -24,7 +24,7 @@ from app.audit.service import AuditAction
 from app.auth.models import User
 from app.cases import service as cases
 from app.cases.policy import Action, Forbidden, Hidden, allowed, decide, writing_action
-from app.deps import MAX_ID, OptionalSession, SessionDep, api_user, page_user
+from app.deps import COMMIT_AT_END, MAX_ID, OptionalSession, SessionDep, api_user, page_user
 from app.engine.library import Library
 from app.errors import Conflict, Invalid, NotFound
 from app.meetings import service as meetings
@@ -366,7 +366,7 @@ def _read(db: Session, granted: Granted, path: str, event: AuditAction) -> None:
         case_id=granted.cases[0].id if granted.cases else None,
         detail={"via": path},
     )
-    db.commit()
+    db.info[COMMIT_AT_END] = True
 
 
 def open_record(

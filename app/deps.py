@@ -26,15 +26,22 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
+# A read's audit event is written with the request's own work and committed when it succeeds,
+# rather than in a transaction of its own (one transaction a request, not two).
+COMMIT_AT_END = "commit_at_end"
+
+
 def get_db(request: Request) -> Iterator[Session]:
     with request.app.state.session_factory() as session:
         try:
             yield session
+            if session.info.pop(COMMIT_AT_END, False):
+                session.commit()
         finally:
             session.rollback()
 
 
-SessionDep = Annotated[Session, Depends(get_db)]
+SessionDep = Annotated[Session, Depends(get_db, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 

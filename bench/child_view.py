@@ -23,7 +23,7 @@ def prepare(url: str) -> int:
     from app import demo, migrate
     from app.config import get_settings
     from app.db import make_engine, make_session_factory
-    from app.people import service
+    from app.cases import service
 
     get_settings.cache_clear()
     migrate.upgrade()

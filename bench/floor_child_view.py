@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
-from app.people import service
+from app.cases import service
 
 factory = make_session_factory(make_engine(get_settings().database_url))
 
