@@ -23,6 +23,7 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     cookie_secure: bool = False
+    council_name: str = "Riverside Borough Council"  # the applicant on court statements
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.auth.models import User
+from app.config import get_settings
 from app.engine import answers as engine
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import describe, long_date
@@ -224,12 +225,13 @@ def _chronology(session: Session, library: Library, record: Record) -> tuple[Chr
 
 
 def _court(source: records.Source, author: User | None) -> CourtDetails:
+    """The front sheet: the court from court.yaml, the council from settings, the witness."""
     return CourtDetails(
-        court="In the Family Court",
+        court=str(pdf.court_settings()["court_name"]),
         case_number=str(source.facts.get("case.case_number") or ""),
-        party="Applicant: the local authority",
+        party=f"Applicant: {get_settings().council_name}",
         witness_name=author.full_name if author else "",
-        witness_role="Social worker",
+        witness_role=author.role.label if author else "",
         statement_number=1,
         statement_date=source.on,
     )

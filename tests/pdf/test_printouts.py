@@ -11,9 +11,11 @@ from sqlalchemy.orm import Session
 
 from app import demo
 from app.auth.models import User
+from app.config import get_settings
 from app.people.models import Family, FamilyMember
 from app.printing import readability, service
 from app.printing.models import Printout
+from app.printing.pdf import court_settings
 from app.records import service as records
 from tests.api.test_records import Worker, value
 from tests.factories import shipped_library
@@ -111,6 +113,8 @@ def test_the_court_statement_follows_swet(db: Session, jade: dict[str, Any]) -> 
     assert re.search(r"\b1\.\s", flat) and re.search(r"\b2\.\s", flat)
     assert f"Page 1 of {len(reader.pages)}" in flat
     assert "proceedings for contempt of court" in flat
+    assert str(court_settings()["court_name"]) in flat  # the front sheet's court, from court.yaml
+    assert f"Applicant: {get_settings().council_name}" in flat  # the council, from settings
     assert "Core assessment completed" in flat  # the chronology table
     assert "Family diagram" in flat and "Pat Walsh" in flat  # drawn from the relationships
     assert [item.title for item in reader.outline if not isinstance(item, list)][:1]  # bookmarks
