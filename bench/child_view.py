@@ -21,9 +21,9 @@ def prepare(url: str) -> int:
     """A fresh database with the demo family; returns the 6-year-old's case id."""
     os.environ["DATABASE_URL"] = url
     from app import demo, migrate
+    from app.cases import service
     from app.config import get_settings
     from app.db import make_engine, make_session_factory
-    from app.cases import service
 
     get_settings.cache_clear()
     migrate.upgrade()

@@ -9,9 +9,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from app.cases import service
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
-from app.cases import service
 
 factory = make_session_factory(make_engine(get_settings().database_url))
 
