@@ -280,3 +280,25 @@ def test_a_case_row_is_what_the_worlds_hold(db: Session, worlds: dict[str, Any])
     other = db.get(Case, worlds["other"]["case_id"])
     assert mine is not None and other is not None
     assert mine.team_id != other.team_id
+
+
+def test_the_administrator_does_nothing_that_touches_case_content(
+    app: FastAPI, client: TestClient, db: Session, worlds: dict[str, Any]
+) -> None:
+    """Routes that name nothing in their path (new people, families, cases, meetings, the
+    sign-off queue) refuse the administrator too, each refusal kept."""
+    admin = worlds["admin"]
+    headers = _signed_in(client, admin)
+    routes = [
+        r
+        for r in api_routes(app)
+        if (policy := declared(r)) is not None and policy.target == Target.NO_CASE
+    ]
+    assert len(routes) >= 7
+    wrong = []
+    for route in routes:
+        before = _denials(db, admin)
+        status = _call(client, route, worlds["mine"], headers)
+        if status != 403 or _denials(db, admin) != before + 1:
+            wrong.append(f"{sorted(route.methods)} {route.path} -> {status}")
+    assert wrong == [], wrong
