@@ -235,3 +235,25 @@ def check(page: Page, name: str, url: str | None, found: dict[str, Any], artifac
         found[name] = [
             {"id": v["id"], "nodes": [n["html"][:200] for n in v["nodes"][:3]]} for v in violations
         ]
+
+
+def test_a_draft_left_in_the_browser_never_reaches_the_next_user(
+    page: Page, server: LiveServer, db_engine: Engine
+) -> None:
+    """The worker's unsaved typing stays theirs: the manager who signs in next on this browser
+    never sees it, and nothing is saved under the manager's name."""
+    sign_in(page)
+    record_id = start_record(page, server, 0, "case_note")
+    page.goto(f"/records/{record_id}/sections/what_happened")
+    server.kill()  # nothing reaches the server: the typing lives only in this browser
+    page.locator("#note").focus()
+    page.keyboard.type(NOTE)
+    drafts = "() => Object.keys(localStorage).filter((k) => k.startsWith('ics-draft:'))"
+    assert len(page.evaluate(drafts)) == 1
+    server.start()
+    page.context.clear_cookies()  # the worker walked away; their session is gone
+    sign_in(page, "manager")
+    page.goto(f"/records/{record_id}/sections/what_happened")
+    expect(page.locator("#note")).to_have_value("")
+    assert page.evaluate(drafts) == []  # the worker's draft is forgotten, not restored
+    assert "note" not in record_answers(db_engine, record_id)

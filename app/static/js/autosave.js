@@ -10,8 +10,10 @@
 const DEBOUNCE_MS = 2000;
 
 const form = document.querySelector("form[data-autosave]");
-if (form) {
-  const key = `ics-draft:${form.dataset.recordId}:${form.dataset.sectionId}`;
+const userId = document.body.dataset.userId;
+if (form && userId) {
+  // Keyed by who typed it: a draft is only ever restored into the same person's form.
+  const key = `ics-draft:${userId}:${form.dataset.recordId}:${form.dataset.sectionId}`;
   const status = document.getElementById("autosave-status");
   let timer = null;
   let saving = null;
