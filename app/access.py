@@ -409,3 +409,9 @@ def visible_matches(db: Session, user: User, found: list[PossibleMatch]) -> Poss
             continue
         shown.append(match)
     return PossibleMatches(matches=shown, hidden=len(found) - len(shown))
+
+
+def network_case_ids(db: Session, person_ids: list[int]) -> list[int]:
+    """Every case of a child in these people's network: whose trail a change to them belongs on."""
+    network = people.network_of(session=db, person_ids=person_ids)
+    return [case.id for case in cases.cases_of_children(session=db, child_ids=sorted(network))]

@@ -69,7 +69,7 @@ def search(request: Request, db: SessionDep, user: PageSignedIn, q: str = "") ->
         actor=user,
         action=AuditAction.SEARCH,
         target_type="search",
-        detail={"results": len(found)},
+        detail={"query": q.strip()[:200], "results": len(found)},
     )
     db.commit()
     context = {"title": "Find a child or person", "q": q, "results": found, "active_nav": "search"}

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from app.access import Granted, SignedIn, Target, allow, visible_matches
+from app.access import Granted, SignedIn, Target, allow, network_case_ids, visible_matches
 from app.cases.policy import Action
 from app.deps import CsrfChecked, Id, SessionDep
 from app.errors import Invalid
@@ -77,7 +77,10 @@ def get_person(person_id: Id, db: SessionDep, granted: SeeingPerson) -> PersonOu
 def update_person(
     person_id: Id, body: PersonPatch, db: SessionDep, granted: ChangingPerson
 ) -> PersonOut:
-    person = service.update_person(session=db, actor=granted.user, person_id=person_id, data=body)
+    around = network_case_ids(db, [person_id])
+    person = service.update_person(
+        session=db, actor=granted.user, person_id=person_id, data=body, case_ids=around
+    )
     db.commit()
     return PersonOut.model_validate(person)
 
@@ -87,7 +90,11 @@ def write_pen_picture(
     person_id: Id, body: PenPictureIn, db: SessionDep, granted: ChangingPerson
 ) -> PenPictureOut:
     picture = service.write_pen_picture(
-        session=db, actor=granted.user, person_id=person_id, data=body
+        session=db,
+        actor=granted.user,
+        person_id=person_id,
+        data=body,
+        case_ids=network_case_ids(db, [person_id]),
     )
     db.commit()
     return PenPictureOut.model_validate(picture)

@@ -7,6 +7,7 @@ with before and after, pen-pictures are versioned.
 
 import difflib
 import unicodedata
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -115,8 +116,18 @@ def find_matches(
     return matches
 
 
-def update_person(*, session: Session, actor: User, person_id: int, data: PersonPatch) -> Person:
-    """Change some of a person's details; the before and after are kept in the audit trail."""
+def update_person(
+    *,
+    session: Session,
+    actor: User,
+    person_id: int,
+    data: PersonPatch,
+    case_ids: Sequence[int] = (),
+) -> Person:
+    """Change some of a person's details; the before and after go on each child's trail.
+
+    `case_ids` are the cases of the children around the person: the change is theirs to see.
+    """
     person = get_person(session=session, person_id=person_id)
     changes = data.model_dump(exclude_unset=True)
     check_dates(
@@ -128,15 +139,30 @@ def update_person(*, session: Session, actor: User, person_id: int, data: Person
         setattr(person, key, value)
     person.updated_at, person.updated_by_id = utcnow(), actor.id
     after = {key: _plain(value) for key, value in changes.items()}
-    audit.record(
-        session=session,
-        actor=actor,
-        action=AuditAction.CHANGE,
-        target_type="person",
-        target_id=person.id,
-        detail={"before": before, "after": after},
-    )
+    _changed(session, actor, "person", person.id, case_ids, {"before": before, "after": after})
     return person
+
+
+def _changed(
+    session: Session,
+    actor: User,
+    target_type: str,
+    target_id: int,
+    case_ids: Sequence[int],
+    detail: dict[str, Any],
+) -> None:
+    """A change to someone around a child, on the trail of every child it concerns."""
+    on_cases: list[int | None] = [*case_ids] or [None]
+    for case_id in on_cases:
+        audit.record(
+            session=session,
+            actor=actor,
+            action=AuditAction.CHANGE,
+            target_type=target_type,
+            target_id=target_id,
+            case_id=case_id,
+            detail=detail,
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -232,9 +258,14 @@ def _current_links(session: Session, a: int, b: int) -> list[Relationship]:
 
 
 def write_pen_picture(
-    *, session: Session, actor: User, person_id: int, data: PenPictureIn
+    *,
+    session: Session,
+    actor: User,
+    person_id: int,
+    data: PenPictureIn,
+    case_ids: Sequence[int] = (),
 ) -> PenPicture:
-    """A new version of someone's pen-picture; earlier versions are kept."""
+    """A new version of someone's pen-picture (earlier ones kept), on each child's trail."""
     get_person(session=session, person_id=person_id)
     latest = session.scalar(
         select(func.max(PenPicture.version)).where(PenPicture.person_id == person_id)
@@ -244,6 +275,8 @@ def write_pen_picture(
     )
     session.add(picture)
     session.flush()
+    detail = {"pen_picture_version": picture.version}
+    _changed(session, actor, "person", person_id, case_ids, detail)
     return picture
 
 

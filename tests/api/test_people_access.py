@@ -11,6 +11,7 @@ from app.audit.models import AuditEvent
 from app.auth import service as auth
 from app.auth.models import Role
 from app.cli import main
+from app.people.models import Family, FamilyMember
 from tests.factories import Factory
 
 
@@ -18,9 +19,9 @@ def _family(factory: Factory, worker: Any) -> dict[str, Any]:
     factory._actor = worker
     child = factory.person(given_names="Ruby", family_name="Okonkwo")
     mother = factory.person(given_names="Adaeze", family_name="Okonkwo", date_of_birth=None)
-    factory.family([(child, "child"), (mother, "parent")])
+    family = factory.family([(child, "child"), (mother, "parent")])
     case = factory.child_case(child=child, worker=worker)
-    return {"child": child, "mother": mother, "case": case}
+    return {"child": child, "mother": mother, "case": case, "family_id": family.id}
 
 
 def test_possible_duplicates_show_only_what_you_may_see_and_count_the_rest(
@@ -105,3 +106,34 @@ def test_printing_from_the_command_line_is_checked_and_audited_as_the_named_user
         assert out.read_bytes().startswith(b"%PDF")
     finally:
         get_settings.cache_clear()
+
+
+def test_a_change_to_a_parent_is_on_every_childs_trail_and_a_search_says_what_was_sought(
+    client: TestClient, sign_in: Any, factory: Factory, db: Session
+) -> None:
+    me, headers = sign_in(Role.SOCIAL_WORKER, team="Team A")
+    ours = _family(factory, me)
+    brother = factory.person(given_names="Obi", family_name="Okonkwo")
+    family = db.get(Family, ours["family_id"])
+    assert family is not None
+    factory.session.add(FamilyMember(family_id=family.id, person_id=brother.id, role="child"))
+    db.commit()
+    second = factory.child_case(child=brother, worker=me)
+    url = f"/api/people/{ours['mother'].id}"
+    assert client.patch(url, json={"phone": "07700 900123"}, headers=headers).status_code == 200
+    picture = {"who_they_are": "Mum", "strengths": "Loving"}
+    assert client.post(f"{url}/pen-pictures", json=picture, headers=headers).status_code == 201
+    for case in (ours["case"], second):
+        trail = client.get(f"/api/cases/{case.id}/audit", headers=headers)
+        assert trail.status_code == 403  # a worker may not read the trail; the manager may
+    changes = db.scalars(
+        select(AuditEvent.case_id).where(
+            AuditEvent.action == "change", AuditEvent.target_id == ours["mother"].id
+        )
+    ).all()
+    assert sorted(changes) == sorted([ours["case"].id, second.id] * 2)
+    client.get("/search", params={"q": "Okonkwo"}, headers=headers)
+    sought = db.scalar(
+        select(AuditEvent.detail).where(AuditEvent.action == "search", AuditEvent.actor_id == me.id)
+    )
+    assert sought is not None and sought["query"] == "Okonkwo"
