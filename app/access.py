@@ -190,10 +190,23 @@ def permit(
     )
     try:
         found = _cases_of(db, user, needed, target, target_id, number)
+        if needed == Action.APPROVE and subject is not None:
+            _four_eyes(db, user, subject, found)
     except (Forbidden, Hidden) as refused:
         _refused(db, user, needed, target, target_id, getattr(refused, "case_ids", []))
         raise
     return Granted(user, needed, target, target_id, found, subject)
+
+
+def _four_eyes(db: Session, user: User, record: Any, found: list["Case"]) -> None:
+    """Nobody signs off what they wrote or typed: another manager does."""
+    if records.written_by(session=db, record=record, user_id=user.id):
+        refused = Forbidden(
+            "You wrote or typed part of this record: another manager must sign it off.",
+            field="record_id",
+        )
+        refused.case_ids = [case.id for case in found]  # type: ignore[attr-defined]
+        raise refused
 
 
 def keep_refusal(db: Session, user: User, refused: Forbidden, *, case_id: int | None) -> None:

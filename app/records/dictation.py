@@ -19,11 +19,20 @@ from app.records.queries import get_for_update
 SERVER_KEYS = ("awaiting_check", "provenance")
 
 
-def own_keys(value: Any) -> Any:
-    """Who typed and who checked an answer is the server's to say, never the client's."""
+def own_keys(value: Any, before: Any) -> Any:
+    """Who typed, who checked and where a value came from are the server's to say.
+
+    A client may send back a pre-filled value's origin only as the server gave it, for the same
+    value (keeping it); any other `prefilled` it sends is dropped, never stored.
+    """
     if not isinstance(value, dict):
         return value
-    return {k: v for k, v in value.items() if k not in SERVER_KEYS}
+    own = {k: v for k, v in value.items() if k not in SERVER_KEYS}
+    given = own.pop("prefilled", None)
+    kept = isinstance(before, dict) and before.get("prefilled") == given
+    if given is not None and kept and before.get("value") == own.get("value"):
+        own["prefilled"] = given
+    return own
 
 
 def typed_for(value: Any, actor: User, author: User) -> Any:

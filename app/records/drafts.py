@@ -17,6 +17,7 @@ from app.cases import service as cases
 from app.cases.facts import child_facts
 from app.engine import answers as engine
 from app.engine.library import Exemplar, Library
+from app.errors import Invalid
 from app.records import dictation, lifecycle, revisions
 from app.records.context import RecordContext
 from app.records.errors import FieldConflict, StaleRevision, WrongStatus
@@ -127,7 +128,7 @@ def save(
     record, exemplar, facts = context.record, context.exemplar, context.facts
     lifecycle.ensure_editable(record)
     changed = {
-        key: dictation.own_keys(value)
+        key: dictation.own_keys(value, record.answers.get(key))
         for key, value in answers.items()
         if record.answers.get(key) != value
     }
@@ -167,8 +168,14 @@ def save(
 def _refuse_lost_updates(
     *, session: Session, record: Record, base_revision: int, changed: dict[str, Any]
 ) -> None:
-    """Refuse a save that would overwrite answers someone else changed after `base_revision`."""
-    if base_revision >= record.revision or not changed:
+    """Refuse a save that would overwrite answers someone else changed after `base_revision`.
+
+    The base must be a revision the record has had: a page cannot have shown one from the future.
+    """
+    if base_revision > record.revision:
+        message = f"This record has no revision {base_revision}; reload the page."
+        raise Invalid(message, field="base_revision")
+    if base_revision == record.revision or not changed:
         return
     since = session.scalars(
         select(RecordRevision).where(

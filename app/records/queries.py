@@ -11,7 +11,7 @@ from app.engine import answers as engine
 from app.engine.definitions import Section, text_for
 from app.engine.library import Exemplar, Library
 from app.records.errors import RecordNotFound
-from app.records.models import Record, RecordStatus
+from app.records.models import Record, RecordRevision, RecordStatus
 
 
 def get(*, session: Session, record_id: int) -> Record:
@@ -19,6 +19,18 @@ def get(*, session: Session, record_id: int) -> Record:
     if record is None:
         raise RecordNotFound(f"No record with id {record_id}.", field="record_id")
     return record
+
+
+def written_by(*, session: Session, record: Record, user_id: int) -> bool:
+    """Whether a user authored the record or typed any of it (so may not sign it off)."""
+    if record.author_id == user_id or record.started_by_id == user_id:
+        return True
+    typed = select(RecordRevision.id).where(
+        RecordRevision.record_id == record.id,
+        RecordRevision.author_id == user_id,
+        RecordRevision.changed != {},
+    )
+    return session.scalar(typed.limit(1)) is not None
 
 
 def get_for_update(*, session: Session, record_id: int) -> Record:

@@ -21,6 +21,7 @@ from app.records.queries import (
     sign_off_queue,
     title_of,
     title_of_section,
+    written_by,
 )
 from app.records.revisions import Event
 from app.records.revisions import listed as revisions
@@ -61,5 +62,6 @@ __all__ = [
     "submit",
     "title_of",
     "title_of_section",
+    "written_by",
 ]
 SUBMITTED = RecordStatus.SUBMITTED

@@ -21,10 +21,10 @@ def value(v: Any) -> dict[str, Any]:
 class Worker:
     """The demo social worker driving the API, with the CSRF header every write needs."""
 
-    def __init__(self, client: TestClient, username: str = "worker") -> None:
-        response = client.post(
-            "/api/session", json={"username": username, "password": "demo-password"}
-        )
+    def __init__(
+        self, client: TestClient, username: str = "worker", password: str = "demo-password"
+    ) -> None:
+        response = client.post("/api/session", json={"username": username, "password": password})
         assert response.status_code == 201, response.text
         self.client = client
         self.headers = {"X-CSRF-Token": response.json()["csrf_token"]}
