@@ -13,6 +13,7 @@ from app.auth.models import Role, User, UserSession
 from app.cases.policy import Action, Reach, reach
 from app.config import Settings
 from app.engine.library import Library
+from app.errors import Invalid
 
 SESSION_COOKIE = "ics_session"
 ANON_CSRF_COOKIE = "ics_csrf"
@@ -102,6 +103,13 @@ async def _submitted_csrf(request: Request) -> str | None:
     return given
 
 
+async def _storable_form(request: Request) -> None:
+    """No form field may carry what the database cannot store (a NUL): refused, field named."""
+    for key, value in (await request.form()).multi_items():
+        if isinstance(value, str) and "\x00" in value:
+            raise Invalid("Remove the invisible NUL character from this answer.", field=key)
+
+
 async def check_csrf(request: Request, row: OptionalSession) -> None:
     """Every unsafe request made with the cookie, and every form post, must carry a CSRF token.
 
@@ -109,6 +117,8 @@ async def check_csrf(request: Request, row: OptionalSession) -> None:
     cross-site without a CORS preflight, so those need none.
     """
     is_form = "form" in request.headers.get("content-type", "")
+    if is_form and request.method not in SAFE_METHODS:
+        await _storable_form(request)
     if request.method in SAFE_METHODS or request_token(request)[1] or (row is None and not is_form):
         return
     given = await _submitted_csrf(request)

@@ -217,11 +217,12 @@ def due(exemplar: Exemplar, *, answers: Mapping[str, Any]) -> tuple[date, str] |
     if timescale is None or not isinstance(started, str):
         return None
     try:
+        # A stored date past the calendar's end (an old slip, 9999-12-31) has no due date:
+        # the page still opens and shows the date to correct.
         start = date.fromisoformat(started)
-    except ValueError:
+        on = add_working_days(start, timescale.working_days)
+    except (ValueError, OverflowError):
         return None
     label = text_for(exemplar.fields[timescale.clock_start].label, "worker")
     why = f"{timescale.working_days} working days from {label.lower()}"
-    return add_working_days(start, timescale.working_days), why + (
-        f" ({timescale.rule})" if timescale.rule else ""
-    )
+    return on, why + (f" ({timescale.rule})" if timescale.rule else "")

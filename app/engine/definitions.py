@@ -98,7 +98,9 @@ class FieldDef(Strict):
     max: float | None = None
     fields: list["FieldDef"] | None = None
     min_rows: int | None = Field(default=None, ge=0)
-    max_rows: int | None = Field(default=None, ge=1)
+    max_rows: int | None = Field(default=None, ge=1, le=500)
+    earliest_year: int | None = Field(default=None, ge=1850, le=2100)  # dates: default 1990
+    years_ahead: int | None = Field(default=None, ge=0, le=100)  # dates: default 5 from today
 
     @model_validator(mode="after")
     def _keys_fit_type(self) -> "FieldDef":

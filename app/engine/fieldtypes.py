@@ -229,8 +229,19 @@ def _check_line(choices: Choices, item: FieldDef, value: Any) -> str | None:
     return "Keep this to one line of 1,000 characters or fewer." if len(value) > 1000 else None
 
 
+# Generous: a long narrative is a few thousand words (~50 KB); a 10 MB paste is a mistake.
+NARRATIVE_MAX_CHARS = 100_000
+
+
 def _check_text(choices: Choices, item: FieldDef, value: Any) -> str | None:
-    return None if isinstance(value, str) else "Enter text."
+    if not isinstance(value, str):
+        return "Enter text."
+    if len(value) > NARRATIVE_MAX_CHARS:
+        return (
+            f"This is longer than {NARRATIVE_MAX_CHARS:,} characters. Split it, or attach the "
+            "document instead; nothing you typed has been lost."
+        )
+    return None if "\x00" not in value else "Remove the invisible control character from this text."
 
 
 def _parse_narrative(item: FieldDef, posted: Form, name: str) -> str | None:
@@ -252,7 +263,7 @@ TEXT = FieldKind(
 )
 NARRATIVE = FieldKind(
     name="narrative",
-    stored=lambda i, c: Annotated[str, Strict()],
+    stored=lambda i, c: Annotated[str, Strict(), StringConstraints(max_length=NARRATIVE_MAX_CHARS)],
     check=_check_text,
     parse=_parse_narrative,
     shown_as="narrative",
@@ -263,12 +274,43 @@ NARRATIVE = FieldKind(
 # date
 
 
+# Dates outside these years are typing slips (31/12/9999), unless the field says otherwise
+# (`earliest_year: 1900` for a date of birth, `years_ahead` for a far review date).
+EARLIEST_YEAR = 1990
+YEARS_AHEAD = 5
+
+
 def _check_date(choices: Choices, item: FieldDef, value: Any) -> str | None:
     try:
-        date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except (TypeError, ValueError):
         return "Enter a real date, for example 2026-11-23."
-    return None if len(value) == 10 else "Enter a real date, for example 2026-11-23."
+    if len(value) != 10:
+        return "Enter a real date, for example 2026-11-23."
+    return date_out_of_range(item, day)
+
+
+def _in_range(item: FieldDef) -> Callable[[date], date]:
+    """The compiled check's half of the date range (its words come from `date_out_of_range`)."""
+
+    def check(value: date) -> date:  # IsoDate has already read the text as a date
+        problem = date_out_of_range(item, value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    return check
+
+
+def date_out_of_range(item: FieldDef, day: date) -> str | None:
+    """Why a date is outside the years this field takes, or None."""
+    earliest = item.earliest_year or EARLIEST_YEAR
+    latest = date.today().year + (item.years_ahead if item.years_ahead is not None else YEARS_AHEAD)
+    if day.year < earliest:
+        return f"Enter a date in {earliest} or later."
+    if day.year > latest:
+        return f"Enter a date in {latest} or earlier."
+    return None
 
 
 def _parse_date(item: FieldDef, posted: Form, name: str) -> str | None:
@@ -306,7 +348,7 @@ def _posted_date(posted: Form, name: str) -> dict[str, str]:
 
 DATE = FieldKind(
     name="date",
-    stored=lambda i, c: IsoDate,
+    stored=lambda i, c: Annotated[IsoDate, AfterValidator(_in_range(i))],
     check=_check_date,
     parse=_parse_date,
     to_form=_date_form,
@@ -541,14 +583,25 @@ PROFESSIONAL = replace(PERSON, name="professional")
 # group: rows of cells, each cell a column of any other type
 
 
+# Rows a group holds when its field does not say: more is a runaway paste, not a plan.
+MAX_ROWS = 200
+
+
+def max_rows(item: FieldDef) -> int:
+    return item.max_rows or MAX_ROWS
+
+
 def _stored_rows(item: FieldDef, codes_of: CodesOf) -> Any:
     columns = {c.id: NotRequired[stored_type(c, codes_of) | None] for c in item.fields or []}
-    return list.__class_getitem__(typed_dict(f"Row_{item.id}", columns))
+    rows = list.__class_getitem__(typed_dict(f"Row_{item.id}", columns))
+    return Annotated[rows, Field(max_length=max_rows(item))]
 
 
 def _check_rows(choices: Choices, item: FieldDef, value: Any) -> str | None:
     if not isinstance(value, list) or not all(isinstance(row, Mapping) for row in value):
         return "Send the rows as a list."
+    if len(value) > max_rows(item):
+        return f"Add no more than {max_rows(item)} rows."
     columns = {column.id: column for column in item.fields or []}
     for number, row in enumerate(value, start=1):
         for key, cell in row.items():
@@ -558,8 +611,6 @@ def _check_rows(choices: Choices, item: FieldDef, value: Any) -> str | None:
             problem = value_problem(choices, column, cell)
             if problem:
                 return f"Row {number}, {text_for(column.label, 'worker')}: {problem}"
-    if item.max_rows is not None and len(value) > item.max_rows:
-        return f"Add no more than {item.max_rows} rows."
     return None
 
 

@@ -63,13 +63,14 @@ def child_page(
 @router.get("/search")
 def search(request: Request, db: SessionDep, user: PageSignedIn, q: str = "") -> Response:
     """One box: a name (misspellings allowed), a date of birth or a case number."""
+    q = q.replace("\x00", "")[:200]  # what is searched is kept in the trail, so it must store
     found = finding.search(session=db, text=q, visible=visible_cases(user)) if q.strip() else []
     audit.record(
         session=db,
         actor=user,
         action=AuditAction.SEARCH,
         target_type="search",
-        detail={"query": q.strip()[:200], "results": len(found)},
+        detail={"query": q.strip(), "results": len(found)},
     )
     db.commit()
     context = {"title": "Find a child or person", "q": q, "results": found, "active_nav": "search"}

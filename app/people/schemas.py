@@ -1,7 +1,7 @@
 """Input and output shapes for people, families, relationships, pen-pictures and cases."""
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -11,6 +11,8 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+
+from app import bounds
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -42,7 +44,17 @@ DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
 
 
 class Input(BaseModel):
+    """Every input: unknown keys refused, and no text PostgreSQL could not store (NUL)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        found = bounds.first_problem(value, "")
+        if found:
+            raise ValueError(found[1])
+        return value
 
 
 class PersonFields(Input):
@@ -77,6 +89,8 @@ class PersonIn(PersonFields):
 
 
 def check_dates(born: date | None, expected: date | None) -> None:
+    if born is not None and born.year < 1900:
+        raise ValueError("date_of_birth: enter a date of birth in 1900 or later")
     if born is not None and born > date.today():
         raise ValueError(
             "date_of_birth: a date of birth cannot be in the future; "
@@ -97,6 +111,14 @@ class PersonPatch(PersonFields):
     @classmethod
     def _not_future(cls, value: date | None) -> date | None:
         check_dates(value, None)
+        return value
+
+    @field_validator("given_names", "family_name", "address_confidential")
+    @classmethod
+    def _not_cleared(cls, value: Any) -> Any:
+        # Sent as null: these always have a value (a name is corrected, never removed).
+        if value is None:
+            raise ValueError("this cannot be cleared; send a new value instead")
         return value
 
 
@@ -153,6 +175,14 @@ class FamilyIn(Input):
     address: Long | None = None
     address_confidential: bool = False
     members: list[MemberIn] = Field(default_factory=list, max_length=50)
+
+    @field_validator("members")
+    @classmethod
+    def _each_once(cls, members: list[MemberIn]) -> list[MemberIn]:
+        ids = [m.person_id for m in members]
+        if len(set(ids)) != len(ids):
+            raise ValueError("each person is a member of a household once")
+        return members
 
 
 class MemberOut(BaseModel):

@@ -130,10 +130,14 @@ def update_person(
     """
     person = get_person(session=session, person_id=person_id)
     changes = data.model_dump(exclude_unset=True)
-    check_dates(
-        changes.get("date_of_birth", person.date_of_birth),
-        changes.get("expected_date", person.expected_date),
-    )
+    try:
+        check_dates(
+            changes.get("date_of_birth", person.date_of_birth),
+            changes.get("expected_date", person.expected_date),
+        )
+    except ValueError as refused:  # "field: message", as the schema's own check words it
+        field, _, message = str(refused).partition(": ")
+        raise Invalid(message, field=field) from None
     before = {key: _plain(getattr(person, key)) for key in changes}
     for key, value in changes.items():
         setattr(person, key, value)

@@ -18,6 +18,7 @@ from app.cases.facts import child_facts
 from app.engine import answers as engine
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid
+from app.people import service as people
 from app.records import dictation, lifecycle, revisions
 from app.records.context import RecordContext
 from app.records.errors import FieldConflict, StaleRevision, WrongStatus
@@ -241,6 +242,8 @@ def start_group(
         raise WrongStatus(
             f"{title_of(exemplar)} is written for one child at a time.", field="exemplar_id"
         )
+    if family_id is not None:
+        people.get_family(session=session, family_id=family_id)  # 404 naming family_id
     group = RecordGroup(family_id=family_id, exemplar_id=exemplar_id, created_by_id=actor.id)
     session.add(group)
     return [

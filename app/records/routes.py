@@ -97,7 +97,7 @@ async def save_section(
     posted = _multi(await request.form())
     autosave = request.headers.get("x-requested-with") == "autosave"
     answers, problems = forms.parse(record.exemplar, section, posted, current=record.answers)
-    base = int(posted.get("base_revision", ["0"])[0] or 0)
+    base = _base_revision(posted)
     try:
         result = service.save(
             session=db,
@@ -238,6 +238,16 @@ async def start_next(
     )
     db.commit()
     return RedirectResponse(f"/records/{started.id}", status_code=303)
+
+
+def _base_revision(posted: forms.Form) -> int:
+    """The revision the page showed; a form that says something else was not made by this page."""
+    given = posted.get("base_revision", ["0"])[0] or "0"
+    if not given.isdigit() or int(given) > 2_147_483_647:
+        raise Invalid(
+            "Reload the page: its revision number is not one we gave it.", field="base_revision"
+        )
+    return int(given)
 
 
 def _section_of(exemplar: Exemplar, section_id: str) -> Section:

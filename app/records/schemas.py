@@ -3,8 +3,9 @@
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app import bounds
 from app.people.schemas import DbId
 from app.records.models import RecordStatus
 
@@ -29,16 +30,37 @@ class AnswersIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    base_revision: int = Field(ge=0)
+    base_revision: int = Field(ge=0, le=2_147_483_647)
     section_id: str | None = Field(default=None, max_length=100)
-    answers: dict[str, Any]
+    answers: dict[str, Any] = Field(max_length=1000)
     on_behalf_of_id: DbId | None = None
+
+    @field_validator("answers")
+    @classmethod
+    def _storable(cls, answers: dict[str, Any]) -> dict[str, Any]:
+        return storable(answers)
+
+
+def storable(answers: dict[str, Any]) -> dict[str, Any]:
+    """Answers that can be kept: not nested too deep, no NUL characters, not runaway in size."""
+    for field_id, answer in answers.items():
+        found = bounds.first_problem(answer, field_id)
+        if found:
+            raise ValueError(f"{found[0]}: {found[1]}")
+        if bounds.too_big(answer):
+            raise ValueError(f"{field_id}: this answer is too large to keep; split it")
+    return answers
 
 
 class VisibilityIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    answers: dict[str, Any] = Field(default_factory=dict)
+    answers: dict[str, Any] = Field(default_factory=dict, max_length=1000)
+
+    @field_validator("answers")
+    @classmethod
+    def _storable(cls, answers: dict[str, Any]) -> dict[str, Any]:
+        return storable(answers)
 
 
 class VisibilityOut(BaseModel):
