@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, str_enum, utcnow
+from app.db import Base, JSONType, str_enum, utcnow
 
 
 class RecordStatus(enum.StrEnum):
@@ -57,7 +57,8 @@ class Record(Base):
 
 
 class RecordRevision(Base):
-    """One save: the whole answer set after it, who typed it, and for whom."""
+    """One save: what it set and removed, who typed it, and for whom (replayed in order, the
+    revisions give the answer set as it stood after any one of them)."""
 
     __tablename__ = "record_revisions"
     __table_args__ = (UniqueConstraint("record_id", "number"),)
@@ -65,7 +66,8 @@ class RecordRevision(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
     number: Mapped[int]
-    answers: Mapped[dict[str, Any]]
+    answers: Mapped[dict[str, Any]]  # the answers this save set (new or different)
+    removed: Mapped[list[str]] = mapped_column(JSONType, default=list)  # the answers it removed
     changed: Mapped[dict[str, Any]] = mapped_column(default=dict)  # field id -> new answer
     section_id: Mapped[str | None] = mapped_column(String(100))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

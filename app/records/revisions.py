@@ -34,13 +34,18 @@ def append(
     section_id: str | None = None,
     event: Event = Event.SAVE,
 ) -> RecordRevision:
-    """A new revision holding the whole answer set after it; the record keeps the newest."""
+    """A new revision holding what it changed (set and removed); the record keeps the whole set.
+
+    Kept as changes, not copies: ten saves of a long narrative store it once, not ten times.
+    """
+    before = record.answers or {}
     record.revision += 1
     record.answers = answers
     revision = RecordRevision(
         record=record,
         number=record.revision,
-        answers=answers,
+        answers={k: v for k, v in answers.items() if before.get(k) != v},
+        removed=sorted(set(before) - set(answers)),
         changed=changed,
         section_id=section_id,
         author_id=actor.id,
@@ -59,3 +64,20 @@ def listed(*, session: Session, record_id: int) -> list[RecordRevision]:
         .order_by(RecordRevision.number)
     )
     return list(session.scalars(query))
+
+
+def answers_at(*, session: Session, record_id: int, number: int) -> dict[str, Any] | None:
+    """The whole answer set as it stood after revision `number` (None if there was none)."""
+    query = (
+        select(RecordRevision)
+        .where(RecordRevision.record_id == record_id, RecordRevision.number <= number)
+        .order_by(RecordRevision.number)
+    )
+    state: dict[str, Any] = {}
+    found = False
+    for revision in session.scalars(query):
+        found = revision.number == number
+        state.update(revision.answers)
+        for key in revision.removed:
+            state.pop(key, None)
+    return state if found else None

@@ -173,10 +173,8 @@ def read_only(
     """The record as it stands (or as it stood at an earlier revision), read-only."""
     answers = record.answers
     if revision is not None:
-        found = [
-            r for r in service.revisions(session=db, record_id=record_id) if r.number == revision
-        ]
-        answers = found[0].answers if found else answers
+        at = service.answers_at(session=db, record_id=record_id, number=revision)
+        answers = at if at is not None else answers
     template = "records/view.html"
     return _summary(request, db, library, record, template, answers=answers, revision=revision)
 

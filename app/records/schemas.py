@@ -114,7 +114,8 @@ class RevisionOut(BaseModel):
     event: str
     section_id: str | None
     changed: dict[str, Any]
-    answers: dict[str, Any]
+    answers: dict[str, Any]  # what this revision set
+    removed: list[str]  # what it removed (GET …/view?revision=N shows the whole set then)
     author_id: int | None
     on_behalf_of_id: int | None
     created_at: datetime

@@ -23,7 +23,7 @@ from app.records.queries import (
     title_of_section,
     written_by,
 )
-from app.records.revisions import Event
+from app.records.revisions import Event, answers_at
 from app.records.revisions import listed as revisions
 from app.records.snapshots import Source, checksum, diff, latest_snapshot, snapshots, source_of
 
@@ -37,6 +37,7 @@ __all__ = [
     "SaveResult",
     "Source",
     "amend",
+    "answers_at",
     "awaiting_check",
     "checksum",
     "confirm",
