@@ -11,7 +11,7 @@ from app.cases.policy import Action
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine.definitions import Audience
 from app.engine.readers import reader
-from app.printing import service
+from app.printing import pdf, service
 from app.records import service as records
 from app.records.context import RecordContext
 from app.templating import render
@@ -66,14 +66,18 @@ def print_pdf(
     large_print: Annotated[bool, Form()] = False,
     lang: Annotated[Literal["en", "cy"], Form()] = "en",
 ) -> Response:
-    printed = service.print_record(
+    prepared = service.prepare(
         session=db,
         library=library,
-        actor=context.granted.user,
         record_id=record_id,
         audience=audience,
         large_print=large_print,
         lang=lang,
+    )
+    db.commit()  # the reading is done: laying out the PDF holds no lock, so others keep saving
+    rendered = pdf.render(prepared.document)
+    printed = service.store(
+        session=db, actor=context.granted.user, prepared=prepared, rendered=rendered
     )
     db.commit()
     name = f"record-{record_id}-{audience}.pdf"

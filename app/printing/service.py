@@ -249,6 +249,69 @@ class Printed:
     withheld: list[Withheld]
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """Everything a printout is made of, read from the database; rendering needs nothing more."""
+
+    record_id: int
+    record_version: int
+    case_id: int
+    finalised: bool
+    document: PrintDocument
+    withheld: list[Withheld]
+
+
+def prepare(
+    *,
+    session: Session,
+    library: Library,
+    record_id: int,
+    audience: Audience,
+    large_print: bool = False,
+    lang: str = "en",
+) -> Prepared:
+    """Read what one printout needs. The caller may end its transaction before rendering, so a
+    long print holds no lock while WeasyPrint lays out the pages."""
+    record = records.get(session=session, record_id=record_id)
+    author = author_of(session=session, record=record)
+    document, withheld = build(
+        session=session, library=library, record=record, audience=audience, author=author, lang=lang
+    )
+    finalised = record.status == records.RecordStatus.FINALISED
+    document = replace(document, large_print=large_print)
+    return Prepared(record.id, record.version, record.case_id, finalised, document, withheld)
+
+
+def store(*, session: Session, actor: User, prepared: Prepared, rendered: pdf.Rendered) -> Printed:
+    """Keep the printout (checksum, pages, what was withheld) and audit it."""
+    document = prepared.document
+    printout = Printout(
+        record_id=prepared.record_id,
+        record_version=prepared.record_version,
+        audience=document.audience,
+        large_print=document.large_print,
+        language="cy" if document.welsh else "en",
+        finalised=prepared.finalised,
+        checksum=hashlib.sha256(rendered.html.encode()).hexdigest(),
+        pages=rendered.pages,
+        withheld=[{"what": w.what, "why": w.why} for w in prepared.withheld],
+        created_by_id=actor.id,
+    )
+    session.add(printout)
+    session.flush()
+    detail = {"audience": document.audience, "printout": printout.id, "checksum": printout.checksum}
+    audit.record(
+        session=session,
+        actor=actor,
+        action=AuditAction.RECORD_PRINT,
+        target_type="record",
+        target_id=prepared.record_id,
+        case_id=prepared.case_id,
+        detail=detail,
+    )
+    return Printed(printout=printout, pdf=rendered.pdf, withheld=prepared.withheld)
+
+
 def print_record(
     *,
     session: Session,
@@ -259,39 +322,18 @@ def print_record(
     large_print: bool = False,
     lang: str = "en",
 ) -> Printed:
-    """Render, store (with a checksum and what was withheld) and audit one printout."""
-    record = records.get(session=session, record_id=record_id)
-    author = author_of(session=session, record=record)
-    document, withheld = build(
-        session=session, library=library, record=record, audience=audience, author=author, lang=lang
-    )
-    document = replace(document, large_print=large_print)
-    rendered = pdf.render(document)
-    printout = Printout(
-        record_id=record.id,
-        record_version=record.version,
+    """Prepare, render and store one printout in one go (routes split it: see `prepare`)."""
+    prepared = prepare(
+        session=session,
+        library=library,
+        record_id=record_id,
         audience=audience,
         large_print=large_print,
-        language=lang,
-        finalised=record.status == records.RecordStatus.FINALISED,
-        checksum=hashlib.sha256(rendered.html.encode()).hexdigest(),
-        pages=rendered.pages,
-        withheld=[{"what": w.what, "why": w.why} for w in withheld],
-        created_by_id=actor.id,
+        lang=lang,
     )
-    session.add(printout)
-    session.flush()
-    detail = {"audience": audience, "printout": printout.id, "checksum": printout.checksum}
-    audit.record(
-        session=session,
-        actor=actor,
-        action=AuditAction.RECORD_PRINT,
-        target_type="record",
-        target_id=record.id,
-        case_id=record.case_id,
-        detail=detail,
+    return store(
+        session=session, actor=actor, prepared=prepared, rendered=pdf.render(prepared.document)
     )
-    return Printed(printout=printout, pdf=rendered.pdf, withheld=withheld)
 
 
 def deliver(
