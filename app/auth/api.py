@@ -29,13 +29,15 @@ def create_session(
 
 
 @router.delete("/session", status_code=204)
-def delete_session(request: Request, db: SessionDep, user: SignedIn) -> Response:
+def delete_session(
+    request: Request, db: SessionDep, settings: SettingsDep, user: SignedIn
+) -> Response:
     token, _ = request_token(request)
     if token:
         service.end_session(session=db, token=token)
         db.commit()
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, secure=settings.cookie_secure)
     return response
 
 

@@ -64,11 +64,11 @@ def sign_in(
 
 
 @router.post("/sign-out", dependencies=[CsrfChecked])
-def sign_out(request: Request, db: SessionDep) -> Response:
+def sign_out(request: Request, db: SessionDep, settings: SettingsDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         service.end_session(session=db, token=token)
         db.commit()
     response = RedirectResponse("/sign-in", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, secure=settings.cookie_secure)
     return response
