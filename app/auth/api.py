@@ -15,7 +15,12 @@ def create_session(
     body: SignIn, db: SessionDep, settings: SettingsDep, response: Response
 ) -> SessionOut:
     try:
-        user = service.authenticate(session=db, username=body.username, password=body.password)
+        user = service.authenticate(
+            session=db,
+            username=body.username,
+            password=body.password,
+            refuse_demo=settings.production,
+        )
     finally:
         db.commit()  # a failed attempt is kept: it counts towards the throttle
     if user is None:

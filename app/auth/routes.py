@@ -42,7 +42,9 @@ def sign_in(
 ) -> Response:
     error = "Enter a correct username and password"
     try:
-        user = service.authenticate(session=db, username=username, password=password)
+        user = service.authenticate(
+            session=db, username=username, password=password, refuse_demo=settings.production
+        )
     except service.TooManyAttempts as refused:
         user, error = None, refused.message
     db.commit()  # a failed attempt is kept: it counts towards the throttle

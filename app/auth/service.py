@@ -46,11 +46,14 @@ class TooManyAttempts(DomainError):
     status_code = 429
 
 
-def authenticate(*, session: Session, username: str, password: str) -> User | None:
+def authenticate(
+    *, session: Session, username: str, password: str, refuse_demo: bool
+) -> User | None:
     """Return the active user whose password matches, else None; every attempt is audited.
 
     After five wrong passwords for one account within 15 minutes, even the right one is refused
     until the window has passed, which makes guessing slow without locking anyone out for long.
+    With `refuse_demo` (production) a demo user is answered as if the password were wrong.
     """
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None or not user.active:
@@ -64,11 +67,14 @@ def authenticate(*, session: Session, username: str, password: str) -> User | No
     if not hasher().verify(password, user.password_hash):
         _attempt(session, user, AuditAction.SIGN_IN_FAILED)
         return None
+    if refuse_demo and user.demo:
+        _attempt(session, user, AuditAction.SIGN_IN_REFUSED, reason="demo user in production")
+        return None
     _attempt(session, user, AuditAction.SIGN_IN)
     return user
 
 
-def _attempt(session: Session, user: User, action: AuditAction) -> None:
+def _attempt(session: Session, user: User, action: AuditAction, reason: str | None = None) -> None:
     """Every attempt is an event; the caller commits even when sign-in fails, so failures count."""
     allowed = action == AuditAction.SIGN_IN
     audit.record(
@@ -78,6 +84,7 @@ def _attempt(session: Session, user: User, action: AuditAction) -> None:
         target_type="user",
         target_id=user.id,
         allowed=allowed,
+        detail={"reason": reason} if reason else None,
     )
 
 
@@ -99,14 +106,16 @@ def create_user(
     role: Role,
     password: str,
     team: Team | None = None,
+    demo: bool = False,
 ) -> User:
-    """Add a user with an argon2 password hash."""
+    """Add a user with an argon2 password hash; `demo` marks one production must refuse."""
     user = User(
         username=username.strip().lower(),
         full_name=full_name,
         role=role,
         team=team,
         password_hash=hash_password(password),
+        demo=demo,
     )
     session.add(user)
     session.flush()

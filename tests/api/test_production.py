@@ -1,4 +1,4 @@
-"""ICS_ENV=production locks down: every cookie is Secure."""
+"""ICS_ENV=production locks down: demo users are refused and every cookie is Secure."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -6,13 +6,19 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app import demo
+from app.audit.models import AuditEvent
+from app.auth.models import User
 from app.config import Settings
 from app.engine.library import Library
 from app.main import create_app
 from tests.api.test_auth import _form_token
 from tests.conftest import PASSWORD
+
+WRONG = {"detail": "Enter a correct username and password."}
 
 
 @pytest.fixture()
@@ -32,6 +38,46 @@ def production(
     # Secure cookies only come back over HTTPS, as a browser would have it.
     with TestClient(app, base_url="https://testserver") as client:
         yield client
+
+
+def test_demo_users_are_marked_and_no_one_else_is(db: Session, make_user: Any) -> None:
+    demo.load(session=db)
+    real = make_user()
+    marked = {u.username for u in db.scalars(select(User).where(User.demo))}
+    assert marked == {"worker", "manager", "support", "chair", "auditor", "admin"}
+    assert not real.demo
+
+
+def test_production_refuses_demo_users_as_a_wrong_password(
+    db: Session, production: TestClient, make_user: Any
+) -> None:
+    demo.load(session=db)
+    db.commit()
+    refused = production.post(
+        "/api/session", json={"username": "worker", "password": demo.DEMO_PASSWORD}
+    )
+    wrong = production.post(
+        "/api/session", json={"username": make_user().username, "password": "a wrong one"}
+    )
+    assert (
+        (refused.status_code, refused.json()) == (wrong.status_code, wrong.json()) == (401, WRONG)
+    )
+    worker = db.scalar(select(User).where(User.username == "worker"))
+    assert worker is not None
+    event = db.scalars(
+        select(AuditEvent).where(AuditEvent.target_id == worker.id).order_by(AuditEvent.id.desc())
+    ).first()
+    assert event is not None and event.action == "sign_in.refused" and not event.allowed
+
+
+def test_production_sign_in_page_refuses_demo_users(db: Session, production: TestClient) -> None:
+    demo.load(session=db)
+    db.commit()
+    page = production.get("/sign-in")
+    form = {"username": "manager", "password": demo.DEMO_PASSWORD}
+    response = production.post("/sign-in", data={**form, "csrf_token": _form_token(page.text)})
+    assert response.status_code == 400
+    assert "Enter a correct username and password" in response.text
 
 
 def test_production_still_signs_in_real_users(production: TestClient, make_user: Any) -> None:
