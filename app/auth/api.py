@@ -5,20 +5,28 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from app.access import PUBLIC, SignedIn
 from app.auth import service
 from app.auth.schemas import PasswordChange, SessionOut, SignIn, UserOut
-from app.deps import SESSION_COOKIE, CsrfChecked, SessionDep, SettingsDep, request_token
+from app.deps import (
+    SESSION_COOKIE,
+    ClientAddress,
+    CsrfChecked,
+    SessionDep,
+    SettingsDep,
+    request_token,
+)
 
 router = APIRouter(prefix="/api", tags=["sign-in"], dependencies=[CsrfChecked])
 
 
 @router.post("/session", status_code=201, dependencies=[PUBLIC])
 def create_session(
-    body: SignIn, db: SessionDep, settings: SettingsDep, response: Response
+    body: SignIn, db: SessionDep, settings: SettingsDep, client: ClientAddress, response: Response
 ) -> SessionOut:
     try:
         user = service.authenticate(
             session=db,
             username=body.username,
             password=body.password,
+            client=client,
             refuse_demo=settings.production,
         )
     finally:

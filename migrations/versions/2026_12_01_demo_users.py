@@ -1,4 +1,4 @@
-"""demo users
+"""demo users, sign-in failures
 
 Revision ID: 0006
 Revises: 0005
@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+
+import app.db
 
 revision: str = "0006"
 down_revision: str | None = "0005"
@@ -40,8 +42,25 @@ def upgrade() -> None:
             .where(users.c.username == username, users.c.full_name == full_name)
             .values(demo=True)
         )
+    op.create_table(
+        "sign_in_failures",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("at", app.db.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("client", sa.String(length=100), nullable=False),
+        sa.Column("account", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sign_in_failures")),
+    )
+    with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_sign_in_failures_at"), ["at"], unique=False)
+        batch_op.create_index(
+            "ix_sign_in_failures_client_account", ["client", "account", "at"], unique=False
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("sign_in_failures", schema=None) as batch_op:
+        batch_op.drop_index("ix_sign_in_failures_client_account")
+        batch_op.drop_index(batch_op.f("ix_sign_in_failures_at"))
+    op.drop_table("sign_in_failures")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("demo")
