@@ -61,7 +61,7 @@ def me(user: SignedIn) -> UserOut:
 
 @router.post("/me/password", status_code=204)
 def change_password(
-    body: PasswordChange, request: Request, db: SessionDep, user: SignedIn
+    body: PasswordChange, request: Request, db: SessionDep, client: ClientAddress, user: SignedIn
 ) -> Response:
     """New password; every other session of yours is signed out (this one stays)."""
     token, _ = request_token(request)
@@ -72,6 +72,7 @@ def change_password(
             current=body.current_password,
             new=body.new_password,
             keep_token=token,
+            client=client,
         )
     finally:
         db.commit()  # a refused change is kept in the audit trail too

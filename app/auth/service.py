@@ -187,21 +187,23 @@ def csrf_matches(expected: str, given: str | None) -> bool:
 
 
 def change_password(
-    *, session: Session, user: User, current: str, new: str, keep_token: str | None
+    *, session: Session, user: User, current: str, new: str, keep_token: str | None, client: str
 ) -> int:
-    """Set a new password and sign out every other session of this user; returns how many."""
+    """Set a new password and sign out every other session of this user; returns how many.
+
+    Wrong current passwords count with wrong sign-ins: a stolen session guesses no faster.
+    """
+    wait = throttle.wait_left(session=session, username=user.username, client=client)
+    if wait:
+        _password_refused(session, user, client, reason="throttled")
+        raise TooManyAttempts(_wait_message(wait), field="current_password")
     if not hasher().verify(current, user.password_hash):
-        audit.record(
-            session=session,
-            actor=user,
-            action=AuditAction.PASSWORD_CHANGE_REFUSED,
-            target_type="user",
-            target_id=user.id,
-            allowed=False,
-        )
+        throttle.record_failure(session=session, username=user.username, client=client)
+        _password_refused(session, user, client)
         raise DomainError("Your current password is not right.", field="current_password")
     if len(new) < 12:
         raise DomainError("Choose a new password of at least 12 characters.", field="new_password")
+    throttle.forget(session=session, username=user.username, client=client)
     user.password_hash = hash_password(new)
     keep = _digest(keep_token) if keep_token else None
     live = session.scalars(
@@ -219,6 +221,18 @@ def change_password(
         detail={"sessions_ended": len(ended)},
     )
     return len(ended)
+
+
+def _password_refused(session: Session, user: User, client: str, reason: str | None = None) -> None:
+    audit.record(
+        session=session,
+        actor=user,
+        action=AuditAction.PASSWORD_CHANGE_REFUSED,
+        target_type="user",
+        target_id=user.id,
+        allowed=False,
+        detail={"client": client} | ({"reason": reason} if reason else {}),
+    )
 
 
 def names_of(*, session: Session, user_ids: set[int | None]) -> dict[int, str]:

@@ -121,6 +121,23 @@ def test_one_address_trying_many_usernames_is_slowed(app: FastAPI, make_user: An
     assert _sign_in(_at(app, OWNER), owner.username, PASSWORD).status_code == 201
 
 
+def test_changing_the_password_is_throttled(client: TestClient, app: FastAPI, sign_in: Any) -> None:
+    user, headers = sign_in()
+    new = "a new and long passphrase"
+    for n in range(5):
+        wrong = client.post(
+            "/api/me/password",
+            json={"current_password": f"guess {n}", "new_password": new},
+            headers=headers,
+        )
+        assert wrong.status_code == 400
+    body = {"current_password": PASSWORD, "new_password": new}
+    refused = client.post("/api/me/password", json=body, headers=headers)
+    assert refused.status_code == 429
+    assert refused.json()["detail"][0]["field"] == "current_password"
+    assert _sign_in(_at(app, OWNER), user.username, PASSWORD).status_code == 201  # unchanged
+
+
 @pytest.fixture()
 def production_hasher(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Production's argon2id for this test, so hashing costs what it costs in production."""
