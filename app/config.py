@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     exemplars_dir: Path = ROOT / "exemplars"
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
-    cookie_secure: bool = False
+    cookie_secure: bool = False  # always true in production, whatever the environment says
     council_name: str = "Riverside Borough Council"  # the applicant on court statements
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
@@ -38,6 +38,14 @@ class Settings(BaseSettings):
             raise ValueError("ICS_SECRET_KEY must be set when ICS_ENV=production")
         if self.production and self.fast_password_hash:
             raise ValueError("ICS_FAST_PASSWORD_HASH is for the test suite, never production")
+        return self
+
+    @model_validator(mode="after")
+    def _secure_cookies_in_production(self) -> "Settings":
+        # Decided here once, so every place that sets a cookie (and reads cookie_secure) agrees:
+        # a production cookie never travels over plain HTTP, whatever ICS_COOKIE_SECURE says.
+        if self.production:
+            self.cookie_secure = True
         return self
 
 

@@ -57,6 +57,20 @@ class Viewer:
     signs_off: bool  # the permission table gives them the sign-off queue (the navigation says so)
 
 
+def client_address(request: Request) -> str:
+    """Where the request came from, as sign-in throttling counts it.
+
+    Behind a reverse proxy or load balancer this is the proxy's address, so every user would
+    share one: run uvicorn with `--proxy-headers --forwarded-allow-ips=<the proxy's address>` so
+    that it takes the client from X-Forwarded-For, and only from that proxy (anyone else can forge
+    the header).
+    """
+    return request.client.host if request.client else "unknown"
+
+
+ClientAddress = Annotated[str, Depends(client_address)]
+
+
 class NotSignedIn(Exception):
     """Raised by page routes; the app turns it into a redirect to the sign-in page."""
 

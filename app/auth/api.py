@@ -5,17 +5,30 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from app.access import PUBLIC, SignedIn
 from app.auth import service
 from app.auth.schemas import PasswordChange, SessionOut, SignIn, UserOut
-from app.deps import SESSION_COOKIE, CsrfChecked, SessionDep, SettingsDep, request_token
+from app.deps import (
+    SESSION_COOKIE,
+    ClientAddress,
+    CsrfChecked,
+    SessionDep,
+    SettingsDep,
+    request_token,
+)
 
 router = APIRouter(prefix="/api", tags=["sign-in"], dependencies=[CsrfChecked])
 
 
 @router.post("/session", status_code=201, dependencies=[PUBLIC])
 def create_session(
-    body: SignIn, db: SessionDep, settings: SettingsDep, response: Response
+    body: SignIn, db: SessionDep, settings: SettingsDep, client: ClientAddress, response: Response
 ) -> SessionOut:
     try:
-        user = service.authenticate(session=db, username=body.username, password=body.password)
+        user = service.authenticate(
+            session=db,
+            username=body.username,
+            password=body.password,
+            client=client,
+            refuse_demo=settings.production,
+        )
     finally:
         db.commit()  # a failed attempt is kept: it counts towards the throttle
     if user is None:
@@ -29,13 +42,15 @@ def create_session(
 
 
 @router.delete("/session", status_code=204)
-def delete_session(request: Request, db: SessionDep, user: SignedIn) -> Response:
+def delete_session(
+    request: Request, db: SessionDep, settings: SettingsDep, user: SignedIn
+) -> Response:
     token, _ = request_token(request)
     if token:
         service.end_session(session=db, token=token)
         db.commit()
     response = Response(status_code=204)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, secure=settings.cookie_secure)
     return response
 
 
@@ -46,7 +61,7 @@ def me(user: SignedIn) -> UserOut:
 
 @router.post("/me/password", status_code=204)
 def change_password(
-    body: PasswordChange, request: Request, db: SessionDep, user: SignedIn
+    body: PasswordChange, request: Request, db: SessionDep, client: ClientAddress, user: SignedIn
 ) -> Response:
     """New password; every other session of yours is signed out (this one stays)."""
     token, _ = request_token(request)
@@ -57,6 +72,7 @@ def change_password(
             current=body.current_password,
             new=body.new_password,
             keep_token=token,
+            client=client,
         )
     finally:
         db.commit()  # a refused change is kept in the audit trail too

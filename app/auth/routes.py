@@ -7,7 +7,14 @@ from fastapi.responses import RedirectResponse
 
 from app.access import PUBLIC
 from app.auth import service
-from app.deps import SESSION_COOKIE, CsrfChecked, OptionalSession, SessionDep, SettingsDep
+from app.deps import (
+    SESSION_COOKIE,
+    ClientAddress,
+    CsrfChecked,
+    OptionalSession,
+    SessionDep,
+    SettingsDep,
+)
 from app.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[PUBLIC])
@@ -36,15 +43,22 @@ def sign_in(
     request: Request,
     db: SessionDep,
     settings: SettingsDep,
+    client: ClientAddress,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/caseload",
 ) -> Response:
-    error = "Enter a correct username and password"
+    error, status = "Enter a correct username and password", 400
     try:
-        user = service.authenticate(session=db, username=username, password=password)
+        user = service.authenticate(
+            session=db,
+            username=username,
+            password=password,
+            client=client,
+            refuse_demo=settings.production,
+        )
     except service.TooManyAttempts as refused:
-        user, error = None, refused.message
+        user, error, status = None, refused.message, refused.status_code
     db.commit()  # a failed attempt is kept: it counts towards the throttle
     if user is None:
         context = {
@@ -53,7 +67,7 @@ def sign_in(
             "username": username,
             "error": error,
         }
-        return render(request, "auth/sign_in.html", context, status_code=400)
+        return render(request, "auth/sign_in.html", context, status_code=status)
     token, _ = service.start_session(session=db, user=user)
     db.commit()
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -64,11 +78,11 @@ def sign_in(
 
 
 @router.post("/sign-out", dependencies=[CsrfChecked])
-def sign_out(request: Request, db: SessionDep) -> Response:
+def sign_out(request: Request, db: SessionDep, settings: SettingsDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         service.end_session(session=db, token=token)
         db.commit()
     response = RedirectResponse("/sign-in", status_code=303)
-    response.delete_cookie(SESSION_COOKIE)
+    response.delete_cookie(SESSION_COOKIE, secure=settings.cookie_secure)
     return response

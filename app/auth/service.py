@@ -1,6 +1,7 @@
 """Passwords, sign-in sessions and CSRF tokens. Nothing here logs personal data."""
 
 import hashlib
+import math
 import secrets
 from datetime import timedelta
 from functools import cache
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.audit.service import AuditAction
+from app.auth import throttle
 from app.auth.models import Role, Team, User, UserSession
 from app.config import get_settings
 from app.db import utcnow
@@ -38,56 +40,78 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-
-
 class TooManyAttempts(DomainError):
     status_code = 429
 
 
-def authenticate(*, session: Session, username: str, password: str) -> User | None:
+def authenticate(
+    *, session: Session, username: str, password: str, client: str, refuse_demo: bool
+) -> User | None:
     """Return the active user whose password matches, else None; every attempt is audited.
 
-    After five wrong passwords for one account within 15 minutes, even the right one is refused
-    until the window has passed, which makes guessing slow without locking anyone out for long.
+    Guessing from one address is slowed (see app.auth.throttle): a refused attempt raises
+    TooManyAttempts, for a username that exists or not alike. With `refuse_demo` (production) a
+    demo user is answered as if the password were wrong.
     """
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
-    if user is None or not user.active:
-        hasher().verify(password, _dummy_hash())  # the same time taken, whether or not they exist
+    found = get_by_username(session=session, username=username)
+    wait = throttle.wait_left(session=session, username=username, client=client)
+    if wait:
+        # No hashing once refused: a refused guesser costs no argon2 time, whoever they name.
+        _attempt(session, found, AuditAction.SIGN_IN_REFUSED, client, reason="throttled")
+        raise TooManyAttempts(_wait_message(wait), field="username")
+    user = _verified(found, password)
+    if user is None or (refuse_demo and user.demo):
+        throttle.record_failure(session=session, username=username, client=client)
+        action, reason = _failure(found, user)
+        _attempt(session, found, action, client, reason=reason)
         return None
-    if _recent_failures(session, user) >= MAX_FAILURES:
-        _attempt(session, user, AuditAction.SIGN_IN_REFUSED)
-        raise TooManyAttempts(
-            "Too many attempts to sign in. Wait 15 minutes and try again.", field="username"
-        )
-    if not hasher().verify(password, user.password_hash):
-        _attempt(session, user, AuditAction.SIGN_IN_FAILED)
-        return None
-    _attempt(session, user, AuditAction.SIGN_IN)
+    throttle.forget(session=session, username=username, client=client)
+    _attempt(session, user, AuditAction.SIGN_IN, client)
     return user
 
 
-def _attempt(session: Session, user: User, action: AuditAction) -> None:
-    """Every attempt is an event; the caller commits even when sign-in fails, so failures count."""
+def _verified(found: User | None, password: str) -> User | None:
+    """The user if they are active and the password is theirs, in the same time either way."""
+    _dummy_hash()  # made once, before any answer is timed, whichever path comes first
+    if found is None or not found.active:
+        hasher().verify(password, _dummy_hash())  # the same hasher, so the same work as a user's
+        return None
+    return found if hasher().verify(password, found.password_hash) else None
+
+
+def _failure(found: User | None, user: User | None) -> tuple[AuditAction, str | None]:
+    if user is not None:  # the right password, but a demo user in production
+        return AuditAction.SIGN_IN_REFUSED, "demo user in production"
+    return AuditAction.SIGN_IN_FAILED, None if found else "unknown username"
+
+
+def _wait_message(wait: timedelta) -> str:
+    minutes = max(1, math.ceil(wait.total_seconds() / 60))
+    unit = "minute" if minutes == 1 else "minutes"
+    return f"Too many attempts from here. Wait {minutes} {unit} and try again."
+
+
+def _attempt(
+    session: Session,
+    user: User | None,
+    action: AuditAction,
+    client: str,
+    reason: str | None = None,
+) -> None:
+    """Every attempt is an event; the caller commits even when sign-in fails, so failures count.
+
+    An unknown username is an event too (with no target), so that both take the same writes.
+    """
     allowed = action == AuditAction.SIGN_IN
+    detail = {"client": client} | ({"reason": reason} if reason else {})
     audit.record(
         session=session,
         actor=user if allowed else None,
         action=action,
         target_type="user",
-        target_id=user.id,
+        target_id=user.id if user else None,
         allowed=allowed,
-    )
-
-
-def _recent_failures(session: Session, user: User) -> int:
-    return audit.count(
-        session=session,
-        action=AuditAction.SIGN_IN_FAILED,
-        target_type="user",
-        target_id=user.id,
-        since=utcnow() - FAILURE_WINDOW,
+        detail=detail,
     )
 
 
@@ -99,14 +123,16 @@ def create_user(
     role: Role,
     password: str,
     team: Team | None = None,
+    demo: bool = False,
 ) -> User:
-    """Add a user with an argon2 password hash."""
+    """Add a user with an argon2 password hash; `demo` marks one production must refuse."""
     user = User(
         username=username.strip().lower(),
         full_name=full_name,
         role=role,
         team=team,
         password_hash=hash_password(password),
+        demo=demo,
     )
     session.add(user)
     session.flush()
@@ -161,21 +187,23 @@ def csrf_matches(expected: str, given: str | None) -> bool:
 
 
 def change_password(
-    *, session: Session, user: User, current: str, new: str, keep_token: str | None
+    *, session: Session, user: User, current: str, new: str, keep_token: str | None, client: str
 ) -> int:
-    """Set a new password and sign out every other session of this user; returns how many."""
+    """Set a new password and sign out every other session of this user; returns how many.
+
+    Wrong current passwords count with wrong sign-ins: a stolen session guesses no faster.
+    """
+    wait = throttle.wait_left(session=session, username=user.username, client=client)
+    if wait:
+        _password_refused(session, user, client, reason="throttled")
+        raise TooManyAttempts(_wait_message(wait), field="current_password")
     if not hasher().verify(current, user.password_hash):
-        audit.record(
-            session=session,
-            actor=user,
-            action=AuditAction.PASSWORD_CHANGE_REFUSED,
-            target_type="user",
-            target_id=user.id,
-            allowed=False,
-        )
+        throttle.record_failure(session=session, username=user.username, client=client)
+        _password_refused(session, user, client)
         raise DomainError("Your current password is not right.", field="current_password")
     if len(new) < 12:
         raise DomainError("Choose a new password of at least 12 characters.", field="new_password")
+    throttle.forget(session=session, username=user.username, client=client)
     user.password_hash = hash_password(new)
     keep = _digest(keep_token) if keep_token else None
     live = session.scalars(
@@ -193,6 +221,18 @@ def change_password(
         detail={"sessions_ended": len(ended)},
     )
     return len(ended)
+
+
+def _password_refused(session: Session, user: User, client: str, reason: str | None = None) -> None:
+    audit.record(
+        session=session,
+        actor=user,
+        action=AuditAction.PASSWORD_CHANGE_REFUSED,
+        target_type="user",
+        target_id=user.id,
+        allowed=False,
+        detail={"client": client} | ({"reason": reason} if reason else {}),
+    )
 
 
 def names_of(*, session: Session, user_ids: set[int | None]) -> dict[int, str]:

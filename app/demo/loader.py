@@ -92,6 +92,7 @@ def _users(*, session: Session, family: Family) -> dict[str, User]:
             role=entry.role,
             password=DEMO_PASSWORD,
             team=team,
+            demo=True,
         )
     return users
 
