@@ -1,7 +1,7 @@
 """Every table, imported once so Alembic and the tests see the whole schema."""
 
 from app.audit.models import AuditEvent
-from app.auth.models import Team, User, UserSession
+from app.auth.models import SignInFailure, Team, User, UserSession
 from app.cases.models import Case, CaseAccess, CaseEvent
 from app.db import Base
 from app.meetings.models import Meeting, MeetingChild
@@ -40,6 +40,7 @@ __all__ = [
     "RecordSnapshot",
     "Relationship",
     "RelationshipType",
+    "SignInFailure",
     "Team",
     "User",
     "UserSession",

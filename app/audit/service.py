@@ -16,8 +16,10 @@ class AuditAction(enum.StrEnum):
     SIGN_IN = "sign_in"
     SIGN_IN_FAILED = "sign_in.failed"
     SIGN_IN_REFUSED = "sign_in.refused"
+    SIGN_IN_THROTTLED = "sign_in.throttled"
     PASSWORD_CHANGE = "password.change"  # noqa: S105 - an event name, not a password
     PASSWORD_CHANGE_REFUSED = "password.change_refused"  # noqa: S105 - an event name
+    PASSWORD_CHANGE_THROTTLED = "password.change_throttled"  # noqa: S105 - an event name
     DENIED = "denied"
     DENIED_AUTHOR_ONLY = "denied.author_only"
     CHILD_VIEW = "child.view"

@@ -57,7 +57,7 @@ def authenticate(
     wait = throttle.wait_left(session=session, username=username, client=client)
     if wait:
         # No hashing once refused: a refused guesser costs no argon2 time, whoever they name.
-        _attempt(session, found, AuditAction.SIGN_IN_REFUSED, client, reason="throttled")
+        _attempt(session, found, AuditAction.SIGN_IN_THROTTLED, client)
         raise TooManyAttempts(_wait_message(wait), field="username")
     user = _verified(found, password)
     if user is None or (refuse_demo and user.demo):
@@ -195,7 +195,7 @@ def change_password(
     """
     wait = throttle.wait_left(session=session, username=user.username, client=client)
     if wait:
-        _password_refused(session, user, client, reason="throttled")
+        _password_refused(session, user, client, AuditAction.PASSWORD_CHANGE_THROTTLED)
         raise TooManyAttempts(_wait_message(wait), field="current_password")
     if not hasher().verify(current, user.password_hash):
         throttle.record_failure(session=session, username=user.username, client=client)
@@ -223,15 +223,20 @@ def change_password(
     return len(ended)
 
 
-def _password_refused(session: Session, user: User, client: str, reason: str | None = None) -> None:
+def _password_refused(
+    session: Session,
+    user: User,
+    client: str,
+    action: AuditAction = AuditAction.PASSWORD_CHANGE_REFUSED,
+) -> None:
     audit.record(
         session=session,
         actor=user,
-        action=AuditAction.PASSWORD_CHANGE_REFUSED,
+        action=action,
         target_type="user",
         target_id=user.id,
         allowed=False,
-        detail={"client": client} | ({"reason": reason} if reason else {}),
+        detail={"client": client},
     )
 
 
