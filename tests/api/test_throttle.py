@@ -1,8 +1,5 @@
 """Password guessing is slowed by account and address, and no one can lock someone else out."""
 
-import statistics
-import time
-from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -15,7 +12,6 @@ from sqlalchemy.orm import Session
 
 from app.auth import service
 from app.auth.models import SignInFailure
-from app.config import get_settings
 from tests.api.test_auth import _form_token
 from tests.conftest import PASSWORD
 
@@ -138,54 +134,46 @@ def test_changing_the_password_is_throttled(client: TestClient, app: FastAPI, si
     assert _sign_in(_at(app, OWNER), user.username, PASSWORD).status_code == 201  # unchanged
 
 
-@pytest.fixture()
-def production_hasher(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Production's argon2id for this test, so hashing costs what it costs in production."""
-
-    def clear() -> None:
-        get_settings.cache_clear()
-        service.hasher.cache_clear()
-        service._dummy_hash.cache_clear()  # made with whichever hasher was current
-
-    monkeypatch.setenv("ICS_FAST_PASSWORD_HASH", "0")
-    clear()
-    yield
-    monkeypatch.setenv("ICS_FAST_PASSWORD_HASH", "1")
-    clear()
-
-
-def _timed_ms(client: TestClient, username: str, status: int) -> float:
-    """How long one wrong password for `username` takes to be answered with `status`."""
-    start = time.perf_counter()
-    response = _sign_in(client, username, "not the password")
-    elapsed = (time.perf_counter() - start) * 1000
-    assert response.status_code == status
-    return elapsed
-
-
 def _lock(client: TestClient, username: str) -> None:
     for n in range(5):
         _sign_in(client, username, f"guess {n}")
 
 
-def test_unknown_users_take_as_long_as_known_ones(
-    app: FastAPI, make_user: Any, production_hasher: None, record_property: Any
+class _Counting:
+    """The real hasher, counting its password checks: the work that takes the time."""
+
+    def __init__(self, real: Any) -> None:
+        self.real, self.checks = real, 0
+
+    def hash(self, password: str) -> str:
+        return str(self.real.hash(password))
+
+    def verify(self, password: str, hashed: str) -> bool:
+        self.checks += 1
+        return bool(self.real.verify(password, hashed))
+
+
+def test_unknown_users_cost_the_same_work_as_known_ones(
+    app: FastAPI, make_user: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rounds = 7
-    users = [make_user() for _ in range(rounds)]
-    locked = make_user()
-    wrong_at, unknown_at = _at(app, "192.0.2.1"), _at(app, "192.0.2.2")
-    locked_at, ghost_at = _at(app, "192.0.2.3"), _at(app, "192.0.2.4")
-    _lock(locked_at, locked.username)
-    _lock(ghost_at, "ghost")
-    times: dict[str, list[float]] = {"wrong": [], "unknown": [], "locked": [], "ghost": []}
-    for n in range(rounds):  # interleaved, so that a busy moment falls on every path alike
-        times["wrong"].append(_timed_ms(wrong_at, users[n].username, 401))
-        times["unknown"].append(_timed_ms(unknown_at, f"ghost-{n}", 401))
-        times["locked"].append(_timed_ms(locked_at, locked.username, 429))
-        times["ghost"].append(_timed_ms(ghost_at, "ghost", 429))
-    median = {path: statistics.median(samples) for path, samples in times.items()}
-    for path, value in median.items():
-        record_property(f"{path}_ms", round(value, 1))
-    assert abs(median["wrong"] - median["unknown"]) <= 0.2 * median["wrong"], median
-    assert abs(median["locked"] - median["ghost"]) <= 0.5 * median["locked"] + 3, median
+    """A wrong password and an unknown user each cost one argon2 check; a locked account and a
+    locked unknown name cost none. Equal work is what makes their timing equal (measured in the
+    closing note, not asserted here: a timed test on a shared machine only measures the machine).
+    """
+    counting = _Counting(service.hasher())
+    monkeypatch.setattr(service, "hasher", lambda: counting)
+    known, locked = make_user(), make_user()
+    paths = {
+        "wrong": (_at(app, "192.0.2.1"), known.username, 401),
+        "unknown": (_at(app, "192.0.2.2"), "ghost-1", 401),
+        "locked": (_at(app, "192.0.2.3"), locked.username, 429),
+        "ghost": (_at(app, "192.0.2.4"), "ghost", 429),
+    }
+    _lock(paths["locked"][0], locked.username)
+    _lock(paths["ghost"][0], "ghost")
+    work = {}
+    for name, (client, username, status) in paths.items():
+        before = counting.checks
+        assert _sign_in(client, username, "not the password").status_code == status
+        work[name] = counting.checks - before
+    assert work == {"wrong": 1, "unknown": 1, "locked": 0, "ghost": 0}
