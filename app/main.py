@@ -29,6 +29,7 @@ from app.deps import ANON_CSRF_COOKIE, NotSignedIn
 from app.engine.library import Library
 from app.engine.loader import load_library
 from app.errors import DomainError, ErrorBody, conform, problem, snake
+from app.limits import BodyLimit, BodyTooLarge
 from app.meetings import api as meetings_api
 from app.pages import routes as pages
 from app.people import api as people_api
@@ -150,6 +151,9 @@ def _mount_static(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI) -> None:
+    # Added first, so it runs inside `security`: the refusal is an error page with its headers.
+    app.add_middleware(BodyLimit, limit=app.state.settings.max_body_bytes, refuse=_refuse_too_large)
+
     @app.middleware("http")
     async def security(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -285,6 +289,10 @@ def _server_error(request: Request, exc: Exception) -> Response:
     _log(request, "server error", exc)
     problems = [problem("body", SERVER_ERROR, type="server_error", loc=[])]
     return _answer(request, 500, problems, SERVER_ERROR)
+
+
+async def _refuse_too_large(request: Request, exc: BodyTooLarge) -> Response:
+    return _http_error(request, exc)
 
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
