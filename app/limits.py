@@ -4,6 +4,10 @@ Two unauthenticated 200 MB sign-in posts once took the server past a gigabyte: t
 into memory before anyone was asked who they were. This middleware answers 413 for a body whose
 declared length is over the limit without calling the app at all, and stops a body sent without
 a length (chunked) as soon as the bytes received pass the limit.
+
+FastAPI's own `max_body_size` is not used: with a declared length over the limit it still calls
+the app, refusing only once the body is read or an answer starts, and it answers in its own
+shape rather than with our error page or body.
 """
 
 from collections.abc import Awaitable, Callable

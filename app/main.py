@@ -54,6 +54,8 @@ REQUEST_ID_HEADER = "X-Request-Id"
 # An id from the load balancer is kept when it is plainly an id (it goes into the log line).
 UPSTREAM_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 logger = logging.getLogger(__name__)
+ROOT_PREFIX = f"{ROOT}/"
+APP_FOLDER = f"{ROOT / 'app'}/"
 
 # What an error means, in the OpenAPI schema; every one answers an ErrorBody.
 DESCRIPTIONS = {
@@ -210,9 +212,19 @@ TITLES = {
     500: "Sorry, there is a problem with the service",
     503: "Sorry, the service is unavailable",
 }
-SERVER_ERROR = "Something went wrong on our side. Nothing was changed. Try again later."
+# Starlette's own refusals carry only the status phrase ("Not Found"); a person gets these words.
+PLAIN_WORDS = {
+    404: "If you typed the web address, check it is correct. If you pasted it, check you copied "
+    "the entire address.",
+    405: "If you typed the web address, check it is correct.",
+}
+SERVER_ERROR = "Something went wrong on our side. Try again later."
 UNAVAILABLE = "The case records cannot be reached or saved just now. Try again in a few minutes."
 EXPIRED = "The form has expired"  # how app.deps words a CSRF failure
+EXPIRED_WORDS = (
+    "Forms stop working when the page has been open a long time or you have signed in again "
+    "since. Nothing was saved from it."
+)
 # The section forms the autosave script copies into the browser as the worker types: a failed
 # save there loses nothing, and the page says so.
 KEPT_IN_BROWSER = re.compile(r"/records/\d+/sections/[^/]+")
@@ -246,12 +258,13 @@ def _answer(
     """An error as a GOV.UK-style page for a person, or an ErrorBody for a program."""
     if not _wants_page(request):
         return JSONResponse({"detail": problems}, status_code=status, headers=headers)
+    expired = status == 403 and message.startswith(EXPIRED)
     context = {
-        "title": TITLES.get(status, "There is a problem"),
-        "message": message,
+        "title": "This form has expired" if expired else TITLES.get(status, "There is a problem"),
+        "message": EXPIRED_WORDS if expired else message,
         "kept": request.method == "POST" and bool(KEPT_IN_BROWSER.fullmatch(request.url.path)),
         "back": _back(request),
-        "expired": message.startswith(EXPIRED),
+        "expired": expired,
         "reference": request.state.request_id,
     }
     page = render(request, "error.html", context, status_code=status)
@@ -272,17 +285,22 @@ def _back(request: Request) -> str | None:
 def _log(request: Request, what: str, exc: BaseException) -> None:
     """The class, where it was raised and the request id: never a value, which may be personal."""
     route = getattr(request.scope.get("route"), "path", "-")
-    frames = traceback.extract_tb(exc.__traceback__)[-4:]
-    where = " < ".join(f"{f.filename.removeprefix(str(ROOT) + '/')}:{f.lineno}" for f in frames)
     logger.error(
         "%s %s %s %s at %s (request %s)",
         what,
         type(exc).__name__,
         request.method,
         route,
-        where or "-",
+        _where(exc),
         request.state.request_id,
     )
+
+
+def _where(exc: BaseException) -> str:
+    """Our own frames the error passed through, innermost first (a library's say little)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if f.filename.startswith(APP_FOLDER)] or frames[-1:]
+    return " < ".join(f"{f.filename.removeprefix(ROOT_PREFIX)}:{f.lineno}" for f in ours[::-1][:4])
 
 
 def _server_error(request: Request, exc: Exception) -> Response:
@@ -297,13 +315,15 @@ async def _refuse_too_large(request: Request, exc: BodyTooLarge) -> Response:
 
 def _http_error(request: Request, exc: HTTPException) -> Response:
     """Starlette's and FastAPI's own refusals (401, 403 form expired, 404 no route, 405, 413)."""
-    kind = HTTPStatus(exc.status_code).name.lower()  # "unauthorized", "not_found"…
+    status = HTTPStatus(exc.status_code)
+    kind = status.name.lower()  # "unauthorized", "not_found"…
     if isinstance(exc.detail, list):
         problems = [conform(entry, type=kind) for entry in exc.detail]
-        message = problems[0]["message"] if problems else HTTPStatus(exc.status_code).phrase
     else:
-        message = str(exc.detail)
-        problems = [problem("body", message, type=kind, loc=[])]
+        problems = [problem("body", str(exc.detail), type=kind, loc=[])]
+    message = problems[0]["message"] if problems else status.phrase
+    if message == status.phrase:
+        message = PLAIN_WORDS.get(exc.status_code, message)
     return _answer(request, exc.status_code, problems, message, exc.headers)
 
 

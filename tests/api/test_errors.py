@@ -90,7 +90,7 @@ def test_an_expired_form_is_a_page_offering_to_go_back_and_reload(
     came_from = {**BROWSER, "Referer": "http://testserver/caseload"}
     page = client.post("/sign-out", data={"csrf_token": "stale"}, headers=came_from)
     assert page.status_code == 403 and page.headers["content-type"].startswith("text/html")
-    assert "The form has expired" in page.text
+    assert "This form has expired" in page.text
     assert '<a class="govuk-link" href="/caseload">Go back to the page and reload it</a>' in (
         page.text
     )
