@@ -29,7 +29,7 @@ from app.deps import ANON_CSRF_COOKIE, NotSignedIn
 from app.engine.library import Library
 from app.engine.loader import load_library
 from app.errors import DomainError, ErrorBody, conform, problem, snake
-from app.limits import BodyLimit, BodyTooLarge
+from app.limits import BodyLimit
 from app.meetings import api as meetings_api
 from app.pages import routes as pages
 from app.people import api as people_api
@@ -154,7 +154,7 @@ def _mount_static(app: FastAPI) -> None:
 
 def _add_middleware(app: FastAPI) -> None:
     # Added first, so it runs inside `security`: the refusal is an error page with its headers.
-    app.add_middleware(BodyLimit, limit=app.state.settings.max_body_bytes, refuse=_refuse_too_large)
+    app.add_middleware(BodyLimit, limit=app.state.settings.max_body_bytes, refuse=_http_error)
 
     @app.middleware("http")
     async def security(
@@ -309,11 +309,7 @@ def _server_error(request: Request, exc: Exception) -> Response:
     return _answer(request, 500, problems, SERVER_ERROR)
 
 
-async def _refuse_too_large(request: Request, exc: BodyTooLarge) -> Response:
-    return _http_error(request, exc)
-
-
-def _http_error(request: Request, exc: HTTPException) -> Response:
+async def _http_error(request: Request, exc: HTTPException) -> Response:
     """Starlette's and FastAPI's own refusals (401, 403 form expired, 404 no route, 405, 413)."""
     status = HTTPStatus(exc.status_code)
     kind = status.name.lower()  # "unauthorized", "not_found"…
@@ -327,7 +323,7 @@ def _http_error(request: Request, exc: HTTPException) -> Response:
     return _answer(request, exc.status_code, problems, message, exc.headers)
 
 
-def _database_error(request: Request, exc: Exception) -> Response:
+async def _database_error(request: Request, exc: Exception) -> Response:
     status, message = next(
         (status, message) for kind, status, message in DATABASE_ANSWERS if isinstance(exc, kind)
     )
@@ -352,16 +348,9 @@ def _add_error_handlers(app: FastAPI) -> None:
         message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         return _answer(request, 422, problems, message)
 
-    @app.exception_handler(HTTPException)
-    async def refused(request: Request, exc: HTTPException) -> Response:
-        return _http_error(request, exc)
-
+    app.exception_handler(HTTPException)(_http_error)
     for kind, _status, _message in DATABASE_ANSWERS:
-        app.add_exception_handler(kind, _database_answer)
-
-
-async def _database_answer(request: Request, exc: Exception) -> Response:
-    return _database_error(request, exc)
+        app.exception_handler(kind)(_database_error)
 
 
 def _field_error(error: dict[str, Any]) -> dict[str, Any]:
