@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000
+    # Refused with 413 before sign-in is checked; a long narrative is about 100 KB.
+    max_body_bytes: int = 2_000_000
 
     @property
     def production(self) -> bool:

@@ -1,15 +1,22 @@
 """create_app(): middleware, routers, static files, templates, error handlers."""
 
+import logging
+import re
 import secrets
-from collections.abc import Awaitable, Callable
+import traceback
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from http import HTTPStatus
+from types import ModuleType
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import exc as db_errors
+from starlette.exceptions import HTTPException
 
 from app.access import SignedIn
 from app.audit import api as audit_api
@@ -21,7 +28,8 @@ from app.db import make_engine, make_session_factory
 from app.deps import ANON_CSRF_COOKIE, NotSignedIn
 from app.engine.library import Library
 from app.engine.loader import load_library
-from app.errors import DomainError
+from app.errors import DomainError, ErrorBody, conform, problem, snake
+from app.limits import BodyLimit
 from app.meetings import api as meetings_api
 from app.pages import routes as pages
 from app.people import api as people_api
@@ -42,6 +50,54 @@ CSP = (
     "script-src 'self' 'nonce-{nonce}'; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
+REQUEST_ID_HEADER = "X-Request-Id"
+# An id from the load balancer is kept when it is plainly an id (it goes into the log line).
+UPSTREAM_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+logger = logging.getLogger(__name__)
+ROOT_PREFIX = f"{ROOT}/"
+APP_FOLDER = f"{ROOT / 'app'}/"
+
+# What an error means, in the OpenAPI schema; every one answers an ErrorBody.
+DESCRIPTIONS = {
+    400: "The body cannot be read (not UTF-8 JSON), or the request cannot be done as asked",
+    401: "Not signed in, or the username and password were not right",
+    403: "Not allowed for this user, or the form has expired",
+    404: "Not found, or not this user's to see",
+    409: "Conflicts with what is saved now: a newer save, or the record's status",
+    413: "The request body is over the size limit",
+    422: "A field is missing or not valid",
+    429: "Too many attempts: wait and try again",
+    503: "The database cannot be reached or written to just now: try again",
+}
+# Every JSON route can be refused these: unreadable, signed out, not allowed, too big, not valid,
+# database down.
+COMMON_ANSWERS = (400, 401, 403, 413, 422, 503)
+# What each JSON router answers besides the common ones (its services' DomainErrors).
+ROUTER_ANSWERS: dict[ModuleType, tuple[int, ...]] = {
+    auth_api: (429,),
+    people_api: (404, 409),
+    cases_api: (404, 409),
+    records_api: (404, 409),
+    audit_api: (404,),
+    meetings_api: (404, 409),
+}
+ROUTERS = (
+    auth_routes,
+    auth_api,
+    pages,
+    people_api,
+    cases_api,
+    records_api,
+    records_routes,
+    printing_routes,
+    audit_api,
+    meetings_api,
+)
+
+
+def documented(codes: Sequence[int]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` for these status codes, each with the one error body."""
+    return {code: {"model": ErrorBody, "description": DESCRIPTIONS[code]} for code in codes}
 
 
 def create_app(settings: Settings | None = None, library: Library | None = None) -> FastAPI:
@@ -53,6 +109,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         docs_url=None,  # served below, to signed-in users only
         openapi_url=None,
         redoc_url=None,
+        responses=documented(COMMON_ANSWERS),
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
@@ -64,19 +121,8 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
     _add_middleware(app)
     _add_error_handlers(app)
     app.include_router(_docs_router(app))
-    for module in (
-        auth_routes,
-        auth_api,
-        pages,
-        people_api,
-        cases_api,
-        records_api,
-        records_routes,
-        printing_routes,
-        audit_api,
-        meetings_api,
-    ):
-        app.include_router(module.router)
+    for module in ROUTERS:
+        app.include_router(module.router, responses=documented(ROUTER_ANSWERS.get(module, ())))
     return app
 
 
@@ -107,21 +153,19 @@ def _mount_static(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI) -> None:
+    # Added first, so it runs inside `security`: the refusal is an error page with its headers.
+    app.add_middleware(BodyLimit, limit=app.state.settings.max_body_bytes, refuse=_http_error)
+
     @app.middleware("http")
     async def security(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        # A CSRF token for forms shown before sign-in (double-submit cookie).
-        anon = request.cookies.get(ANON_CSRF_COOKIE)
-        request.state.anon_csrf = anon or secrets.token_urlsafe(32)
-        request.state.user_session = None
-        request.state.csp_nonce = secrets.token_urlsafe(16)
-        response = await call_next(request)
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        response.headers.setdefault(
-            "Content-Security-Policy", CSP.format(nonce=request.state.csp_nonce)
-        )
+        anon = _prepare(request)
+        try:
+            response = await call_next(request)
+        except Exception as exc:  # no handler took it: a page or JSON, never a stack trace
+            response = _server_error(request, exc)
+        _secure(response, request)
         if anon is None:
             response.set_cookie(
                 ANON_CSRF_COOKIE,
@@ -133,42 +177,188 @@ def _add_middleware(app: FastAPI) -> None:
         return response
 
 
+def _prepare(request: Request) -> str | None:
+    """Set up what every request carries; returns the anonymous CSRF cookie, if it came."""
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    request.state.request_id = (
+        given if UPSTREAM_REQUEST_ID.fullmatch(given) else secrets.token_hex(8)
+    )
+    # A CSRF token for forms shown before sign-in (double-submit cookie).
+    anon = request.cookies.get(ANON_CSRF_COOKIE)
+    request.state.anon_csrf = anon or secrets.token_urlsafe(32)
+    request.state.user_session = None
+    request.state.csp_nonce = secrets.token_urlsafe(16)
+    return anon
+
+
+def _secure(response: Response, request: Request) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    response.headers.setdefault(
+        "Content-Security-Policy", CSP.format(nonce=request.state.csp_nonce)
+    )
+    response.headers[REQUEST_ID_HEADER] = request.state.request_id
+
+
 TITLES = {
+    400: "There is a problem",
     403: "You do not have access to this",
     404: "Page not found",
+    405: "Page not found",
     409: "This cannot be done now",
+    413: "This is too large to send",
+    422: "There is a problem with what was sent",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+    503: "Sorry, the service is unavailable",
 }
+# Starlette's own refusals carry only the status phrase ("Not Found"); a person gets these words.
+PLAIN_WORDS = {
+    404: "If you typed the web address, check it is correct. If you pasted it, check you copied "
+    "the entire address.",
+    405: "If you typed the web address, check it is correct.",
+}
+SERVER_ERROR = "Something went wrong on our side. Try again later."
+UNAVAILABLE = "The case records cannot be reached or saved just now. Try again in a few minutes."
+EXPIRED = "The form has expired"  # how app.deps words a CSRF failure
+EXPIRED_WORDS = (
+    "Forms stop working when the page has been open a long time or you have signed in again "
+    "since. Nothing was saved from it."
+)
+# The section forms the autosave script copies into the browser as the worker types: a failed
+# save there loses nothing, and the page says so.
+KEPT_IN_BROWSER = re.compile(r"/records/\d+/sections/[^/]+")
+# Database failures by kind (the most specific first): what to answer, and the body's type.
+DATABASE_ANSWERS: tuple[tuple[type[Exception], int, str], ...] = (
+    (
+        db_errors.IntegrityError,
+        409,
+        "This conflicts with something already saved. Reload the page.",
+    ),
+    (db_errors.DataError, 422, "A value sent cannot be stored. Check what was entered."),
+    (db_errors.DBAPIError, 503, UNAVAILABLE),
+    (db_errors.TimeoutError, 503, UNAVAILABLE),  # no free connection in the pool
+    (db_errors.DisconnectionError, 503, UNAVAILABLE),
+)
+
+
+def _wants_page(request: Request) -> bool:
+    """A person in a browser (a page), rather than a program (JSON)."""
+    accepts = request.headers.get("accept", "")
+    return not request.url.path.startswith("/api/") and "text/html" in accepts
+
+
+def _answer(
+    request: Request,
+    status: int,
+    problems: list[dict[str, Any]],
+    message: str,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """An error as a GOV.UK-style page for a person, or an ErrorBody for a program."""
+    if not _wants_page(request):
+        return JSONResponse({"detail": problems}, status_code=status, headers=headers)
+    expired = status == 403 and message.startswith(EXPIRED)
+    context = {
+        "title": "This form has expired" if expired else TITLES.get(status, "There is a problem"),
+        "message": EXPIRED_WORDS if expired else message,
+        "kept": request.method == "POST" and bool(KEPT_IN_BROWSER.fullmatch(request.url.path)),
+        "back": _back(request),
+        "expired": expired,
+        "reference": request.state.request_id,
+    }
+    page = render(request, "error.html", context, status_code=status)
+    page.headers.update(headers or {})
+    return page
+
+
+def _back(request: Request) -> str | None:
+    """The page a failed form came from (our own pages only), to go back to and try again."""
+    if request.method in ("GET", "HEAD"):
+        return None
+    came_from = urlsplit(request.headers.get("referer", ""))
+    if came_from.netloc != request.url.netloc or not came_from.path.startswith("/"):
+        return None
+    return came_from.path + (f"?{came_from.query}" if came_from.query else "")
+
+
+def _log(request: Request, what: str, exc: BaseException) -> None:
+    """The class, where it was raised and the request id: never a value, which may be personal."""
+    route = getattr(request.scope.get("route"), "path", "-")
+    logger.error(
+        "%s %s %s %s at %s (request %s)",
+        what,
+        type(exc).__name__,
+        request.method,
+        route,
+        _where(exc),
+        request.state.request_id,
+    )
+
+
+def _where(exc: BaseException) -> str:
+    """Our own frames the error passed through, innermost first (a library's say little)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if f.filename.startswith(APP_FOLDER)] or frames[-1:]
+    return " < ".join(f"{f.filename.removeprefix(ROOT_PREFIX)}:{f.lineno}" for f in ours[::-1][:4])
+
+
+def _server_error(request: Request, exc: Exception) -> Response:
+    _log(request, "server error", exc)
+    problems = [problem("body", SERVER_ERROR, type="server_error", loc=[])]
+    return _answer(request, 500, problems, SERVER_ERROR)
+
+
+async def _http_error(request: Request, exc: HTTPException) -> Response:
+    """Starlette's and FastAPI's own refusals (401, 403 form expired, 404 no route, 405, 413)."""
+    status = HTTPStatus(exc.status_code)
+    kind = status.name.lower()  # "unauthorized", "not_found"…
+    if isinstance(exc.detail, list):
+        problems = [conform(entry, type=kind) for entry in exc.detail]
+    else:
+        problems = [problem("body", str(exc.detail), type=kind, loc=[])]
+    message = problems[0]["message"] if problems else status.phrase
+    if message == status.phrase:
+        message = PLAIN_WORDS.get(exc.status_code, message)
+    return _answer(request, exc.status_code, problems, message, exc.headers)
+
+
+async def _database_error(request: Request, exc: Exception) -> Response:
+    status, message = next(
+        (status, message) for kind, status, message in DATABASE_ANSWERS if isinstance(exc, kind)
+    )
+    _log(request, "database error", exc)
+    problems = [problem("body", message, type=snake(type(exc).__name__), loc=[])]
+    return _answer(request, status, problems, message)
 
 
 def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def answer(request: Request, exc: DomainError) -> Response:
-        """JSON for the API; a GOV.UK-style page for a person in a browser."""
-        if request.url.path.startswith("/api/") or "text/html" not in request.headers.get(
-            "accept", ""
-        ):
-            return JSONResponse(status_code=exc.status_code, content={"detail": exc.detail()})
-        title = TITLES.get(exc.status_code, "There is a problem")
-        context = {"title": title, "message": exc.message}
-        return render(request, "error.html", context, status_code=exc.status_code)
+        problems = [conform(entry, type=exc.kind) for entry in exc.detail()]
+        return _answer(request, exc.status_code, problems, exc.message)
 
     @app.exception_handler(NotSignedIn)
     async def to_sign_in(request: Request, _exc: NotSignedIn) -> Response:
         return RedirectResponse(f"/sign-in?next={quote(request.url.path)}", status_code=303)
 
     @app.exception_handler(RequestValidationError)
-    async def name_the_field(_request: Request, exc: RequestValidationError) -> Response:
-        return JSONResponse(
-            status_code=422, content={"detail": [_field_error(e) for e in exc.errors()]}
-        )
+    async def name_the_field(request: Request, exc: RequestValidationError) -> Response:
+        problems = [_field_error(e) for e in exc.errors()]
+        message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+        return _answer(request, 422, problems, message)
+
+    app.exception_handler(HTTPException)(_http_error)
+    for kind, _status, _message in DATABASE_ANSWERS:
+        app.exception_handler(kind)(_database_error)
 
 
 def _field_error(error: dict[str, Any]) -> dict[str, Any]:
     """One validation problem, with the field named plainly ("date_of_birth", "members.0.role")."""
     location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    message = str(error.get("msg", "Invalid value")).removeprefix("Value error, ")
     return {
-        "field": ".".join(location) or "body",
-        "message": str(error.get("msg", "Invalid value")).removeprefix("Value error, "),
-        "type": error.get("type"),
+        **problem(".".join(location) or "body", message, type=str(error.get("type", "invalid"))),
+        "msg": str(error.get("msg", message)),
         "loc": list(error.get("loc", ())),
     }
