@@ -31,10 +31,10 @@ DEMO_USERS = [
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("demo", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
+    # A plain ADD COLUMN (SQLite has it): no copy of a table every other table points at.
+    op.add_column(
+        "users", sa.Column("demo", sa.Boolean(), server_default=sa.false(), nullable=False)
+    )
     users = sa.table("users", sa.column("username"), sa.column("full_name"), sa.column("demo"))
     for username, full_name in DEMO_USERS:
         op.execute(

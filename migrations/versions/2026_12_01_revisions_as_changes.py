@@ -33,8 +33,11 @@ REVISIONS = sa.table(
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("record_revisions") as batch:
-        batch.add_column(sa.Column("removed", app.db.JSONType, nullable=True))
+    # ADD COLUMN with a default, not a batch copy of the table, on SQLite as on PostgreSQL.
+    op.add_column(
+        "record_revisions",
+        sa.Column("removed", app.db.JSONType, nullable=False, server_default=sa.text("'[]'")),
+    )
     bind = op.get_bind()
     rows = bind.execute(
         sa.select(REVISIONS.c.id, REVISIONS.c.record_id, REVISIONS.c.answers).order_by(
@@ -52,8 +55,6 @@ def upgrade() -> None:
             .values(answers=changes, removed=removed)
         )
         before[record_id] = answers or {}
-    with op.batch_alter_table("record_revisions") as batch:
-        batch.alter_column("removed", existing_type=app.db.JSONType, nullable=False)
 
 
 def downgrade() -> None:
