@@ -3,6 +3,12 @@
 ruamel.yaml reads YAML 1.2 (a duplicate key is an error, `no` stays the string "no") and remembers
 where each key sits, so a pydantic error path can be turned back into a line and column. The
 loader, the readers table and the demo's check all read their files through here.
+
+A file is walked as parse events before anything is built from it, and refused at its place if it
+is too big, nests too deep, or uses aliases to multiply itself (the "billion laughs"): events are
+what the parser emits without expanding an alias, so the check costs one pass over the text and
+cannot itself be made to blow up. The composer is no place for the check, because with libyaml the
+composer is C code that offers no hook.
 """
 
 import difflib
@@ -15,8 +21,23 @@ from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    Event,
+    NodeEvent,
+    ScalarEvent,
+)
 
 Model = TypeVar("Model", bound=BaseModel)
+
+# Generous beside the real files (the largest is 40 kB, nests 10 levels and uses no alias), and
+# small enough that a file at every limit at once still loads in well under a second.
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 30
+MAX_ALIASES = 100
+MAX_REPEATED = 10_000  # nodes that aliases may repeat, counted as if each were written out
 
 
 @dataclass(frozen=True)
@@ -83,8 +104,10 @@ def _parser(*, round_trip: bool) -> YAML:
 
 def read(path: Path, display: str) -> Document:
     """Parse one file; a syntax error or duplicate key becomes an ExemplarErrors with its place."""
+    _check_size(path, display)
     try:
         text = path.read_text(encoding="utf-8")
+        _Limits(display).scan(_parser(round_trip=False).parse(text))
         data = _parser(round_trip=False).load(text)
     except MarkedYAMLError as error:
         raise ExemplarErrors([_placed(display, text, error)]) from None
@@ -95,6 +118,71 @@ def read(path: Path, display: str) -> Document:
             [Problem(display, 1, 1, "the file must be a YAML mapping (key: value)")]
         )
     return Document(display, data, text)
+
+
+def _check_size(path: Path, display: str) -> None:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        message = f"the file is {size:,} bytes; an exemplar file may be at most {MAX_BYTES:,}"
+        raise ExemplarErrors([Problem(display, 1, 1, message)])
+
+
+class _Limits:
+    """One pass over the parse events, refusing the first thing beyond a limit at its place."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.open: list[list[Any]] = []  # [anchor, nodes so far] of each collection not yet closed
+        self.sizes: dict[str, int] = {}  # nodes under each closed anchor, aliases written out
+        self.aliases = 0
+        self.repeated = 0
+
+    def scan(self, events: Iterable[Event]) -> None:
+        for event in events:
+            if isinstance(event, CollectionStartEvent):
+                self._start(event)
+            elif isinstance(event, CollectionEndEvent):
+                anchor, size = self.open.pop()
+                self._node(anchor, size)
+            elif isinstance(event, ScalarEvent):
+                self._node(event.anchor, 1)
+            elif isinstance(event, AliasEvent):
+                self._alias(event)
+
+    def _start(self, event: CollectionStartEvent) -> None:
+        if len(self.open) >= MAX_DEPTH:
+            self._refuse(
+                event,
+                f"this part is nested more than {MAX_DEPTH} levels deep; an exemplar never"
+                " needs so many",
+            )
+        self.open.append([event.anchor, 1])
+
+    def _node(self, anchor: str | None, size: int) -> None:
+        if anchor is not None:
+            self.sizes[anchor] = size
+        if self.open:
+            self.open[-1][1] += size
+
+    def _alias(self, event: AliasEvent) -> None:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            self._refuse(event, f"the file uses more than {MAX_ALIASES} aliases (*name)")
+        if any(anchor == event.anchor for anchor, _ in self.open):
+            self._refuse(event, f"the alias *{event.anchor} is inside the part it names")
+        size = self.sizes.get(event.anchor, 1)  # an unknown anchor is the parser's error to word
+        self.repeated += size
+        if self.repeated > MAX_REPEATED:
+            self._refuse(
+                event,
+                f"aliases (*name) here repeat more than {MAX_REPEATED:,} values in all;"
+                " write the parts out instead",
+            )
+        self._node(None, size)
+
+    def _refuse(self, event: NodeEvent, message: str) -> None:
+        mark = event.start_mark
+        raise ExemplarErrors([Problem(self.display, mark.line + 1, mark.column + 1, message)])
 
 
 def _placed(display: str, text: str, error: MarkedYAMLError) -> Problem:
