@@ -259,10 +259,11 @@ class _Checker:
                 needs |= {n for n in compiled.names if "." not in n} if compiled else set()
             graph[place.item.id] = needs
             where[place.item.id] = (*place.path, "show_if")
-        for start in graph:
-            cycle = _find_cycle(graph, start)
-            if cycle and cycle[0] == min(cycle[:-1]):  # report each cycle once
-                self.error(where[start], f"pathway cycle: {' → '.join(cycle)}")
+        for group in _tangles(graph):
+            start = min(group)
+            self.error(
+                where[start], f"pathway cycle: {_trail(_cycle_through(graph, group, start))}"
+            )
 
 
 def _domains(exemplar: Exemplar, conditions: Any) -> dict[str, list[Any]]:
@@ -293,15 +294,77 @@ def _fact_values(kind: str, codes: tuple[str, ...], seen: set[Any]) -> list[Any]
     return around(seen) or ["something"]
 
 
-def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    visited: set[str] = set()
-    while stack:
-        node, trail = stack.pop()
-        for nxt in sorted(graph.get(node, set())):
-            if nxt == start:
-                return [*trail, start]
-            if nxt not in visited and nxt in graph:
-                visited.add(nxt)
-                stack.append((nxt, [*trail, nxt]))
-    return None
+def _tangles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """Each group of fields that depend on one another in a circle, in one pass over the graph.
+
+    Tarjan's strongly connected components, with an explicit stack: a recursive search would hit
+    Python's recursion limit on a long chain, and searching again from every field (as a plain
+    "is there a path back?" check does) is quadratic in the chain's length. graphlib names one
+    cycle and stops; this names every tangle once.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    trail: list[str] = []
+    groups: list[set[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root] & graph.keys())))]
+        index[root] = low[root] = len(index)
+        trail.append(root)
+        while work:
+            node, needs = work[-1]
+            for need in needs:
+                if need not in index:
+                    index[need] = low[need] = len(index)
+                    trail.append(need)
+                    work.append((need, iter(sorted(graph[need] & graph.keys()))))
+                    break
+                if need in low:  # still on the trail: part of the circle being walked
+                    low[node] = min(low[node], index[need])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    groups.extend(_closed(graph, trail, low, node))
+    return groups
+
+
+def _closed(
+    graph: dict[str, set[str]], trail: list[str], low: dict[str, int], node: str
+) -> list[set[str]]:
+    """Take `node`'s component off the trail; it is a tangle if it has a circle in it."""
+    group: set[str] = set()
+    while node not in group:
+        member = trail.pop()
+        del low[member]  # off the trail: later edges to it are not back edges
+        group.add(member)
+    return [group] if len(group) > 1 or node in graph[node] else []
+
+
+def _cycle_through(graph: dict[str, set[str]], group: set[str], start: str) -> list[str]:
+    """The shortest way from `start` back to itself inside its tangle (breadth first)."""
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following: list[str] = []
+        for node in frontier:
+            if start in graph[node]:
+                path = [node]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                return [*reversed(path), start]
+            for need in sorted(graph[node] & group):
+                if need not in came_from and need != start:
+                    came_from[need] = node
+                    following.append(need)
+        frontier = following
+    return [start, start]  # not reached: every tangle has a circle through each member
+
+
+def _trail(cycle: list[str]) -> str:
+    """A long circle is named by its ends and its length: 3,000 names help nobody."""
+    if len(cycle) <= 12:
+        return " → ".join(cycle)
+    return f"{' → '.join(cycle[:5])} → … → {' → '.join(cycle[-3:])} ({len(cycle) - 1} fields)"
