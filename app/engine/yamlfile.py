@@ -19,7 +19,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.events import (
     AliasEvent,
@@ -29,6 +28,7 @@ from ruamel.yaml.events import (
     NodeEvent,
     ScalarEvent,
 )
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -62,7 +62,7 @@ class ExemplarErrors(Exception):
 
 @dataclass
 class Document:
-    """One parsed file: its name, its data and, read only when a problem needs one, positions."""
+    """One parsed file: its name, its data and the composed nodes, which know every position."""
 
     name: str
     data: Any
@@ -71,28 +71,37 @@ class Document:
 
     def at(self, path: Iterable[str | int]) -> tuple[int, int]:
         """1-based line and column of the deepest part of `path` that exists in the file."""
-        node, line, column = self.tree(), 0, 0
-        if isinstance(node, CommentedMap | CommentedSeq):
-            line, column = node.lc.line, node.lc.col
+        node = self.tree()
+        mark = node.start_mark
         for key in path:
-            if isinstance(node, CommentedMap) and key in node:
-                line, column = node.lc.key(key)
-                node = node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-                line, column = node.lc.item(key)
-                node = node[key]
-        return line + 1, column + 1
+            found = _child(node, key)
+            if found is not None:
+                mark, node = found
+        return mark.line + 1, mark.column + 1
 
     def tree(self) -> Any:
-        # The round-trip parser keeps positions but is ten times slower than libyaml, so it only
-        # runs for a file that has something to report.
+        # The composed nodes carry every position: read() keeps the ones it built the data from
+        # (the round-trip parser, five times slower, made one problem in a large file take
+        # seconds); a Document made by hand composes its text when first asked.
         if self._tree is None:
-            self._tree = _parser(round_trip=True).load(self.text)
+            self._tree = _parser(round_trip=False).compose(self.text)
         return self._tree
 
     def problem(self, path: Iterable[str | int], message: str, severity: str = "error") -> Problem:
         line, column = self.at(path)
         return Problem(self.name, line, column, message, severity)
+
+
+def _child(node: Node, key: str | int) -> tuple[Any, Node] | None:
+    """The mark and node of `key` inside `node`: a mapping's key, or a sequence's item."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == str(key):
+                return key_node.start_mark, value_node
+    elif isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        item: Node = node.value[key]
+        return item.start_mark, item
+    return None
 
 
 def _parser(*, round_trip: bool) -> YAML:
@@ -108,7 +117,7 @@ def read(path: Path, display: str) -> Document:
     try:
         text = path.read_text(encoding="utf-8")
         _Limits(display).scan(_parser(round_trip=False).parse(text))
-        data = _parser(round_trip=False).load(text)
+        tree, data = _load(text)
     except MarkedYAMLError as error:
         raise ExemplarErrors([_placed(display, text, error)]) from None
     except UnicodeDecodeError:
@@ -117,7 +126,14 @@ def read(path: Path, display: str) -> Document:
         raise ExemplarErrors(
             [Problem(display, 1, 1, "the file must be a YAML mapping (key: value)")]
         )
-    return Document(display, data, text)
+    return Document(display, data, text, tree)
+
+
+def _load(text: str) -> tuple[Node | None, Any]:
+    """The composed nodes and the data built from them: positions come free with the load."""
+    yaml = _parser(round_trip=False)
+    tree = yaml.compose(text)
+    return tree, None if tree is None else yaml.constructor.construct_document(tree)
 
 
 def _check_size(path: Path, display: str) -> None:
