@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.engine.conditions import Compiled, ConditionError, compile_condition, satisfiable
+from app.engine.conditions import (
+    SEARCH_LIMIT,
+    Compiled,
+    ConditionError,
+    compile_condition,
+    satisfiable,
+    search_size,
+)
 from app.engine.definitions import FieldDef, Section, has_form
 from app.engine.facts import FACTS
 from app.engine.fieldtypes import around, kind_of
@@ -18,6 +25,10 @@ from app.engine.yamlfile import Document, Problem, suggest
 
 Path = tuple[str | int, ...]
 ABSENT = {"absent": "not_known"}
+# Combinations of answers the never-shown check may try in one exemplar (the real ones need a few
+# hundred at most): beyond it a condition is assumed to be met, so a hostile file costs a bounded
+# time instead of fields × combinations.
+SEARCH_BUDGET = 100_000
 
 
 @dataclass
@@ -55,6 +66,8 @@ class _Checker:
         self.document = document
         self.problems: list[Problem] = []
         self.compiled: dict[Path, Compiled] = {}
+        self.verdicts: dict[str, bool] = {}  # condition text → can it be met
+        self.budget = SEARCH_BUDGET
 
     def error(self, path: Path, message: str, severity: str = "error") -> None:
         self.problems.append(self.document.problem(path, message, severity))
@@ -233,7 +246,7 @@ class _Checker:
             section_show = self.compiled.get((place.path[0], place.path[1], "show_if"))
             owner = place.item or place.section
             for condition in (section_show, show):
-                if condition is not None and not satisfiable(condition, domains):
+                if condition is not None and not self._can_be_met(condition, domains):
                     kind = (
                         "required field"
                         if getattr(owner, "required", False)
@@ -245,6 +258,17 @@ class _Checker:
                         f" no answers meet '{condition.source}'",
                     )
                     break
+
+    def _can_be_met(self, condition: Compiled, domains: dict[str, list[Any]]) -> bool:
+        """Each condition is searched once (a section's is asked again for every field in it)."""
+        known = self.verdicts.get(condition.source)
+        if known is None:
+            size = search_size(condition, domains)
+            searched = size <= min(self.budget, SEARCH_LIMIT)
+            known = not searched or satisfiable(condition, domains)
+            self.budget -= size if searched else 0
+            self.verdicts[condition.source] = known
+        return known
 
     def _cycles(self) -> None:
         """A field whose showing depends, through other fields, on itself can never settle."""

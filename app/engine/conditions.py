@@ -6,6 +6,7 @@ form, validation, printouts and the linter, so they can never disagree about wha
 
 import ast
 import itertools
+import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from typing import Any
 
 FACT_ROOTS = frozenset({"child", "case", "family"})
 LITERAL_NAMES: dict[str, Any] = {"true": True, "false": False, "null": None}
+SEARCH_LIMIT = 20000  # combinations one condition's search may try before it assumes "met"
 ORDERING = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
 
 
@@ -274,20 +276,17 @@ def _not_allowed(node: ast.AST) -> str:
 
 
 def satisfiable(
-    compiled: Compiled, domains: Mapping[str, list[Any]], *, limit: int = 20000
+    compiled: Compiled, domains: Mapping[str, list[Any]], *, limit: int = SEARCH_LIMIT
 ) -> bool:
     """Whether some combination of the given candidate values makes the condition true.
 
     The linter uses this to find fields and sections that can never be shown. Candidates are answer
     envelopes for fields and plain values for facts; when the space is too large we say True.
     """
+    if search_size(compiled, domains) > limit:
+        return True
     names = sorted(compiled.names)
     spaces = [domains.get(name, [None]) for name in names]
-    size = 1
-    for space in spaces:
-        size *= len(space)
-    if size > limit:
-        return True
     for combination in itertools.product(*spaces):
         chosen = dict(zip(names, combination, strict=True))
         facts = {k: v for k, v in chosen.items() if "." in k}
@@ -295,3 +294,8 @@ def satisfiable(
         if compiled(Scope(answers, facts)):
             return True
     return False
+
+
+def search_size(compiled: Compiled, domains: Mapping[str, list[Any]]) -> int:
+    """How many combinations `satisfiable` would try, so a caller can budget for them."""
+    return math.prod(len(domains.get(name, [None])) for name in compiled.names)
