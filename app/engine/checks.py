@@ -119,7 +119,7 @@ class _Checker:
         try:
             compiled = compile_condition(source)
         except ConditionError as error:
-            self.error(path, f"condition '{source}': {error.message}")
+            self.error(path, f"condition '{_shortened(source)}': {error.message}")
             return
         self.compiled[path] = compiled
         for name in sorted(compiled.names):
@@ -288,6 +288,11 @@ class _Checker:
             self.error(
                 where[start], f"pathway cycle: {_trail(_cycle_through(graph, group, start))}"
             )
+
+
+def _shortened(source: str, most: int = 80) -> str:
+    """A refused condition may be thousands of characters; its start is enough to find it."""
+    return source if len(source) <= most else f"{source[: most - 1]}…"
 
 
 def _domains(exemplar: Exemplar, conditions: Any) -> dict[str, list[Any]]:

@@ -15,6 +15,11 @@ from typing import Any
 
 FACT_ROOTS = frozenset({"child", "case", "family"})
 LITERAL_NAMES: dict[str, Any] = {"true": True, "false": False, "null": None}
+# The longest real condition is under 140 characters and 6 levels deep; these bounds keep the
+# recursive builder far from Python's recursion limit whatever a file holds.
+MAX_LENGTH = 1000
+MAX_NESTING = 30
+TOO_DEEP = f"this condition is nested more than {MAX_NESTING} levels deep; split it up"
 SEARCH_LIMIT = 20000  # combinations one condition's search may try before it assumes "met"
 ORDERING = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
 
@@ -112,15 +117,31 @@ class Compiled:
 @lru_cache(maxsize=4096)
 def compile_condition(source: str) -> Compiled:
     """Parse and check a condition; raise ConditionError naming what is not allowed."""
+    if len(source) > MAX_LENGTH:
+        raise ConditionError(f"a condition may be at most {MAX_LENGTH} characters long")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
         raise ConditionError(
             f"cannot read this condition ({error.msg})", error.offset or 1
         ) from None
+    except (RecursionError, MemoryError):  # Python's own parser gives up on deep nesting
+        raise ConditionError(TOO_DEEP) from None
+    if _depth(tree) > MAX_NESTING:
+        raise ConditionError(TOO_DEEP)
     compiled = Compiled(source=source, run=lambda scope: None)
     compiled.run = _Builder(compiled).build(tree.body)
     return compiled
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deep the tree goes, found without recursion (the builder below does recurse)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 class _Builder:
