@@ -33,8 +33,9 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 Model = TypeVar("Model", bound=BaseModel)
 
 # Generous beside the real files (the largest is 40 kB, nests 10 levels and uses no alias), and
-# small enough that a file at every limit at once still loads in well under a second.
-MAX_BYTES = 2_000_000
+# small enough that the worst file within them loads or is refused in about a second and 100 MB
+# (the time to load and lint grows with the bytes, about 2 s a megabyte at worst).
+MAX_BYTES = 500_000
 MAX_DEPTH = 30
 MAX_ALIASES = 100
 MAX_REPEATED = 10_000  # nodes that aliases may repeat, counted as if each were written out
