@@ -28,7 +28,7 @@ ABSENT = {"absent": "not_known"}
 # Combinations of answers the never-shown check may try in one exemplar (the real ones need a few
 # hundred at most): beyond it a condition is assumed to be met, so a hostile file costs a bounded
 # time instead of fields × combinations.
-SEARCH_BUDGET = 100_000
+SEARCH_BUDGET = 50_000
 
 
 @dataclass

@@ -33,9 +33,9 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 Model = TypeVar("Model", bound=BaseModel)
 
 # Generous beside the real files (the largest is 40 kB, nests 10 levels and uses no alias), and
-# small enough that the worst file within them loads or is refused in about a second and 100 MB
-# (the time to load and lint grows with the bytes, about 2 s a megabyte at worst).
-MAX_BYTES = 500_000
+# small enough that the worst file within them loads or is refused in well under a second and
+# 100 MB: loading and linting grow with the bytes, at worst about 2 s and 200 MB a megabyte.
+MAX_BYTES = 300_000
 MAX_DEPTH = 30
 MAX_ALIASES = 100
 MAX_REPEATED = 10_000  # nodes that aliases may repeat, counted as if each were written out

@@ -107,12 +107,12 @@ def one_hard_section_condition() -> str:
 
 
 def many_hard_field_conditions() -> str:
-    """2,500 different conditions, each met by one of 4^7 combinations (3,000 pass the size cap)."""
+    """1,500 different conditions, each met by one of 4^7 combinations (more pass the size cap)."""
     gates = "".join(
         f"      - id: g{j}\n        type: yes_no\n        label: G{j}\n" for j in range(6)
     )
     hard = " and ".join(f'g{j} == "no"' for j in range(6))
-    fields = _fields(2500, lambda i: f"{hard} and not answered(f{i - 1})" if i else None)
+    fields = _fields(1500, lambda i: f"{hard} and not answered(f{i - 1})" if i else None)
     return HEAD.format(id="hard") + _section(gates + fields)
 
 
@@ -189,11 +189,11 @@ def test_a_condition_too_deep_to_build_is_refused_at_its_line(
 
 
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
-    padding = "# padding\n" * 60_000
+    padding = "# padding\n" * 40_000
     (tmp_path / "big.yaml").write_text(HEAD.format(id="big") + padding + _section(""))
     with pytest.raises(ExemplarErrors) as caught:
         load_library(tmp_path)
     [problem] = caught.value.problems
     assert problem.file.endswith("big.yaml")
     assert problem.line == 1
-    assert "may be at most 500,000" in problem.message
+    assert "may be at most 300,000" in problem.message
