@@ -43,6 +43,8 @@ MAX_REPEATED = 10_000  # nodes that aliases may repeat, counted as if each were 
 
 @dataclass(frozen=True)
 class Problem:
+    """What is wrong and where: line and column are 1-based; 0 means the file or folder itself."""
+
     file: str
     line: int
     column: int
@@ -50,6 +52,8 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        if not self.line:  # a problem with a folder, not a place in a file
+            return f"{self.file}: {self.severity}: {self.message}"
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
 
