@@ -78,8 +78,16 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
-    """Serve the web app and the API."""
+    """Serve the web app and the API, once the exemplars have loaded."""
     settings = get_settings()
+    # Each worker loads the library again in create_app; loading it here first turns a broken
+    # folder into its problems, one a line, instead of a traceback from inside uvicorn.
+    try:
+        load_library(settings.exemplars_dir)
+    except ExemplarErrors as failure:
+        _echo_problems(failure)
+        typer.echo("The service did not start: the exemplars above must be fixed first.", err=True)
+        raise typer.Exit(code=1) from None
     uvicorn.run(
         "app.main:create_app",
         factory=True,
@@ -133,10 +141,10 @@ def exemplars_check(
     try:
         library = load_library(folder)
     except ExemplarErrors as failure:
-        for problem in failure.problems:
-            typer.echo(str(problem), err=True)
-        errors = sum(1 for p in failure.problems if p.severity == "error")
-        typer.echo(f"{errors} error(s): nothing was loaded.", err=True)
+        _echo_problems(failure)
+        if any(problem.line for problem in failure.problems):  # not just "no such folder"
+            errors = sum(1 for p in failure.problems if p.severity == "error")
+            typer.echo(f"{errors} error(s): nothing was loaded.", err=True)
         raise typer.Exit(code=1) from None
     for warning in library.warnings:
         typer.echo(str(warning), err=True)
@@ -147,6 +155,11 @@ def exemplars_check(
         f"{len(library.exemplars)} exemplars, {fields} fields{demo_checked}: "
         f"no errors ({took:.0f} ms)."
     )
+
+
+def _echo_problems(failure: ExemplarErrors) -> None:
+    for problem in failure.problems:
+        typer.echo(str(problem), err=True)
 
 
 def _check_demo(library: Library) -> str:

@@ -9,7 +9,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from app.engine.conditions import Compiled, ConditionError, compile_condition, satisfiable
+from app.engine.conditions import (
+    SEARCH_LIMIT,
+    Compiled,
+    ConditionError,
+    compile_condition,
+    satisfiable,
+    search_size,
+)
 from app.engine.definitions import FieldDef, Section, has_form
 from app.engine.facts import FACTS
 from app.engine.fieldtypes import around, kind_of
@@ -18,6 +25,10 @@ from app.engine.yamlfile import Document, Problem, suggest
 
 Path = tuple[str | int, ...]
 ABSENT = {"absent": "not_known"}
+# Combinations of answers the never-shown check may try in one exemplar (the real ones need a few
+# hundred at most): beyond it a condition is assumed to be met, so a hostile file costs a bounded
+# time instead of fields × combinations.
+SEARCH_BUDGET = 50_000
 
 
 @dataclass
@@ -55,6 +66,8 @@ class _Checker:
         self.document = document
         self.problems: list[Problem] = []
         self.compiled: dict[Path, Compiled] = {}
+        self.verdicts: dict[str, bool] = {}  # condition text → can it be met
+        self.budget = SEARCH_BUDGET
 
     def error(self, path: Path, message: str, severity: str = "error") -> None:
         self.problems.append(self.document.problem(path, message, severity))
@@ -106,7 +119,7 @@ class _Checker:
         try:
             compiled = compile_condition(source)
         except ConditionError as error:
-            self.error(path, f"condition '{source}': {error.message}")
+            self.error(path, f"condition '{_shortened(source)}': {error.message}")
             return
         self.compiled[path] = compiled
         for name in sorted(compiled.names):
@@ -233,7 +246,7 @@ class _Checker:
             section_show = self.compiled.get((place.path[0], place.path[1], "show_if"))
             owner = place.item or place.section
             for condition in (section_show, show):
-                if condition is not None and not satisfiable(condition, domains):
+                if condition is not None and not self._can_be_met(condition, domains):
                     kind = (
                         "required field"
                         if getattr(owner, "required", False)
@@ -245,6 +258,17 @@ class _Checker:
                         f" no answers meet '{condition.source}'",
                     )
                     break
+
+    def _can_be_met(self, condition: Compiled, domains: dict[str, list[Any]]) -> bool:
+        """Each condition is searched once (a section's is asked again for every field in it)."""
+        known = self.verdicts.get(condition.source)
+        if known is None:
+            size = search_size(condition, domains)
+            searched = size <= min(self.budget, SEARCH_LIMIT)
+            known = not searched or satisfiable(condition, domains)
+            self.budget -= size if searched else 0
+            self.verdicts[condition.source] = known
+        return known
 
     def _cycles(self) -> None:
         """A field whose showing depends, through other fields, on itself can never settle."""
@@ -259,10 +283,16 @@ class _Checker:
                 needs |= {n for n in compiled.names if "." not in n} if compiled else set()
             graph[place.item.id] = needs
             where[place.item.id] = (*place.path, "show_if")
-        for start in graph:
-            cycle = _find_cycle(graph, start)
-            if cycle and cycle[0] == min(cycle[:-1]):  # report each cycle once
-                self.error(where[start], f"pathway cycle: {' → '.join(cycle)}")
+        for group in _tangles(graph):
+            start = min(group)
+            self.error(
+                where[start], f"pathway cycle: {_trail(_cycle_through(graph, group, start))}"
+            )
+
+
+def _shortened(source: str, most: int = 80) -> str:
+    """A refused condition may be thousands of characters; its start is enough to find it."""
+    return source if len(source) <= most else f"{source[: most - 1]}…"
 
 
 def _domains(exemplar: Exemplar, conditions: Any) -> dict[str, list[Any]]:
@@ -293,15 +323,77 @@ def _fact_values(kind: str, codes: tuple[str, ...], seen: set[Any]) -> list[Any]
     return around(seen) or ["something"]
 
 
-def _find_cycle(graph: dict[str, set[str]], start: str) -> list[str] | None:
-    stack: list[tuple[str, list[str]]] = [(start, [start])]
-    visited: set[str] = set()
-    while stack:
-        node, trail = stack.pop()
-        for nxt in sorted(graph.get(node, set())):
-            if nxt == start:
-                return [*trail, start]
-            if nxt not in visited and nxt in graph:
-                visited.add(nxt)
-                stack.append((nxt, [*trail, nxt]))
-    return None
+def _tangles(graph: dict[str, set[str]]) -> list[set[str]]:
+    """Each group of fields that depend on one another in a circle, in one pass over the graph.
+
+    Tarjan's strongly connected components, with an explicit stack: a recursive search would hit
+    Python's recursion limit on a long chain, and searching again from every field (as a plain
+    "is there a path back?" check does) is quadratic in the chain's length. graphlib names one
+    cycle and stops; this names every tangle once.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    trail: list[str] = []
+    groups: list[set[str]] = []
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph[root] & graph.keys())))]
+        index[root] = low[root] = len(index)
+        trail.append(root)
+        while work:
+            node, needs = work[-1]
+            for need in needs:
+                if need not in index:
+                    index[need] = low[need] = len(index)
+                    trail.append(need)
+                    work.append((need, iter(sorted(graph[need] & graph.keys()))))
+                    break
+                if need in low:  # still on the trail: part of the circle being walked
+                    low[node] = min(low[node], index[need])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    groups.extend(_closed(graph, trail, low, node))
+    return groups
+
+
+def _closed(
+    graph: dict[str, set[str]], trail: list[str], low: dict[str, int], node: str
+) -> list[set[str]]:
+    """Take `node`'s component off the trail; it is a tangle if it has a circle in it."""
+    group: set[str] = set()
+    while node not in group:
+        member = trail.pop()
+        del low[member]  # off the trail: later edges to it are not back edges
+        group.add(member)
+    return [group] if len(group) > 1 or node in graph[node] else []
+
+
+def _cycle_through(graph: dict[str, set[str]], group: set[str], start: str) -> list[str]:
+    """The shortest way from `start` back to itself inside its tangle (breadth first)."""
+    came_from: dict[str, str] = {}
+    frontier = [start]
+    while frontier:
+        following: list[str] = []
+        for node in frontier:
+            if start in graph[node]:
+                path = [node]
+                while path[-1] != start:
+                    path.append(came_from[path[-1]])
+                return [*reversed(path), start]
+            for need in sorted(graph[node] & group):
+                if need not in came_from and need != start:
+                    came_from[need] = node
+                    following.append(need)
+        frontier = following
+    return [start, start]  # not reached: every tangle has a circle through each member
+
+
+def _trail(cycle: list[str]) -> str:
+    """A long circle is named by its ends and its length: 3,000 names help nobody."""
+    if len(cycle) <= 12:
+        return " → ".join(cycle)
+    return f"{' → '.join(cycle[:5])} → … → {' → '.join(cycle[-3:])} ({len(cycle) - 1} fields)"

@@ -6,6 +6,7 @@ form, validation, printouts and the linter, so they can never disagree about wha
 
 import ast
 import itertools
+import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -14,6 +15,12 @@ from typing import Any
 
 FACT_ROOTS = frozenset({"child", "case", "family"})
 LITERAL_NAMES: dict[str, Any] = {"true": True, "false": False, "null": None}
+# The longest real condition is under 140 characters and 6 levels deep; these bounds keep the
+# recursive builder far from Python's recursion limit whatever a file holds.
+MAX_LENGTH = 1000
+MAX_NESTING = 30
+TOO_DEEP = f"this condition is nested more than {MAX_NESTING} levels deep; split it up"
+SEARCH_LIMIT = 20000  # combinations one condition's search may try before it assumes "met"
 ORDERING = {ast.Lt: operator.lt, ast.LtE: operator.le, ast.Gt: operator.gt, ast.GtE: operator.ge}
 
 
@@ -110,15 +117,31 @@ class Compiled:
 @lru_cache(maxsize=4096)
 def compile_condition(source: str) -> Compiled:
     """Parse and check a condition; raise ConditionError naming what is not allowed."""
+    if len(source) > MAX_LENGTH:
+        raise ConditionError(f"a condition may be at most {MAX_LENGTH} characters long")
     try:
         tree = ast.parse(source.strip(), mode="eval")
     except SyntaxError as error:
         raise ConditionError(
             f"cannot read this condition ({error.msg})", error.offset or 1
         ) from None
+    except (RecursionError, MemoryError):  # Python's own parser gives up on deep nesting
+        raise ConditionError(TOO_DEEP) from None
+    if _depth(tree) > MAX_NESTING:
+        raise ConditionError(TOO_DEEP)
     compiled = Compiled(source=source, run=lambda scope: None)
     compiled.run = _Builder(compiled).build(tree.body)
     return compiled
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deep the tree goes, found without recursion (the builder below does recurse)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
 
 
 class _Builder:
@@ -274,20 +297,17 @@ def _not_allowed(node: ast.AST) -> str:
 
 
 def satisfiable(
-    compiled: Compiled, domains: Mapping[str, list[Any]], *, limit: int = 20000
+    compiled: Compiled, domains: Mapping[str, list[Any]], *, limit: int = SEARCH_LIMIT
 ) -> bool:
     """Whether some combination of the given candidate values makes the condition true.
 
     The linter uses this to find fields and sections that can never be shown. Candidates are answer
     envelopes for fields and plain values for facts; when the space is too large we say True.
     """
+    if search_size(compiled, domains) > limit:
+        return True
     names = sorted(compiled.names)
     spaces = [domains.get(name, [None]) for name in names]
-    size = 1
-    for space in spaces:
-        size *= len(space)
-    if size > limit:
-        return True
     for combination in itertools.product(*spaces):
         chosen = dict(zip(names, combination, strict=True))
         facts = {k: v for k, v in chosen.items() if "." in k}
@@ -295,3 +315,8 @@ def satisfiable(
         if compiled(Scope(answers, facts)):
             return True
     return False
+
+
+def search_size(compiled: Compiled, domains: Mapping[str, list[Any]]) -> int:
+    """How many combinations `satisfiable` would try, so a caller can budget for them."""
+    return math.prod(len(domains.get(name, [None])) for name in compiled.names)

@@ -23,13 +23,46 @@ NOT_EXEMPLARS = {*SPECIAL_FILES, readers.FILE_NAME}
 
 def load_library(folder: Path) -> Library:
     """Load every exemplar in `folder`, check them together, and return them or raise."""
-    files = sorted(folder.glob("*.yaml"))
+    files = _exemplar_files(folder)
     problems: list[Problem] = []
     codelists, glossary = _special(folder, problems)
+    documents = _definitions(files, problems)
+    table = _readers(folder, problems)
+    exemplars = {key: Exemplar(d, doc.name, codelists) for key, (doc, d) in documents.items()}
+    library = Library(exemplars=exemplars, codelists=codelists, glossary=glossary)
+    problems.extend(check_library(library, {key: doc for key, (doc, _) in documents.items()}))
+    if not files:
+        # Loading nothing would start a service on which every page says "Page not found".
+        others = ", ".join(sorted(NOT_EXEMPLARS))
+        message = f"this folder holds no exemplar: no .yaml file other than {others}"
+        problems.append(Problem(_display(folder), 0, 0, message))
+    errors = [problem for problem in problems if problem.severity == "error"]
+    if errors:
+        raise ExemplarErrors(problems)
+    library.warnings = problems
+    if table is not None:
+        readers.install(table)
+    return library
+
+
+def _exemplar_files(folder: Path) -> list[Path]:
+    """The folder's exemplar files; a path that is not a folder is refused before anything."""
+    if not folder.is_dir():
+        message = (
+            "this is a file; exemplars are read from a folder"
+            if folder.exists()
+            else "there is no such folder of exemplars"
+        )
+        raise ExemplarErrors([Problem(_display(folder), 0, 0, message)])
+    return sorted(path for path in folder.glob("*.yaml") if path.name not in NOT_EXEMPLARS)
+
+
+def _definitions(
+    files: list[Path], problems: list[Problem]
+) -> dict[tuple[str, int], tuple[Document, Definition]]:
+    """Each file read and validated; a problem is noted and the file left out."""
     documents: dict[tuple[str, int], tuple[Document, Definition]] = {}
     for path in files:
-        if path.name in NOT_EXEMPLARS:
-            continue
         try:
             document = read(path, _display(path))
         except ExemplarErrors as error:
@@ -45,17 +78,7 @@ def load_library(folder: Path) -> Library:
             message = f"{key[0]} version {key[1]} is defined twice (also in {other})"
             problems.append(document.problem(["version"], message))
         documents[key] = (document, definition)
-    table = _readers(folder, problems)
-    exemplars = {key: Exemplar(d, doc.name, codelists) for key, (doc, d) in documents.items()}
-    library = Library(exemplars=exemplars, codelists=codelists, glossary=glossary)
-    problems.extend(check_library(library, {key: doc for key, (doc, _) in documents.items()}))
-    errors = [problem for problem in problems if problem.severity == "error"]
-    if errors:
-        raise ExemplarErrors(problems)
-    library.warnings = problems
-    if table is not None:
-        readers.install(table)
-    return library
+    return documents
 
 
 def _readers(folder: Path, problems: list[Problem]) -> ReaderTable | None:

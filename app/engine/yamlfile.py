@@ -3,6 +3,12 @@
 ruamel.yaml reads YAML 1.2 (a duplicate key is an error, `no` stays the string "no") and remembers
 where each key sits, so a pydantic error path can be turned back into a line and column. The
 loader, the readers table and the demo's check all read their files through here.
+
+A file is walked as parse events before anything is built from it, and refused at its place if it
+is too big, nests too deep, or uses aliases to multiply itself (the "billion laughs"): events are
+what the parser emits without expanding an alias, so the check costs one pass over the text and
+cannot itself be made to blow up. The composer is no place for the check, because with libyaml the
+composer is C code that offers no hook.
 """
 
 import difflib
@@ -13,14 +19,32 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    CollectionStartEvent,
+    Event,
+    NodeEvent,
+    ScalarEvent,
+)
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 Model = TypeVar("Model", bound=BaseModel)
+
+# Generous beside the real files (the largest is 40 kB, nests 10 levels and uses no alias), and
+# small enough that the worst file within them loads or is refused in well under a second and
+# 100 MB: loading and linting grow with the bytes, at worst about 2 s and 200 MB a megabyte.
+MAX_BYTES = 300_000
+MAX_DEPTH = 30
+MAX_ALIASES = 100
+MAX_REPEATED = 10_000  # nodes that aliases may repeat, counted as if each were written out
 
 
 @dataclass(frozen=True)
 class Problem:
+    """What is wrong and where: line and column are 1-based; 0 means the file or folder itself."""
+
     file: str
     line: int
     column: int
@@ -28,6 +52,8 @@ class Problem:
     severity: str = "error"
 
     def __str__(self) -> str:
+        if not self.line:  # a problem with a folder, not a place in a file
+            return f"{self.file}: {self.severity}: {self.message}"
         return f"{self.file}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
 
@@ -41,7 +67,7 @@ class ExemplarErrors(Exception):
 
 @dataclass
 class Document:
-    """One parsed file: its name, its data and, read only when a problem needs one, positions."""
+    """One parsed file: its name, its data and the composed nodes, which know every position."""
 
     name: str
     data: Any
@@ -50,28 +76,37 @@ class Document:
 
     def at(self, path: Iterable[str | int]) -> tuple[int, int]:
         """1-based line and column of the deepest part of `path` that exists in the file."""
-        node, line, column = self.tree(), 0, 0
-        if isinstance(node, CommentedMap | CommentedSeq):
-            line, column = node.lc.line, node.lc.col
+        node = self.tree()
+        mark = node.start_mark
         for key in path:
-            if isinstance(node, CommentedMap) and key in node:
-                line, column = node.lc.key(key)
-                node = node[key]
-            elif isinstance(node, CommentedSeq) and isinstance(key, int) and key < len(node):
-                line, column = node.lc.item(key)
-                node = node[key]
-        return line + 1, column + 1
+            found = _child(node, key)
+            if found is not None:
+                mark, node = found
+        return mark.line + 1, mark.column + 1
 
     def tree(self) -> Any:
-        # The round-trip parser keeps positions but is ten times slower than libyaml, so it only
-        # runs for a file that has something to report.
+        # The composed nodes carry every position: read() keeps the ones it built the data from
+        # (the round-trip parser, five times slower, made one problem in a large file take
+        # seconds); a Document made by hand composes its text when first asked.
         if self._tree is None:
-            self._tree = _parser(round_trip=True).load(self.text)
+            self._tree = _parser(round_trip=False).compose(self.text)
         return self._tree
 
     def problem(self, path: Iterable[str | int], message: str, severity: str = "error") -> Problem:
         line, column = self.at(path)
         return Problem(self.name, line, column, message, severity)
+
+
+def _child(node: Node, key: str | int) -> tuple[Any, Node] | None:
+    """The mark and node of `key` inside `node`: a mapping's key, or a sequence's item."""
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == str(key):
+                return key_node.start_mark, value_node
+    elif isinstance(node, SequenceNode) and isinstance(key, int) and 0 <= key < len(node.value):
+        item: Node = node.value[key]
+        return item.start_mark, item
+    return None
 
 
 def _parser(*, round_trip: bool) -> YAML:
@@ -83,9 +118,11 @@ def _parser(*, round_trip: bool) -> YAML:
 
 def read(path: Path, display: str) -> Document:
     """Parse one file; a syntax error or duplicate key becomes an ExemplarErrors with its place."""
+    _check_size(path, display)
     try:
         text = path.read_text(encoding="utf-8")
-        data = _parser(round_trip=False).load(text)
+        _Limits(display).scan(_parser(round_trip=False).parse(text))
+        tree, data = _load(text)
     except MarkedYAMLError as error:
         raise ExemplarErrors([_placed(display, text, error)]) from None
     except UnicodeDecodeError:
@@ -94,7 +131,79 @@ def read(path: Path, display: str) -> Document:
         raise ExemplarErrors(
             [Problem(display, 1, 1, "the file must be a YAML mapping (key: value)")]
         )
-    return Document(display, data, text)
+    return Document(display, data, text, tree)
+
+
+def _load(text: str) -> tuple[Node | None, Any]:
+    """The composed nodes and the data built from them: positions come free with the load."""
+    yaml = _parser(round_trip=False)
+    tree = yaml.compose(text)
+    return tree, None if tree is None else yaml.constructor.construct_document(tree)
+
+
+def _check_size(path: Path, display: str) -> None:
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        message = f"the file is {size:,} bytes; an exemplar file may be at most {MAX_BYTES:,}"
+        raise ExemplarErrors([Problem(display, 1, 1, message)])
+
+
+class _Limits:
+    """One pass over the parse events, refusing the first thing beyond a limit at its place."""
+
+    def __init__(self, display: str) -> None:
+        self.display = display
+        self.open: list[list[Any]] = []  # [anchor, nodes so far] of each collection not yet closed
+        self.sizes: dict[str, int] = {}  # nodes under each closed anchor, aliases written out
+        self.aliases = 0
+        self.repeated = 0
+
+    def scan(self, events: Iterable[Event]) -> None:
+        for event in events:
+            if isinstance(event, CollectionStartEvent):
+                self._start(event)
+            elif isinstance(event, CollectionEndEvent):
+                anchor, size = self.open.pop()
+                self._node(anchor, size)
+            elif isinstance(event, ScalarEvent):
+                self._node(event.anchor, 1)
+            elif isinstance(event, AliasEvent):
+                self._alias(event)
+
+    def _start(self, event: CollectionStartEvent) -> None:
+        if len(self.open) >= MAX_DEPTH:
+            self._refuse(
+                event,
+                f"this part is nested more than {MAX_DEPTH} levels deep; an exemplar never"
+                " needs so many",
+            )
+        self.open.append([event.anchor, 1])
+
+    def _node(self, anchor: str | None, size: int) -> None:
+        if anchor is not None:
+            self.sizes[anchor] = size
+        if self.open:
+            self.open[-1][1] += size
+
+    def _alias(self, event: AliasEvent) -> None:
+        self.aliases += 1
+        if self.aliases > MAX_ALIASES:
+            self._refuse(event, f"the file uses more than {MAX_ALIASES} aliases (*name)")
+        if any(anchor == event.anchor for anchor, _ in self.open):
+            self._refuse(event, f"the alias *{event.anchor} is inside the part it names")
+        size = self.sizes.get(event.anchor, 1)  # an unknown anchor is the parser's error to word
+        self.repeated += size
+        if self.repeated > MAX_REPEATED:
+            self._refuse(
+                event,
+                f"aliases (*name) here repeat more than {MAX_REPEATED:,} values in all;"
+                " write the parts out instead",
+            )
+        self._node(None, size)
+
+    def _refuse(self, event: NodeEvent, message: str) -> None:
+        mark = event.start_mark
+        raise ExemplarErrors([Problem(self.display, mark.line + 1, mark.column + 1, message)])
 
 
 def _placed(display: str, text: str, error: MarkedYAMLError) -> Problem:

@@ -6,6 +6,8 @@ renderer reach the network or the file system.
 """
 
 import re
+import urllib.parse
+import urllib.request
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
@@ -123,11 +125,26 @@ class LocalFetcher(weasyprint.urls.URLFetcher):  # type: ignore[misc]
         super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
 
     def fetch(self, url: str, headers: Any = None) -> Any:
-        if url.startswith("file://"):
-            path = Path(url.removeprefix("file://")).resolve()
-            if not path.is_relative_to(PRINTOUTS):
-                raise FetchRefused(f"printouts may not read {path}")
-        return super().fetch(url, headers)
+        return super().fetch(allowed_url(url), headers)
+
+
+def allowed_url(url: str) -> str:
+    """What the fetcher may open for `url`: a data: URI as it is, or the canonical file: URI of
+    a file inside printouts/. Anything else raises FetchRefused.
+
+    The path is decoded once and resolved (so `%2e%2e`, `..` and symbolic links cannot climb out)
+    before the check, and the opener is handed the checked path rather than the URL it came
+    from, so no later decoding can read a different file from the one that was checked.
+    """
+    parts = urllib.parse.urlsplit(url)
+    scheme = parts.scheme.lower()  # FILE: and Data: are the same schemes to urllib
+    if scheme == "data":
+        return url
+    if scheme == "file" and parts.netloc in {"", "localhost"}:
+        path = Path(urllib.request.url2pathname(parts.path)).resolve()
+        if path.is_relative_to(PRINTOUTS):
+            return path.as_uri()
+    raise FetchRefused(f"printouts may read only their own files and data: URIs, not {url[:200]}")
 
 
 @dataclass(frozen=True)
