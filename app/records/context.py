@@ -59,9 +59,11 @@ def load(
     *, session: Session, library: Library, record_id: int, for_update: bool = False
 ) -> RecordContext:
     """A record in context, without any permission check: for code that has already decided."""
-    # Row lock on PostgreSQL so two saves of one record queue; SQLite serialises writes anyway.
-    # A plain read comes from the session's identity map when the permission check loaded it.
-    record = session.get(Record, record_id, with_for_update=for_update or None)
+    # Row lock on PostgreSQL so two saves of one record queue. SQLite has no row locks and
+    # serialises writes anyway (BEGIN IMMEDIATE), so there the row the permission check loaded
+    # is read from the session's identity map instead of again from the database.
+    lock = for_update and session.get_bind().dialect.name != "sqlite"
+    record = session.get(Record, record_id, with_for_update=lock or None)
     if record is None:
         raise RecordNotFound(f"No record with id {record_id}.", field="record_id")
     exemplar = library.get(record.exemplar_id, record.exemplar_version)
