@@ -139,23 +139,21 @@ def test_a_sibling_group_for_an_unknown_family_is_a_404_naming_it(
     assert response.status_code == 404 and _fields(response) == ["family_id"]
 
 
-def test_a_web_form_with_a_made_up_revision_is_a_field_error(worker: Worker) -> None:
+@pytest.mark.parametrize(
+    ("posted", "field"),
+    [
+        ({"base_revision": "abc", "note": "Hi"}, "base_revision"),  # a revision never given
+        ({"base_revision": "1", "note": "A\x00B"}, "note"),  # a NUL the database cannot store
+    ],
+)
+def test_a_web_form_with_what_a_page_never_sends_is_a_field_error(
+    worker: Worker, posted: dict[str, str], field: str
+) -> None:
     note = worker.start(worker.children()["Ruby"], "case_note")
-    form = {"csrf_token": worker.headers["X-CSRF-Token"], "base_revision": "abc", "note": "Hi"}
+    form = {"csrf_token": worker.headers["X-CSRF-Token"], **posted}
     response = worker.client.post(
         f"/records/{note['id']}/sections/what_happened",
         data=form,
         headers={"accept": "application/json"},
     )
-    assert response.status_code == 422 and _fields(response) == ["base_revision"]
-
-
-def test_a_nul_in_a_web_form_is_a_field_error(worker: Worker) -> None:
-    note = worker.start(worker.children()["Ruby"], "case_note")
-    form = {"csrf_token": worker.headers["X-CSRF-Token"], "base_revision": "1", "note": "A\x00B"}
-    response = worker.client.post(
-        f"/records/{note['id']}/sections/what_happened",
-        data=form,
-        headers={"accept": "application/json"},
-    )
-    assert response.status_code == 422 and _fields(response) == ["note"]
+    assert response.status_code == 422 and _fields(response) == [field]
