@@ -211,18 +211,10 @@ def _four_eyes(db: Session, user: User, record: Any, found: list["Case"]) -> Non
 
 def keep_refusal(db: Session, user: User, refused: Forbidden, *, case_id: int | None) -> None:
     """A service refused part of a request (an author-only field): keep that in the trail."""
-    db.rollback()
-    audit.record(
-        session=db,
-        actor=user,
-        action=AuditAction.DENIED_AUTHOR_ONLY,
-        target_type="record",
-        target_id=getattr(refused, "record_id", None),
-        case_id=case_id,
-        allowed=False,
-        detail={"field": refused.field},
-    )
-    db.commit()
+    record_id = getattr(refused, "record_id", None)
+    on_case = [case_id] if case_id is not None else []
+    detail = {"field": refused.field}
+    _kept(db, user, AuditAction.DENIED_AUTHOR_ONLY, "record", record_id, on_case, detail)
 
 
 def _signed_in(page: bool) -> Callable[..., User]:
@@ -352,19 +344,31 @@ def _refused(
     case_ids: list[int],
 ) -> None:
     """Keep the refusal, on each child's trail, in a transaction of its own: the request fails."""
+    detail = {"action": action.value}
+    _kept(db, user, AuditAction.DENIED, target.value, target_id, case_ids, detail)
+
+
+def _kept(
+    db: Session,
+    user: User,
+    event: AuditAction,
+    target_type: str,
+    target_id: int | None,
+    case_ids: list[int],
+    detail: dict[str, Any],
+) -> None:
+    """A refusal's event, committed on its own: whatever the request did is rolled back first."""
     db.rollback()
-    on_cases: list[int | None] = [*case_ids] or [None]
-    for case_id in on_cases:
-        audit.record(
-            session=db,
-            actor=user,
-            action=AuditAction.DENIED,
-            target_type=target.value,
-            target_id=target_id,
-            case_id=case_id,
-            allowed=False,
-            detail={"action": action.value},
-        )
+    audit.record_on_each(
+        session=db,
+        case_ids=case_ids,
+        actor=user,
+        action=event,
+        target_type=target_type,
+        target_id=target_id,
+        allowed=False,
+        detail=detail,
+    )
     db.commit()
 
 

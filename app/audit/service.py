@@ -1,6 +1,7 @@
 """Write audit events. Append-only: there is no function here, or route anywhere, that edits one."""
 
 import enum
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -72,6 +73,32 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def record_on_each(
+    *,
+    session: Session,
+    case_ids: Sequence[int],
+    actor: Actor | None,
+    action: AuditAction,
+    target_type: str,
+    target_id: int | None = None,
+    allowed: bool = True,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """The same event on the trail of every child it concerns (one with no child if none)."""
+    on_cases: list[int | None] = [*case_ids] or [None]
+    for case_id in on_cases:
+        record(
+            session=session,
+            actor=actor,
+            action=action,
+            target_type=target_type,
+            target_id=target_id,
+            case_id=case_id,
+            allowed=allowed,
+            detail=detail,
+        )
 
 
 def for_case(*, session: Session, case_id: int, limit: int = 500) -> list[AuditEvent]:

@@ -65,17 +65,15 @@ def invitation(meeting_id: Id, number: int, db: SessionDep, granted: Arranging) 
         "sender": user.full_name,
     }
     data = pdf.render_letter("meeting/invitation.html", context)
-    for case_id in service.case_ids(meeting):
-        detail = {"meeting": meeting.id, "to": invitee["name"], "role": invitee["role"]}
-        audit.record(
-            session=db,
-            actor=user,
-            action=AuditAction.MEETING_INVITATION,
-            target_type="meeting",
-            target_id=meeting.id,
-            case_id=case_id,
-            detail=detail,
-        )
+    audit.record_on_each(
+        session=db,
+        case_ids=service.case_ids(meeting),
+        actor=user,
+        action=AuditAction.MEETING_INVITATION,
+        target_type="meeting",
+        target_id=meeting.id,
+        detail={"meeting": meeting.id, "to": invitee["name"], "role": invitee["role"]},
+    )
     db.commit()
     headers = {
         "Content-Disposition": f'attachment; filename="invitation-{meeting.id}-{number}.pdf"'

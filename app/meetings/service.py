@@ -35,17 +35,15 @@ def schedule(*, session: Session, actor: User, data: MeetingIn) -> Meeting:
     )
     session.add(meeting)
     session.flush()
-    for case_id in data.case_ids:
-        session.add(MeetingChild(meeting_id=meeting.id, case_id=case_id))
-        audit.record(
-            session=session,
-            actor=actor,
-            action=AuditAction.MEETING_SCHEDULE,
-            target_type="meeting",
-            target_id=meeting.id,
-            case_id=case_id,
-        )
-    session.flush()
+    session.add_all(MeetingChild(meeting_id=meeting.id, case_id=c) for c in data.case_ids)
+    audit.record_on_each(
+        session=session,
+        case_ids=data.case_ids,
+        actor=actor,
+        action=AuditAction.MEETING_SCHEDULE,
+        target_type="meeting",
+        target_id=meeting.id,
+    )
     return meeting
 
 
@@ -65,16 +63,14 @@ def record_minutes(*, session: Session, actor: User, meeting_id: int, minutes: s
     meeting = get(session=session, meeting_id=meeting_id)
     meeting.minutes = minutes
     meeting.minutes_by_id = actor.id
-    for case_id in case_ids(meeting):
-        audit.record(
-            session=session,
-            actor=actor,
-            action=AuditAction.MEETING_MINUTES,
-            target_type="meeting",
-            target_id=meeting.id,
-            case_id=case_id,
-        )
-    session.flush()
+    audit.record_on_each(
+        session=session,
+        case_ids=case_ids(meeting),
+        actor=actor,
+        action=AuditAction.MEETING_MINUTES,
+        target_type="meeting",
+        target_id=meeting.id,
+    )
     return meeting
 
 

@@ -15,6 +15,10 @@ if TYPE_CHECKING:
     from app.records.models import Record
 
 
+# Still being written: editable and not yet with the manager.
+IN_PROGRESS = records.EDITABLE - {records.RecordStatus.SUBMITTED}
+
+
 @dataclass(frozen=True)
 class RecordRow:
     record: Record
@@ -37,7 +41,9 @@ def work_of(db: Session, library: Library, case_ids: list[int]) -> dict[int, dic
 
 def _work(library: Library, rows: list[Record]) -> dict[str, Any]:
     open_records = [
-        r for r in rows if r.status in records.EDITABLE and r.status != records.SUBMITTED
+        r
+        for r in rows
+        if r.status in records.EDITABLE and r.status != records.RecordStatus.SUBMITTED
     ]
     dues = [
         (due, r)

@@ -156,17 +156,15 @@ def _changed(
     detail: dict[str, Any],
 ) -> None:
     """A change to someone around a child, on the trail of every child it concerns."""
-    on_cases: list[int | None] = [*case_ids] or [None]
-    for case_id in on_cases:
-        audit.record(
-            session=session,
-            actor=actor,
-            action=AuditAction.CHANGE,
-            target_type=target_type,
-            target_id=target_id,
-            case_id=case_id,
-            detail=detail,
-        )
+    audit.record_on_each(
+        session=session,
+        case_ids=case_ids,
+        actor=actor,
+        action=AuditAction.CHANGE,
+        target_type=target_type,
+        target_id=target_id,
+        detail=detail,
+    )
 
 
 def _plain(value: Any) -> Any:

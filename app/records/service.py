@@ -29,7 +29,6 @@ from app.records.snapshots import Source, checksum, diff, latest_snapshot, snaps
 
 __all__ = [
     "EDITABLE",
-    "SUBMITTED",
     "AuthorOnly",
     "Event",
     "RecordContext",
@@ -65,4 +64,3 @@ __all__ = [
     "title_of_section",
     "written_by",
 ]
-SUBMITTED = RecordStatus.SUBMITTED

@@ -83,6 +83,24 @@ def test_every_route_declares_its_access(app: FastAPI) -> None:
     assert missing == [], f"routes with no declared access: {missing}"
 
 
+def test_only_signing_in_and_out_is_open_to_anyone(app: FastAPI) -> None:
+    """The routes declared PUBLIC are exactly those a person needs before they are signed in."""
+    public = sorted(
+        f"{sorted(r.methods - {'HEAD'})[0]} {r.path}"
+        for r in api_routes(app)
+        if getattr(r, "dependant", None) is not None
+        and (policy := declared(r)) is not None
+        and not policy.signed_in
+    )
+    assert public == [
+        "GET /",
+        "GET /sign-in",
+        "POST /api/session",
+        "POST /sign-in",
+        "POST /sign-out",
+    ]
+
+
 def test_a_route_without_a_policy_fails_the_walk(app: FastAPI) -> None:
     @app.get("/api/forgotten")
     def forgotten() -> dict[str, str]:
