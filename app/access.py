@@ -24,7 +24,8 @@ from app.audit.service import AuditAction
 from app.auth.models import User
 from app.cases import service as cases
 from app.cases.policy import Action, Forbidden, Hidden, allowed, decide, writing_action
-from app.deps import COMMIT_AT_END, MAX_ID, OptionalSession, SessionDep, api_user, page_user
+from app.db import begin_writing
+from app.deps import MAX_ID, OptionalSession, SessionDep, api_user, keep_at_end, page_user
 from app.engine.library import Library
 from app.errors import Conflict, Invalid, NotFound
 from app.meetings import service as meetings
@@ -358,7 +359,7 @@ def _kept(
     detail: dict[str, Any],
 ) -> None:
     """A refusal's event, committed on its own: whatever the request did is rolled back first."""
-    db.rollback()
+    begin_writing(db)
     audit.record_on_each(
         session=db,
         case_ids=case_ids,
@@ -374,8 +375,7 @@ def _kept(
 
 def _read(db: Session, granted: Granted, path: str, event: AuditAction) -> None:
     """Every read of case data is an event, on the case it was read through."""
-    audit.record(
-        session=db,
+    read = audit.event(
         actor=granted.user,
         action=event,
         target_type=granted.target.value,
@@ -383,7 +383,7 @@ def _read(db: Session, granted: Granted, path: str, event: AuditAction) -> None:
         case_id=granted.cases[0].id if granted.cases else None,
         detail={"via": path},
     )
-    db.info[COMMIT_AT_END] = True
+    keep_at_end(db, read)
 
 
 def open_record(

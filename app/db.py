@@ -64,9 +64,11 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(
+    engine = create_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=20, hide_parameters=True
     )
+    event.listen(engine, "begin", _postgres_begin)
+    return engine
 
 
 def _ensure_sqlite_folder(url: str) -> None:
@@ -86,14 +88,85 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# An execution option: this connection's transactions only read (a page, a download).
+READ_ONLY = "ics_read_only"
+
+
 def _sqlite_begin(connection: Any) -> None:
-    # IMMEDIATE takes the write lock up front, so two requests never deadlock upgrading a read
-    # lock; others wait (busy timeout) instead of failing. PostgreSQL is there for scale.
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writing transaction takes the write lock up front (IMMEDIATE), so two requests never
+    # deadlock upgrading a read lock; others wait (busy timeout) instead of failing. A reading
+    # one takes no lock at all: WAL readers never block writers. SQLite itself refuses a write
+    # in it (query_only), so a read that starts writing fails in every test, not under load.
+    reading = bool(connection.get_execution_options().get(READ_ONLY))
+    connection.exec_driver_sql(f"PRAGMA query_only={int(reading)}")
+    connection.exec_driver_sql("BEGIN" if reading else "BEGIN IMMEDIATE")
+
+
+def _postgres_begin(connection: Any) -> None:
+    # No lock to spare here (PostgreSQL reads take none), but the same refusal to write.
+    if connection.get_execution_options().get(READ_ONLY):
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+# Set while a reading session has begun writing (`begin_writing`), until that transaction ends.
+WRITING = "ics_writing"
+
+
+class WriteWhileReading(RuntimeError):
+    """A page wrote in its reading transaction: a bug (under load, a lost write on SQLite)."""
+
+
+def reading_session(factory: sessionmaker[Session]) -> Session:
+    """A session whose transactions only read; write in it after `begin_writing`."""
+    bind = factory.kw.get("bind")
+    if isinstance(bind, Engine):  # a test's shared connection has no transactions of its own
+        session = factory(bind=bind.execution_options(**{READ_ONLY: True}))
+    else:
+        session = factory()
+    session.info[READ_ONLY] = True
+    return session
+
+
+def begin_writing(session: Session) -> None:
+    """End what the session was reading and start a transaction that may write.
+
+    A reading transaction on SQLite may not be upgraded: another writer may have committed since
+    its snapshot (SQLITE_BUSY_SNAPSHOT, which no busy timeout helps). So reading ends first;
+    anything the caller loaded is read again, fresh, when next touched.
+    """
+    session.rollback()
+    session.info[WRITING] = True
+    if isinstance(session.bind, Engine):
+        session.connection(execution_options={READ_ONLY: False})
+
+
+def is_reading(session: Session) -> bool:
+    """Whether the session's current transaction may only read."""
+    return bool(session.info.get(READ_ONLY)) and not session.info.get(WRITING)
+
+
+# The same rule in the unit of work, on both databases and in the tests' shared connection:
+# every page of every role is walked by the tests, so a page that writes while reading fails there.
+@event.listens_for(Session, "before_flush")
+def _no_flush_while_reading(session: Session, _context: Any, _instances: Any) -> None:
+    if is_reading(session):
+        raise WriteWhileReading("a reading transaction tried to write; call begin_writing first")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_statement_while_reading(state: Any) -> None:
+    if is_reading(state.session) and (state.is_insert or state.is_update or state.is_delete):
+        raise WriteWhileReading("a reading transaction tried to write; call begin_writing first")
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _writing_ends(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(WRITING, None)
 
 
 def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:

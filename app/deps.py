@@ -12,6 +12,7 @@ from app.auth import service as auth
 from app.auth.models import Role, User, UserSession
 from app.cases.policy import Action, Reach, reach
 from app.config import Settings
+from app.db import begin_writing, is_reading, reading_session
 from app.engine.library import Library
 from app.errors import Invalid
 
@@ -27,16 +28,30 @@ def get_settings_dep(request: Request) -> Settings:
     return settings
 
 
-# A read's audit event is written with the request's own work and committed when it succeeds,
-# rather than in a transaction of its own (one transaction a request, not two).
-COMMIT_AT_END = "commit_at_end"
+# Rows a request keeps when it has succeeded: the audit events of what it read.
+KEPT_AT_END = "kept_at_end"
+
+
+def keep_at_end(session: Session, *rows: object) -> None:
+    """Write `rows` when the request has answered without error (a read's audit events).
+
+    A page or download reads in a transaction that takes no lock, so what it must write waits
+    for the end and is written then, briefly, in a transaction of its own.
+    """
+    session.info.setdefault(KEPT_AT_END, []).extend(rows)
 
 
 def get_db(request: Request) -> Iterator[Session]:
-    with request.app.state.session_factory() as session:
+    factory = request.app.state.session_factory
+    reads_only = request.method in SAFE_METHODS
+    with reading_session(factory) if reads_only else factory() as session:
         try:
             yield session
-            if session.info.pop(COMMIT_AT_END, False):
+            kept = session.info.pop(KEPT_AT_END, [])
+            if kept:
+                if is_reading(session):
+                    begin_writing(session)
+                session.add_all(kept)
                 session.commit()
         finally:
             session.rollback()
@@ -94,8 +109,11 @@ def optional_session(request: Request, db: SessionDep, settings: SettingsDep) ->
         absolute=timedelta(hours=settings.session_absolute_hours),
     )
     if row is not None:
-        if db.dirty:
-            db.commit()  # the idle clock moved on
+        if auth.touch_due(row):  # the idle clock moves on, in a short transaction of its own
+            if is_reading(db):
+                begin_writing(db)
+            auth.touch(row)
+            db.commit()
         request.state.user_session = row
         # Plain copies for templates: an error page renders after the database session has closed.
         user = row.user

@@ -3,7 +3,7 @@
 import enum
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, Required, TypedDict, Unpack
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -49,56 +49,63 @@ class Actor(Protocol):
     def id(self) -> int: ...
 
 
-def record(
-    *,
-    session: Session,
-    actor: Actor | None,
-    action: AuditAction,
-    target_type: str,
-    target_id: int | None = None,
-    case_id: int | None = None,
-    allowed: bool = True,
-    detail: dict[str, Any] | None = None,
-) -> AuditEvent:
-    """Add one event: who did what to which thing (and whether they were allowed to)."""
-    event = AuditEvent(
+class EventFields(TypedDict, total=False):
+    """What an event says: who did what to which thing (and whether they were allowed to)."""
+
+    actor: Required[Actor | None]
+    action: Required[AuditAction]
+    target_type: Required[str]
+    target_id: int | None
+    case_id: int | None
+    allowed: bool
+    detail: dict[str, Any] | None
+
+
+def event(**what: Unpack[EventFields]) -> AuditEvent:
+    """One event, not yet added to any session."""
+    actor = what["actor"]
+    return AuditEvent(
         actor_id=actor.id if actor else None,
-        action=action.value,
-        target_type=target_type,
-        target_id=target_id,
-        case_id=case_id,
-        allowed=allowed,
-        detail=detail or {},
+        action=what["action"].value,
+        target_type=what["target_type"],
+        target_id=what.get("target_id"),
+        case_id=what.get("case_id"),
+        allowed=what.get("allowed", True),
+        detail=what.get("detail") or {},
     )
-    session.add(event)
+
+
+def record(*, session: Session, **what: Unpack[EventFields]) -> AuditEvent:
+    """Add one event to the session's unit of work."""
+    added = event(**what)
+    session.add(added)
     session.flush()
-    return event
+    return added
+
+
+class OnEachFields(TypedDict, total=False):
+    """An event's fields but the case: it goes on each child's trail."""
+
+    actor: Required[Actor | None]
+    action: Required[AuditAction]
+    target_type: Required[str]
+    target_id: int | None
+    allowed: bool
+    detail: dict[str, Any] | None
+
+
+def on_each(case_ids: Sequence[int], **what: Unpack[OnEachFields]) -> list[AuditEvent]:
+    """The same event for the trail of every child it concerns (one with no child if none)."""
+    on_cases: list[int | None] = [*case_ids] or [None]
+    return [event(case_id=case_id, **what) for case_id in on_cases]
 
 
 def record_on_each(
-    *,
-    session: Session,
-    case_ids: Sequence[int],
-    actor: Actor | None,
-    action: AuditAction,
-    target_type: str,
-    target_id: int | None = None,
-    allowed: bool = True,
-    detail: dict[str, Any] | None = None,
+    *, session: Session, case_ids: Sequence[int], **what: Unpack[OnEachFields]
 ) -> None:
-    """The same event on the trail of every child it concerns (one with no child if none)."""
-    on_cases: list[int | None] = [*case_ids] or [None]
-    for case_id in on_cases:
-        record(
-            session=session,
-            actor=actor,
-            action=action,
-            target_type=target_type,
-            target_id=target_id,
-            case_id=case_id,
-            allowed=allowed,
-            detail=detail,
-        )
+    """Add the same event to the trail of every child it concerns."""
+    session.add_all(on_each(case_ids, **what))
+    session.flush()
 
 
 def for_case(*, session: Session, case_id: int, limit: int = 500) -> list[AuditEvent]:

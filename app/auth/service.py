@@ -164,16 +164,23 @@ def start_session(*, session: Session, user: User) -> tuple[str, UserSession]:
 def resolve_session(
     *, session: Session, token: str, idle: timedelta, absolute: timedelta
 ) -> UserSession | None:
-    """The live session for a token, touched; None if unknown, revoked, idle or too old."""
+    """The live session for a token; None if unknown, revoked, idle or too old."""
     row = session.get(UserSession, _digest(token))
     now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     if now - row.last_seen_at > idle or now - row.created_at > absolute:
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:  # not a write on every request
-        row.last_seen_at = now
     return row
+
+
+def touch_due(row: UserSession) -> bool:
+    """Whether the idle clock should move on (not a write on every request)."""
+    return utcnow() - row.last_seen_at > TOUCH_EVERY
+
+
+def touch(row: UserSession) -> None:
+    row.last_seen_at = utcnow()
 
 
 def end_session(*, session: Session, token: str) -> None:

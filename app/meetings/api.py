@@ -8,7 +8,7 @@ from app.access import Granted, Target, allow
 from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.cases.policy import Action
-from app.deps import CsrfChecked, Id, SessionDep
+from app.deps import CsrfChecked, Id, SessionDep, keep_at_end
 from app.errors import NotFound
 from app.meetings import service
 from app.meetings.models import Meeting
@@ -65,16 +65,15 @@ def invitation(meeting_id: Id, number: int, db: SessionDep, granted: Arranging) 
         "sender": user.full_name,
     }
     data = pdf.render_letter("meeting/invitation.html", context)
-    audit.record_on_each(
-        session=db,
-        case_ids=service.case_ids(meeting),
+    sent = audit.on_each(
+        service.case_ids(meeting),
         actor=user,
         action=AuditAction.MEETING_INVITATION,
         target_type="meeting",
         target_id=meeting.id,
         detail={"meeting": meeting.id, "to": invitee["name"], "role": invitee["role"]},
     )
-    db.commit()
+    keep_at_end(db, *sent)
     headers = {
         "Content-Disposition": f'attachment; filename="invitation-{meeting.id}-{number}.pdf"'
     }

@@ -13,7 +13,7 @@ from app.auth import service as auth
 from app.cases import search as finding
 from app.cases import service as cases
 from app.cases.policy import Action, allowed, visible_cases
-from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
+from app.deps import CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
 from app.pages import views
 from app.people import service as people
 from app.records import service as records
@@ -65,14 +65,13 @@ def search(request: Request, db: SessionDep, user: PageSignedIn, q: str = "") ->
     """One box: a name (misspellings allowed), a date of birth or a case number."""
     q = q.replace("\x00", "")[:200]  # what is searched is kept in the trail, so it must store
     found = finding.search(session=db, text=q, visible=visible_cases(user)) if q.strip() else []
-    audit.record(
-        session=db,
+    searched = audit.event(
         actor=user,
         action=AuditAction.SEARCH,
         target_type="search",
         detail={"query": q.strip(), "results": len(found)},
     )
-    db.commit()
+    keep_at_end(db, searched)
     context = {"title": "Find a child or person", "q": q, "results": found, "active_nav": "search"}
     return render(request, "pages/search.html", context)
 

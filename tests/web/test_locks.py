@@ -1,0 +1,93 @@
+"""A long print, and pages being read, never stop another user saving.
+
+On the real server and database (SQLite's write lock is one per database file): while a worker's
+long record is laid out as a PDF and the child's pages are read again and again, a second user's
+saves all succeed, and they go on succeeding *during* the print rather than queueing behind it.
+"""
+
+import threading
+
+import httpx
+
+from app.demo import DEMO_PASSWORD
+from tests.web.conftest import LiveServer
+
+# A narrative long enough that laying it out takes a while (dozens of pages), under the cap.
+LONG_NOTE = ("The family met at the office and talked through the week at some length. " * 1200)[
+    :90_000
+]
+SAVES_DURING_PRINT = 3
+
+
+def _bearer(server: LiveServer, username: str) -> dict[str, str]:
+    """Signed in with a bearer token (no cookie, so no CSRF token is needed on a form post)."""
+    signed_in = httpx.post(
+        f"{server.url}/api/session", json={"username": username, "password": DEMO_PASSWORD}
+    )
+    assert signed_in.status_code == 201, signed_in.text
+    return {"Authorization": f"Bearer {signed_in.json()['token']}"}
+
+
+def _note(client: httpx.Client, headers: dict[str, str], case_id: int, text: str) -> dict:  # type: ignore[type-arg]
+    record = client.post(
+        f"/api/cases/{case_id}/records", json={"exemplar_id": "case_note"}, headers=headers
+    ).json()
+    saved = client.patch(
+        f"/api/records/{record['id']}/answers",
+        json={"base_revision": record["revision"], "answers": {"note": {"value": text}}},
+        headers=headers,
+    )
+    assert saved.status_code == 200, saved.text
+    return {"id": record["id"], "revision": saved.json()["revision"]}
+
+
+def test_a_long_print_and_page_reads_never_block_another_users_saves(server: LiveServer) -> None:
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        worker = _bearer(server, "worker")
+        case_id = client.get("/api/caseload", headers=worker).json()[0]["case_id"]
+        long_record = _note(client, worker, case_id, LONG_NOTE)
+        manager = _bearer(server, "manager")
+        saving = _note(client, manager, case_id, "first")
+
+    printed: dict[str, httpx.Response] = {}
+
+    def print_it() -> None:
+        with httpx.Client(base_url=server.url, timeout=120) as printer:
+            printed["pdf"] = printer.post(
+                f"/records/{long_record['id']}/print", data={"audience": "worker"}, headers=worker
+            )
+
+    def read_pages(stop: threading.Event, statuses: list[int]) -> None:
+        with httpx.Client(base_url=server.url, timeout=120) as reader:
+            while not stop.is_set():
+                statuses.append(reader.get(f"/children/{case_id}", headers=worker).status_code)
+
+    stop, page_statuses = threading.Event(), []  # type: ignore[var-annotated]
+    printer = threading.Thread(target=print_it)
+    reader = threading.Thread(target=read_pages, args=(stop, page_statuses))
+    reader.start()
+    printer.start()
+    saves_during, statuses, revision = 0, [], saving["revision"]
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        while printer.is_alive():
+            answer = client.patch(
+                f"/api/records/{saving['id']}/answers",
+                json={
+                    "base_revision": revision,
+                    "answers": {"note": {"value": f"save {revision}"}},
+                },
+                headers=manager,
+            )
+            statuses.append(answer.status_code)
+            if answer.status_code == 200:
+                revision = answer.json()["revision"]
+                saves_during += printer.is_alive()
+    stop.set()
+    reader.join()
+
+    assert printed["pdf"].status_code == 200
+    assert printed["pdf"].content.startswith(b"%PDF")
+    assert set(statuses) == {200}, statuses
+    assert page_statuses and set(page_statuses) == {200}, page_statuses
+    # Had the print held the write lock while laying out, a save would have waited until it ended.
+    assert saves_during >= SAVES_DURING_PRINT, (saves_during, len(statuses))
