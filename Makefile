@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := chromium fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz0b poppler-utils
 
-.PHONY: run test setup system-packages python-packages assets lint test-sqlite test-postgres bench clean
+.PHONY: run test setup system-packages python-packages assets lint test-sqlite test-postgres bench bench-scale clean
 
 run: setup
 	$(BIN)/ics db upgrade
@@ -59,6 +59,11 @@ bench: setup
 	$(BIN)/python bench/engine_validate.py
 	$(BIN)/python bench/print_court.py
 	$(BIN)/python bench/ui_pages.py
+	$(BIN)/python bench/search_scale.py --sizes 2000,20000
+
+# Search at a council's size (PostgreSQL when ICS_BENCH_DATABASE_URL or ICS_TEST_DATABASE_URL is set).
+bench-scale: setup
+	$(BIN)/python bench/search_scale.py --sizes 10000,100000 --rounds 200
 
 clean:
 	rm -rf $(VENV) node_modules var test-artifacts

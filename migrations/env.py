@@ -5,7 +5,7 @@ from sqlalchemy import Connection
 
 from app.config import get_settings
 from app.db import make_engine
-from app.models import Base
+from app.models import Base, from_models
 
 target_metadata = Base.metadata
 
@@ -23,6 +23,7 @@ def run_with(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_name=from_models,
     )
     with context.begin_transaction():
         context.run_migrations()

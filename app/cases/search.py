@@ -1,7 +1,9 @@
-"""Find a child: by case number, date of birth, or a name that may be misspelt.
+"""Find a child, or an adult and the children they lead to: by case number, date of birth (as
+people type it), or a name that may be misspelt.
 
-The access filter is part of the query (only children whose case the user may see are candidates),
-so a common name never hides the user's own children behind others they may not see.
+The access filter is part of the query: only children whose case the user may see, and the
+people in those children's networks, are candidates, so a common name never hides the user's
+own children behind others they may not see, and an adult leads only to cases the user may see.
 """
 
 from sqlalchemy import ColumnElement, select
@@ -9,30 +11,31 @@ from sqlalchemy.orm import Session
 
 from app.cases.models import Case
 from app.cases.service import get_case_by_number
-from app.people import service as people
-from app.people.schemas import SearchResult
+from app.people import search as finding
+from app.people.schemas import LinkedCase, SearchResult
 from app.timescales.calendar import typed_date
 
 
 def search(
     *, session: Session, text: str, visible: ColumnElement[bool], limit: int = 50
 ) -> list[SearchResult]:
-    """Children by case number, date of birth, or name, best first, among the `visible` cases."""
+    """Children and adults by case number, date of birth or name, best first."""
     text = text.strip()
-    among = select(Case.child_id).where(visible)
+    children, among = finding.visible_among(
+        session=session, children=select(Case.child_id).where(visible)
+    )
     case = get_case_by_number(session=session, case_number=text)
     if case is not None:
-        scored = people.scored_among(session=session, person_ids=[case.child_id], among=among)
+        scored = finding.scored_among(session=session, person_ids=[case.child_id], among=children)
     elif (born := typed_date(text)) is not None:
-        scored = people.born_on(session=session, day=born, among=among, limit=limit)
+        scored = finding.born_on(session=session, day=born, among=among, limit=limit)
     else:
-        scored = people.by_name(session=session, text=text, among=among, limit=limit)
-    cases = {
-        c.child_id: c
-        for c in session.scalars(
-            select(Case).where(Case.child_id.in_([person.id for person, _ in scored]))
-        )
-    }
+        scored = finding.by_name(session=session, text=text, among=among, limit=limit)
+    found = [person.id for person, _ in scored]
+    links = finding.linked_among(session=session, person_ids=found, others=children)
+    linked = {child for each in links.values() for child in each}
+    shown = select(Case).where(Case.child_id.in_([*found, *linked]), visible)
+    cases = {case.child_id: case for case in session.scalars(shown)}
     return [
         SearchResult(
             person_id=person.id,
@@ -41,6 +44,15 @@ def search(
             case_id=cases[person.id].id if person.id in cases else None,
             case_number=cases[person.id].case_number if person.id in cases else None,
             score=round(score, 2),
+            children=[] if person.id in cases else _leads_to(links.get(person.id, set()), cases),
         )
         for person, score in scored
+    ]
+
+
+def _leads_to(children: set[int], cases: dict[int, Case]) -> list[LinkedCase]:
+    """The children's cases an adult (or a child whose own case is not the user's) leads to."""
+    return [
+        LinkedCase(case_id=case.id, case_number=case.case_number, full_name=case.child.full_name)
+        for case in sorted((cases[c] for c in children if c in cases), key=lambda c: c.id)
     ]

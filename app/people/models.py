@@ -1,11 +1,13 @@
 """People around a child, the households they form, how they relate, and the child's case."""
 
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
+from app.people.names import search_name, sounds
 
 
 class Authored:
@@ -37,6 +39,9 @@ class Person(Authored, Base):
     phone: Mapped[str | None] = mapped_column(String(50))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Kept from the names on every write, for the database's text index (see people/names.py).
+    search_name: Mapped[str] = mapped_column(String(700), default="")
+    name_sounds: Mapped[str] = mapped_column(String(400), default="")
 
     @property
     def full_name(self) -> str:
@@ -148,3 +153,10 @@ class Involvement(Authored, Base):
     ended_on: Mapped[date | None]
 
     professional: Mapped[Professional] = relationship(lazy="joined")
+
+
+@event.listens_for(Person, "before_insert")
+@event.listens_for(Person, "before_update")
+def _keep_search_names(_mapper: Any, _connection: Any, person: Person) -> None:
+    person.search_name = search_name(person.given_names, person.family_name, person.known_as)
+    person.name_sounds = sounds(person.search_name)

@@ -309,10 +309,19 @@ class PersonWithPicture(BaseModel):
     pen_picture: PenPictureOut | None
 
 
+class LinkedCase(BaseModel):
+    """A child's case a found adult leads to (one the user may see)."""
+
+    case_id: int
+    case_number: str
+    full_name: str
+
+
 class SearchResult(BaseModel):
     person_id: int
     full_name: str
     date_of_birth: date | None
-    case_id: int | None
+    case_id: int | None  # the found person's own case, when they are a child with one
     case_number: str | None
     score: float
+    children: list[LinkedCase] = []  # for an adult: the children's cases they lead to

@@ -6,12 +6,11 @@ with before and after, pen-pictures are versioned.
 """
 
 import difflib
-import unicodedata
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.audit import service as audit
@@ -29,6 +28,7 @@ from app.people.models import (
     Relationship,
     RelationshipType,
 )
+from app.people.names import fold
 from app.people.schemas import (
     FamilyIn,
     MemberIn,
@@ -68,12 +68,6 @@ def create_person(
     session.add(person)
     session.flush()
     return person, matches
-
-
-def fold(text: str) -> str:
-    """Lower case, accents and punctuation removed: "O'Neill-Smith" ~ "oneill smith"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return " ".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
 
 
 def find_matches(
@@ -453,44 +447,3 @@ def home_of(*, session: Session, person_id: int) -> Family | None:
         if any(m.person_id == person_id and m.lives_here for m in family.members)
     ]
     return homes[0] if homes else None
-
-
-# Finding people -----------------------------------------------------------------------------------
-
-Scored = list[tuple[Person, float]]
-
-
-def scored_among(*, session: Session, person_ids: list[int], among: Select[Any]) -> Scored:
-    query = select(Person).where(Person.id.in_(person_ids), Person.id.in_(among))
-    return [(person, 1.0) for person in session.scalars(query)]
-
-
-def born_on(*, session: Session, day: date, among: Select[Any], limit: int) -> Scored:
-    query = select(Person).where(Person.date_of_birth == day, Person.id.in_(among)).limit(limit)
-    return [(person, 1.0) for person in session.scalars(query)]
-
-
-def by_name(*, session: Session, text: str, among: Select[Any], limit: int) -> Scored:
-    """People among `among` whose name is like `text` (misspellings allowed), best first."""
-    words = fold(text).split()
-    if not words:
-        return []
-    # Misspellings rarely change a name's first letter; that keeps the candidates few.
-    clauses = [
-        func.lower(column).like(f"{word[:1]}%")
-        for word in words
-        for column in (Person.family_name, Person.given_names, Person.known_as)
-    ]
-    query = select(Person).where(or_(*clauses), Person.id.in_(among)).limit(5000)
-    scored = [(person, _name_score(words, person)) for person in session.scalars(query)]
-    best = sorted((pair for pair in scored if pair[1] >= 0.7), key=lambda pair: -pair[1])
-    return best[:limit]
-
-
-def _name_score(words: list[str], person: Person) -> float:
-    names = fold(f"{person.known_as or ''} {person.given_names} {person.family_name}").split()
-    per_word = [
-        max((difflib.SequenceMatcher(None, w, n).ratio() for n in names), default=0.0)
-        for w in words
-    ]
-    return sum(per_word) / len(per_word)

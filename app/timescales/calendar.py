@@ -45,15 +45,38 @@ def working_days_between(start: date, end: date, *, country: str = "england") ->
     )
 
 
-DAY_MONTH_YEAR = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})$")
+DAY_NAMED_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4}|\d{2})$")
+MONTHS = [
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+]  # fmt: skip
+# A two-digit year is this century's unless that would be more than five years ahead ("85").
+YEARS_AHEAD = 5
 
 
 def typed_date(text: str) -> date | None:
-    """A date as people type it here: 23/11/2026 (day first), 23.11.2026, or 2026-11-23."""
-    match = DAY_MONTH_YEAR.match(text)
+    """A date as people type it: 23/11/2026 or 23/11/26 (day first), 23.11.2026, 2026-11-23,
+    "1 October 2025", "1st Oct 25"."""
+    plain = " ".join(text.lower().split())
     try:
-        if match:
-            return date(int(match[3]), int(match[2]), int(match[1]))
-        return date.fromisoformat(text.strip())
+        if match := DAY_MONTH_YEAR.match(plain):
+            return date(_year(match[3]), int(match[2]), int(match[1]))
+        if (match := DAY_NAMED_MONTH_YEAR.match(plain)) and (month := _month(match[2])):
+            return date(_year(match[3]), month, int(match[1]))
+        return date.fromisoformat(plain)
     except ValueError:
         return None
+
+
+def _year(digits: str) -> int:
+    if len(digits) == 4:
+        return int(digits)
+    this_century = date.today().year // 100 * 100 + int(digits)
+    return this_century if this_century <= date.today().year + YEARS_AHEAD else this_century - 100
+
+
+def _month(word: str) -> int | None:
+    """A month by its name or a short form of at least three letters ("oct", "sept")."""
+    found = [n for n, name in enumerate(MONTHS, 1) if len(word) >= 3 and name.startswith(word)]
+    return found[0] if len(found) == 1 else None

@@ -4,11 +4,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect
 
-from app.models import Base
+from app.models import Base, from_models
 
 
 def test_models_and_migrations_agree(connection: Connection) -> None:
-    context = MigrationContext.configure(connection, opts={"compare_type": True})
+    opts = {"compare_type": True, "include_name": from_models}
+    context = MigrationContext.configure(connection, opts=opts)
     differences = compare_metadata(context, Base.metadata)
     assert differences == []
 
