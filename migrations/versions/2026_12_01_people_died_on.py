@@ -1,0 +1,26 @@
+"""people: date of death, for the family diagram
+
+Revision ID: 0009
+Revises: 0008
+Create Date: 2026-12-01 17:30:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0009"
+down_revision: str | None = "0008"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    # A plain ADD COLUMN of a nullable date: SQLite needs no table copy for it.
+    op.add_column("people", sa.Column("died_on", sa.Date(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("people") as batch:
+        batch.drop_column("died_on")
