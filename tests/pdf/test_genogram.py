@@ -155,3 +155,18 @@ def _alternative_texts(reader: PdfReader) -> list[str]:
             if "/K" in node:
                 stack.append(node["/K"])
     return found
+
+
+def test_a_date_of_death_is_recorded_checked_and_drawn(
+    db: Session,
+    jade: dict[str, Any],  # noqa: F811
+) -> None:
+    worker = jade["worker"]
+    pat = next(p for p in _jades_people(db) if p["person"]["given_names"] == "Patricia")
+    url, headers = f"/api/people/{pat['person']['id']}", worker.headers
+    future = worker.client.patch(url, json={"died_on": "2999-01-01"}, headers=headers)
+    assert future.status_code == 422 and "died_on" in future.text
+    assert worker.client.patch(url, json={"died_on": "2026-01-20"}, headers=headers).is_success
+    live = cases.snapshot_people(session=db, case_id=jade["case_id"])
+    assert "Her maternal grandmother Pat Walsh died on 20 January 2026." in genogram.describe(live)
+    assert "died 20 January 2026" in genogram.draw(live)
