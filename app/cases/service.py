@@ -210,4 +210,18 @@ def snapshot_people(*, session: Session, case_id: int) -> list[dict[str, Any]]:
         "lives_with_child": True,
         "pen_picture": view.pen_picture.model_dump(mode="json") if view.pen_picture else None,
     }
-    return [child, *(p.model_dump(mode="json") for p in view.people)]
+    around = [child, *(p.model_dump(mode="json") for p in view.people)]
+    return _with_links(session, around)
+
+
+def _with_links(session: Session, around: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each person with the relationships they have to others in the network, frozen with them
+    so that a finalised record's family diagram is drawn again from what was true then."""
+    ids = [int(p["person"]["id"]) for p in around]
+    links: dict[int, list[dict[str, Any]]] = {pid: [] for pid in ids}
+    for row in people.relationships_among(session=session, person_ids=ids):
+        ended = row.ended_on.isoformat() if row.ended_on else None
+        links[row.person_id].append(
+            {"to": row.other_person_id, "type": row.type_code, "ended_on": ended}
+        )
+    return [{**p, "links": links[int(p["person"]["id"])]} for p in around]

@@ -26,6 +26,7 @@ class Person(Authored, Base):
     known_as: Mapped[str | None] = mapped_column(String(200))
     date_of_birth: Mapped[date | None] = mapped_column(index=True)
     expected_date: Mapped[date | None]  # unborn child: expected date of delivery
+    died_on: Mapped[date | None]
     sex: Mapped[str | None] = mapped_column(String(20))
     gender: Mapped[str | None] = mapped_column(String(100))
     ethnicity: Mapped[str | None] = mapped_column(String(20))

@@ -72,6 +72,14 @@ class PersonFields(Input):
     address: Long | None = None
     address_confidential: bool = False
     phone: Short | None = None
+    died_on: date | None = None
+
+    @field_validator("died_on")
+    @classmethod
+    def _died_in_the_past(cls, value: date | None) -> date | None:
+        if value is not None and not date(1900, 1, 1) <= value <= date.today():
+            raise ValueError("a date of death is in 1900 or later and not in the future")
+        return value
 
 
 class PersonIn(PersonFields):
@@ -132,6 +140,7 @@ class PersonOut(BaseModel):
     full_name: str
     date_of_birth: date | None
     expected_date: date | None
+    died_on: date | None = None
     sex: str | None
     gender: str | None
     ethnicity: str | None

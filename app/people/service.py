@@ -6,7 +6,7 @@ with before and after, pen-pictures are versioned.
 """
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -432,6 +432,17 @@ def relationships_to(*, session: Session, person_id: int) -> dict[int, str]:
         elif row.type.inverse_code == row.type.code:  # symmetric: sibling, cousin, friend
             found.setdefault(row.other_person_id, row.type.label)
     return found
+
+
+def relationships_among(*, session: Session, person_ids: Iterable[int]) -> list[Relationship]:
+    """Every recorded relationship, ended ones included, between two of these people."""
+    ids = list(person_ids)
+    query = (
+        select(Relationship)
+        .where(Relationship.person_id.in_(ids), Relationship.other_person_id.in_(ids))
+        .order_by(Relationship.id)
+    )
+    return list(session.scalars(query))
 
 
 def involvements_of(*, session: Session, person_id: int) -> list[Involvement]:

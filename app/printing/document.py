@@ -1,5 +1,6 @@
 """One printout as plain data, independent of the database: what the templates render."""
 
+from base64 import b64encode
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -84,6 +85,12 @@ class PrintDocument:
     court: CourtDetails | None = None
     chronology: tuple[ChronologyEntry, ...] = ()
     family_diagram: str = ""  # SVG built (and escaped) by app/printing/genogram.py
+    family_diagram_text: str = ""  # the diagram in words: its alternative text
     large_print: bool = False
     welsh: bool = False
     reference: str = ""  # printout reference for the footer, e.g. "PR-000123"
+
+    @property
+    def family_diagram_uri(self) -> str:
+        """The diagram as an image, so the tagged PDF carries its words as the figure's alt."""
+        return "data:image/svg+xml;base64," + b64encode(self.family_diagram.encode()).decode()

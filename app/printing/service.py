@@ -78,6 +78,7 @@ def build(
         ),
         welsh=lang == "cy",
         family_diagram=genogram.draw(source.people) if row.family_diagram else "",
+        family_diagram_text=genogram.describe(source.people) if row.family_diagram else "",
         child_name=str(source.facts.get("child.full_name") or ""),
         child_dob=long_date(source.facts["child.date_of_birth"])
         if source.facts.get("child.date_of_birth")
