@@ -237,4 +237,9 @@ def _complete(
     if result.errors:
         raise ValueError(f"Demo {record.exemplar} answers refused: {result.errors}")
     records.submit(session=session, library=library, actor=author, record_id=started.id)
-    records.finalise(session=session, actor=users[record.finalised_by], record_id=started.id)
+    records.finalise(
+        session=session,
+        library=library,
+        actor=users[record.finalised_by],
+        record_id=started.id,
+    )

@@ -7,6 +7,7 @@ must not go round in circles; labels must exist for the readers an exemplar decl
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from string import Formatter
 from typing import Any
 
 from app.engine.conditions import (
@@ -78,6 +79,7 @@ class _Checker:
             self._place(place)
         self._outcomes()
         self._timescale()
+        self._chronology()
         if not any(p.severity == "error" for p in self.problems):
             self._reachability()
             self._cycles()
@@ -236,6 +238,41 @@ class _Checker:
                 f"clock_start '{timescale.clock_start}' must be a date field of {self.exemplar.id}",
             )
 
+    def _chronology(self) -> None:
+        """The event date must be a date field, and every name in the line a field to quote."""
+        chronology = self.exemplar.definition.chronology
+        if chronology is None:
+            return
+        item = self.exemplar.fields.get(chronology.date)
+        if item is None or not kind_of(item.type).starts_clock:
+            hint = suggest(chronology.date, self.exemplar.fields)
+            self.error(
+                ("chronology", "date"),
+                f"chronology date '{chronology.date}' must be a date field of"
+                f" {self.exemplar.id}{hint}",
+            )
+        try:
+            names = placeholders(chronology.line)
+        except ValueError as error:
+            self.error(("chronology", "line"), f"chronology line: {error}")
+            return
+        for name in names:
+            quoted = self.exemplar.fields.get(name)
+            if quoted is None:
+                hint = suggest(name, self.exemplar.fields)
+                self.error(
+                    ("chronology", "line"),
+                    f"'{{{name}}}' in the chronology line is not a field of"
+                    f" {self.exemplar.id}{hint}",
+                )
+            elif kind_of(quoted.type).shown_as == "rows":
+                self.error(
+                    ("chronology", "line"),
+                    f"'{{{name}}}' is a table of rows; a chronology line quotes single answers",
+                )
+        if chronology.when:
+            self._condition(("chronology", "when"), chronology.when)
+
     def _reachability(self) -> None:
         """Sections and fields whose conditions no answers can ever meet."""
         domains = _domains(self.exemplar, self.compiled.values())
@@ -288,6 +325,18 @@ class _Checker:
             self.error(
                 where[start], f"pathway cycle: {_trail(_cycle_through(graph, group, start))}"
             )
+
+
+def placeholders(line: str) -> list[str]:
+    """The field ids a chronology line quotes, as "{field_id}"; anything fancier is refused."""
+    names = []
+    for _text, name, spec, conversion in Formatter().parse(line):
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            raise ValueError(f"write each answer as {{field_id}}, not '{{{name}}}'")
+        names.append(name)
+    return names
 
 
 def _shortened(source: str, most: int = 80) -> str:

@@ -152,6 +152,33 @@ class Outcomes(Strict):
     leads_to: dict[str, list[Identifier]]
 
 
+ChronologyKind = Literal[
+    "contact",
+    "referral",
+    "assessment",
+    "strategy",
+    "enquiry",
+    "conference",
+    "plan",
+    "review",
+    "case_note",
+    "closure",
+]
+Significance = Literal["high", "medium", "low"]
+SIGNIFICANCES: tuple[Significance, ...] = ("high", "medium", "low")
+
+
+class Chronology(Strict):
+    """The event a record is about: the answer holding its date and the line it adds to the
+    child's chronology, written over the record's own answers ("{field_id}" is that answer)."""
+
+    date: Identifier
+    line: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    kind: ChronologyKind
+    significance: Significance = "medium"
+    when: Condition | None = None  # a case note is in the chronology only when marked significant
+
+
 class Definition(Strict):
     id: Identifier
     version: int = Field(ge=1)
@@ -166,3 +193,4 @@ class Definition(Strict):
     retired: bool = False
     sections: list[Section] = Field(min_length=1)
     outcomes: Outcomes | None = None
+    chronology: Chronology | None = None

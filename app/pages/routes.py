@@ -4,9 +4,10 @@ app/pages/views.py."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
-from app.access import Granted, PageSignedIn, Target, allow
+from app.access import Granted, PageSignedIn, Target, allow, on_record
 from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.auth import service as auth
@@ -16,7 +17,9 @@ from app.cases.policy import Action, allowed, visible_cases
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
 from app.pages import views
 from app.people import service as people
+from app.records import chronology
 from app.records import service as records
+from app.records.context import RecordContext
 from app.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
@@ -58,6 +61,56 @@ def child_page(
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),
     }
     return render(request, "pages/child.html", context)
+
+
+@router.get("/children/{case_id}/chronology")
+def chronology_page(
+    case_id: Id,
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.VIEW, Target.CASE, page=True)],
+    kind: str = "",
+    significance: str = "",
+    print_view: Annotated[bool, Query(alias="print")] = False,
+) -> Response:
+    """The child's chronology from their finalised records, filtered by kind and significance."""
+    entries = chronology.of_case(session=db, library=library, case_id=case_id)
+    shown = views.filtered(entries, kind=kind, significance=significance)
+    context = {
+        "title": f"Chronology for {granted.case.child.full_name}",
+        "case": granted.case,
+        "entries": shown,
+        "total": len(entries),
+        "kinds": views.KINDS,
+        "significances": views.SIGNIFICANCES,
+        "kind": kind,
+        "significance": significance,
+        "print_view": print_view,
+        "can_mark": allowed(user=granted.user, action=Action.WRITE, case=granted.case),
+    }
+    return render(request, "pages/chronology.html", context)
+
+
+@router.post("/records/{record_id}/significance")
+def mark_significance(
+    record_id: Id,
+    db: SessionDep,
+    record: Annotated[RecordContext, on_record(Action.WRITE, page=True)],
+    version: Annotated[int, Form(ge=1, le=10_000)],
+    significance: Annotated[str, Form(max_length=20)],
+) -> Response:
+    """The worker's significance for one chronology entry; the earlier marks stay as history."""
+    chronology.mark(
+        session=db,
+        actor=record.granted.user,
+        record_id=record_id,
+        version=version,
+        significance=significance,
+    )
+    db.commit()
+    where = f"/children/{record.record.case_id}/chronology#record-{record_id}"
+    return RedirectResponse(where, status_code=303)
 
 
 @router.get("/search")

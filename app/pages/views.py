@@ -4,15 +4,37 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from sqlalchemy.orm import Session
 
+from app.engine.definitions import SIGNIFICANCES as SIGNIFICANCES
+from app.engine.definitions import ChronologyKind
 from app.engine.library import Library
+from app.errors import Invalid
 from app.records import service as records
+from app.records.chronology import Entry
 
 if TYPE_CHECKING:
     from app.records.models import Record
+
+
+KINDS: tuple[str, ...] = get_args(ChronologyKind)
+
+
+def filtered(entries: list[Entry], *, kind: str, significance: str) -> list[Entry]:
+    """The entries of one kind and significance ("" is any); an unknown filter names itself."""
+    for name, given, known in (
+        ("kind", kind, KINDS),
+        ("significance", significance, SIGNIFICANCES),
+    ):
+        if given and given not in known:
+            raise Invalid(f"{name} is one of {', '.join(known)}.", field=name)
+    return [
+        e
+        for e in entries
+        if (not kind or e.kind == kind) and (not significance or e.significance == significance)
+    ]
 
 
 # Still being written: editable and not yet with the manager.

@@ -205,24 +205,9 @@ def _glossary(
 
 
 def _chronology(session: Session, library: Library, record: Record) -> tuple[ChronologyEntry, ...]:
-    """Completed records for this child, oldest first, each naming where it comes from."""
-    rows = []
-    for other in reversed(records.records_for_case(session=session, case_id=record.case_id)):
-        if other.finalised_at is None:
-            continue
-        exemplar = records.definition_of(library=library, record=other)
-        outcome = [
-            records.title_of(library.latest(e))
-            for e in records.next_steps(library=library, record=other)
-        ]
-        event = records.title_of(exemplar) + (
-            f" completed; next: {', '.join(outcome).lower()}" if outcome else " completed"
-        )
-        source = f"{records.title_of(exemplar)}, record {other.id} version {other.version}"
-        rows.append(
-            ChronologyEntry(long_date(other.finalised_at.date().isoformat()), event, source)
-        )
-    return tuple(rows)
+    """The child's chronology: frozen in the snapshot of a finalised record, live for a draft."""
+    entries = records.chronology_for_print(session=session, library=library, record=record)
+    return tuple(ChronologyEntry(entry.date_text, entry.what, entry.source) for entry in entries)
 
 
 def _court(source: records.Source, author: User | None) -> CourtDetails:

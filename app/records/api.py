@@ -160,10 +160,15 @@ def submit(
 
 @router.post("/records/{record_id}/finalise")
 def finalise(
-    record_id: Id, db: SessionDep, record: Annotated[RecordContext, on_record(Action.APPROVE)]
+    record_id: Id,
+    db: SessionDep,
+    library: LibraryDep,
+    record: Annotated[RecordContext, on_record(Action.APPROVE)],
 ) -> SnapshotOut:
     """Sign off: the manager approves, and the record is frozen."""
-    snapshot = service.finalise(session=db, actor=record.granted.user, record_id=record_id)
+    snapshot = service.finalise(
+        session=db, library=library, actor=record.granted.user, record_id=record_id
+    )
     db.commit()
     return SnapshotOut.model_validate(snapshot)
 

@@ -105,11 +105,11 @@ def return_record(*, session: Session, actor: User, record_id: int, comment: str
     return record
 
 
-def finalise(*, session: Session, actor: User, record_id: int) -> RecordSnapshot:
+def finalise(*, session: Session, library: Library, actor: User, record_id: int) -> RecordSnapshot:
     """Sign off: freeze the record (answers, pre-filled values, the facts as they are today)."""
     record = get_for_update(session=session, record_id=record_id)
     _after(record, Event.FINALISE)
-    snapshot = snapshots.freeze(session=session, record=record, actor=actor)
+    snapshot = snapshots.freeze(session=session, library=library, record=record, actor=actor)
     record.finalised_at = snapshot.finalised_at = utcnow()
     detail = {"version": record.version, "checksum": snapshot.checksum}
     move(session=session, record=record, actor=actor, step=Event.FINALISE, detail=detail)

@@ -93,3 +93,17 @@ class RecordSnapshot(Base):
     checksum: Mapped[str] = mapped_column(String(64))
     finalised_at: Mapped[datetime] = mapped_column(default=utcnow)
     finalised_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class ChronologyMark(Base):
+    """The significance a worker gave one chronology entry (a record version); the newest mark
+    wins and the earlier ones stay as its history."""
+
+    __tablename__ = "chronology_marks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    record_version: Mapped[int]
+    significance: Mapped[str] = mapped_column(String(20))
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(default=utcnow)

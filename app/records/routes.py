@@ -195,9 +195,10 @@ def confirm(
 def approve(
     record_id: Id,
     db: SessionDep,
+    library: LibraryDep,
     record: Annotated[RecordContext, on_record(Action.APPROVE, page=True)],
 ) -> Response:
-    service.finalise(session=db, actor=record.granted.user, record_id=record_id)
+    service.finalise(session=db, library=library, actor=record.granted.user, record_id=record_id)
     db.commit()
     return RedirectResponse("/sign-off", status_code=303)
 

@@ -25,7 +25,15 @@ from app.records.queries import (
 )
 from app.records.revisions import Event, answers_at
 from app.records.revisions import listed as revisions
-from app.records.snapshots import Source, checksum, diff, latest_snapshot, snapshots, source_of
+from app.records.snapshots import (
+    Source,
+    checksum,
+    chronology_for_print,
+    diff,
+    latest_snapshot,
+    snapshots,
+    source_of,
+)
 
 __all__ = [
     "EDITABLE",
@@ -39,6 +47,7 @@ __all__ = [
     "answers_at",
     "awaiting_check",
     "checksum",
+    "chronology_for_print",
     "confirm",
     "definition_of",
     "diff",

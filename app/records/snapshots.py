@@ -13,6 +13,8 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.cases import service as cases
 from app.cases.facts import child_facts
+from app.engine.library import Library
+from app.records import chronology
 from app.records.models import Record, RecordSnapshot, RecordStatus
 
 
@@ -45,9 +47,15 @@ def facts_for(*, session: Session, record: Record) -> dict[str, Any]:
     return source_of(session=session, record=record, with_people=False).facts
 
 
-def freeze(*, session: Session, record: Record, actor: User) -> RecordSnapshot:
-    """A snapshot of the record now: answers, pre-filled values, the facts and people of today."""
+def freeze(*, session: Session, library: Library, record: Record, actor: User) -> RecordSnapshot:
+    """A snapshot of the record now: answers, pre-filled values, the facts and people of today,
+    and the child's chronology as it stands with this record in it."""
     case = cases.get_case(session=session, case_id=record.case_id)
+    exemplar = library.get(record.exemplar_id, record.exemplar_version)
+    this = chronology.Event(
+        record.id, record.version, exemplar, record.answers, record.started_at.date()
+    )
+    entries = chronology.of_case(session=session, library=library, case_id=case.id, adding=this)
     content = {
         "exemplar_id": record.exemplar_id,
         "exemplar_version": record.exemplar_version,
@@ -55,6 +63,7 @@ def freeze(*, session: Session, record: Record, actor: User) -> RecordSnapshot:
         "facts": child_facts(session=session, case=case),
         "people": cases.snapshot_people(session=session, case_id=case.id),
         "revision": record.revision,
+        "chronology": [entry.as_dict() for entry in entries],
     }
     snapshot = RecordSnapshot(
         record_id=record.id,
@@ -67,6 +76,21 @@ def freeze(*, session: Session, record: Record, actor: User) -> RecordSnapshot:
     )
     session.add(snapshot)
     return snapshot
+
+
+def chronology_for_print(
+    *, session: Session, library: Library, record: Record
+) -> list[chronology.Entry]:
+    """A finalised record's chronology as frozen when it was finalised; a draft's as it is now."""
+    snapshot = latest_snapshot(session=session, record_id=record.id)
+    if record.status != RecordStatus.FINALISED or snapshot is None:
+        return chronology.of_case(session=session, library=library, case_id=record.case_id)
+    frozen = snapshot.content.get("chronology")
+    if frozen is None:  # finalised before chronologies were frozen: read it as of that moment
+        return chronology.of_case(
+            session=session, library=library, case_id=record.case_id, as_of=snapshot.finalised_at
+        )
+    return [chronology.Entry.from_dict(entry) for entry in frozen]
 
 
 def latest_snapshot(*, session: Session, record_id: int) -> RecordSnapshot | None:

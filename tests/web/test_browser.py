@@ -204,6 +204,7 @@ def test_every_page_type_has_no_axe_violations(
         "person": f"/people/{view['people'][0]['person']['id']}",
         "caseload": "/caseload",
         "child": f"/children/{case_id}",
+        "chronology": f"/children/{case_id}/chronology",
         "search": "/search?q=jade",
         "task-list": f"/records/{record_id}",
         "section-fields": f"/records/{record_id}/sections/history_and_status",
