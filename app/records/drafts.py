@@ -19,7 +19,7 @@ from app.engine import answers as engine
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid
 from app.people import service as people
-from app.records import dictation, lifecycle, revisions
+from app.records import dictation, lifecycle, revisions, signoff
 from app.records.context import RecordContext
 from app.records.errors import FieldConflict, StaleRevision, WrongStatus
 from app.records.models import Record, RecordGroup, RecordRevision, RecordStatus
@@ -133,6 +133,7 @@ def save(
         for key, value in answers.items()
         if record.answers.get(key) != value
     }
+    signoff.refuse(exemplar, changed)
     if on_behalf_of is not None:
         dictation.refuse_judgement(exemplar=exemplar, record=record, keys=changed)
         changed = {k: dictation.typed_for(v, actor, on_behalf_of) for k, v in changed.items()}

@@ -45,13 +45,16 @@ def facts_for(*, session: Session, record: Record) -> dict[str, Any]:
     return source_of(session=session, record=record, with_people=False).facts
 
 
-def freeze(*, session: Session, record: Record, actor: User) -> RecordSnapshot:
-    """A snapshot of the record now: answers, pre-filled values, the facts and people of today."""
+def freeze(
+    *, session: Session, record: Record, actor: User, answers: dict[str, Any] | None = None
+) -> RecordSnapshot:
+    """A snapshot of the record now: answers (with the sign-off, when given), pre-filled values,
+    the facts and people of today."""
     case = cases.get_case(session=session, case_id=record.case_id)
     content = {
         "exemplar_id": record.exemplar_id,
         "exemplar_version": record.exemplar_version,
-        "answers": record.answers,
+        "answers": record.answers if answers is None else answers,
         "facts": child_facts(session=session, case=case),
         "people": cases.snapshot_people(session=session, case_id=case.id),
         "revision": record.revision,

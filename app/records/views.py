@@ -5,9 +5,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.cases import service as cases
+from app.cases.policy import Action, allowed
 from app.engine import answers as engine
 from app.engine.definitions import FieldDef, text_for
-from app.engine.display import describe
+from app.engine.display import Shown, describe
 from app.engine.library import Library
 from app.people import service as people
 from app.records import service
@@ -77,3 +78,44 @@ def summary(db: Session, context: RecordContext, answers: dict[str, Any]) -> lis
         for s in exemplar.definition.sections
         if shown.sections.get(s.id)
     ]
+
+
+def can_amend(context: RecordContext) -> bool:
+    """Amend is offered on a finalised record to whoever may write to the child's record (the
+    page was reached through a view check, so a restricted case has already named them)."""
+    finalised = context.record.status == service.RecordStatus.FINALISED
+    user = context.granted.user
+    return finalised and allowed(user=user, action=Action.WRITE, case=context.case, named=True)
+
+
+def changes(db: Session, context: RecordContext) -> list[dict[str, str]]:
+    """While amending: each answer that differs from the last finalised version, old and new."""
+    record, exemplar = context.record, context.exemplar
+    if record.status != service.RecordStatus.AMENDING:
+        return []
+    frozen = service.latest_snapshot(session=db, record_id=record.id)
+    if frozen is None:
+        return []
+    names = dict(people_around(db, context))
+    rows = []
+    for field_id, change in service.diff(frozen.content["answers"], record.answers).items():
+        item = exemplar.fields.get(field_id)
+        if item is None:
+            continue
+        rows.append(
+            {
+                "field": field_id,
+                "section": exemplar.section_of[field_id],
+                "label": text_for(item.label, "worker"),
+                "before": _words(describe(exemplar, item, change["before"], names=names)),
+                "after": _words(describe(exemplar, item, change["after"], names=names)),
+            }
+        )
+    return rows
+
+
+def _words(shown: Shown) -> str:
+    """An answer in one line: a group's rows as "label: text; …", one row after another."""
+    if shown.kind != "rows" or not shown.rows:
+        return str(shown.text)
+    return " / ".join("; ".join(f"{label}: {text}" for label, text in row) for row in shown.rows)
