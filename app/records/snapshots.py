@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.auth.models import User
 from app.cases import service as cases
 from app.cases.facts import child_facts
+from app.errors import Invalid
 from app.records.models import Record, RecordSnapshot, RecordStatus
 
 
@@ -25,15 +26,28 @@ class Source:
     people: list[dict[str, Any]]
     finalised: bool
     on: date
+    version: int | None = None  # the finalised version read, when frozen
 
 
-def source_of(*, session: Session, record: Record, with_people: bool = True) -> Source:
-    """The one frozen-or-live rule, for pages, pathways and printouts alike."""
+def source_of(
+    *, session: Session, record: Record, with_people: bool = True, version: int | None = None
+) -> Source:
+    """The one frozen-or-live rule, for pages, pathways and printouts alike; `version` reads an
+    earlier finalised version (say while the record is amended), as it was frozen."""
     snapshot = latest_snapshot(session=session, record_id=record.id)
-    if record.status == RecordStatus.FINALISED and snapshot is not None:
+    if version is not None:
+        snapshot = next(
+            (s for s in snapshots(session=session, record_id=record.id) if s.version == version),
+            None,
+        )
+        if snapshot is None:
+            raise Invalid(f"Version {version} of this record was never finalised.", field="version")
+    if snapshot is not None and (version is not None or record.status == RecordStatus.FINALISED):
         content = snapshot.content
         on = snapshot.finalised_at.date()
-        return Source(content["answers"], content["facts"], content["people"], True, on)
+        return Source(
+            content["answers"], content["facts"], content["people"], True, on, snapshot.version
+        )
     case = cases.get_case(session=session, case_id=record.case_id)
     around = cases.snapshot_people(session=session, case_id=case.id) if with_people else []
     facts = child_facts(session=session, case=case)
