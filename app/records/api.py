@@ -264,7 +264,8 @@ def _out(
     context = context or service.load(session=db, library=library, record_id=record.id)
     exemplar, shown = context.exemplar, context.visibility
     due = service.due_date(library=library, record=record)
-    status = service.section_statuses(exemplar, record, shown, context.facts)
+    frozen = service.amended_from(session=db, record=record)
+    status = service.section_statuses(exemplar, record, shown, context.facts, frozen)
     sections = [
         SectionOut(id=s.id, title=service.title_of_section(s), status=status[s.id])
         for s in exemplar.definition.sections

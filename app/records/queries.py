@@ -104,18 +104,24 @@ def due_date(*, library: Library, record: Record) -> tuple[date, str] | None:
 
 
 def section_statuses(
-    exemplar: Exemplar, record: Record, shown: engine.Visibility, facts: dict[str, Any]
+    exemplar: Exemplar,
+    record: Record,
+    shown: engine.Visibility,
+    facts: dict[str, Any],
+    frozen: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Each section's task-list status (the GOV.UK pattern): not applicable when its condition
-    hides it; completed when the record is finalised, or when every requirement it has is met
-    (it must have one); in progress once anything is answered; not started otherwise."""
+    hides it; completed when the record is finalised, when an amendment has left it as it was
+    finalised (`frozen`: those answers), or when every requirement it has is met (it must have
+    one); in progress once anything is answered; not started otherwise."""
     answers = record.answers
     gaps = set(engine.validate(exemplar, answers=answers, facts=facts, mode="submit").errors)
     finalised = record.status == RecordStatus.FINALISED
-    return {
-        s.id: _status(s, answers, shown, gaps, finalised=finalised)
-        for s in exemplar.definition.sections
-    }
+    statuses = {}
+    for s in exemplar.definition.sections:
+        kept = frozen is not None and all(answers.get(f.id) == frozen.get(f.id) for f in s.fields)
+        statuses[s.id] = _status(s, answers, shown, gaps, finalised=finalised or kept)
+    return statuses
 
 
 def _status(

@@ -56,8 +56,9 @@ def task_list(
     record_id: Id, request: Request, db: SessionDep, library: LibraryDep, record: Viewing
 ) -> Response:
     user = record.granted.user
+    frozen = service.amended_from(session=db, record=record.record)
     status = service.section_statuses(
-        record.exemplar, record.record, record.visibility, record.facts
+        record.exemplar, record.record, record.visibility, record.facts, frozen
     )
     sections = [
         {"section": s, "title": text_for(s.title, "worker"), "status": status[s.id]}

@@ -26,7 +26,15 @@ from app.records.queries import (
 )
 from app.records.revisions import Event, answers_at
 from app.records.revisions import listed as revisions
-from app.records.snapshots import Source, checksum, diff, latest_snapshot, snapshots, source_of
+from app.records.snapshots import (
+    Source,
+    amended_from,
+    checksum,
+    diff,
+    latest_snapshot,
+    snapshots,
+    source_of,
+)
 
 __all__ = [
     "EDITABLE",
@@ -37,6 +45,7 @@ __all__ = [
     "SaveResult",
     "Source",
     "amend",
+    "amended_from",
     "answers_at",
     "awaiting_check",
     "checksum",

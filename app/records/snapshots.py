@@ -117,3 +117,11 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for key in keys
         if old.get(key) != new.get(key)
     }
+
+
+def amended_from(*, session: Session, record: Record) -> dict[str, Any] | None:
+    """While a record is amended: the answers of the version it was finalised as."""
+    if record.status != RecordStatus.AMENDING:
+        return None
+    snapshot = latest_snapshot(session=session, record_id=record.id)
+    return snapshot.content["answers"] if snapshot else None

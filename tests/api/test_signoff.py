@@ -266,10 +266,14 @@ def test_amend_on_the_web_asks_why_shows_the_diff_and_keeps_the_old_print(
     assert done.status_code == 303 and done.headers["location"].endswith("?amended=1")
     amended = worker.get(f"/api/records/{plan['id']}")
     assert amended["status"] == "amending" and amended["version"] == 2
+    statuses = {s["id"]: s["status"] for s in amended["sections"]}
+    assert statuses.pop("plan") == "in_progress"  # changed since it was finalised
+    assert set(statuses.values()) == {"completed", "not_applicable"}
     task_list = pages.get(f"/records/{plan['id']}").text
     assert "Changes since version 1" in task_list
     assert "Dr Rao (GP), Sam Okafor and Kerry" in task_list and "Dr Rao (GP) and Kerry" in task_list
-    assert task_list.count('id="change-') == 1  # only the line that changed
+    assert task_list.count('id="change-') == 1  # only the cell that changed
+    assert "Plan lines, row 1: Person responsible" in task_list
     assert f"/records/{plan['id']}/print?version=1" in task_list
     after = print_v1()
     assert after.printout.checksum == before.printout.checksum
