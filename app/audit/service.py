@@ -36,6 +36,7 @@ class AuditAction(enum.StrEnum):
     RECORD_RETURN = "record.return"
     RECORD_FINALISE = "record.finalise"
     RECORD_AMEND = "record.amend"
+    RECORD_SECTION_MARK = "record.section_mark"
     RECORD_PRINT = "record.print"
     MEETING_SCHEDULE = "meeting.schedule"
     MEETING_INVITATION = "meeting.invitation"

@@ -167,6 +167,27 @@ def save(
     return SaveResult(record=record, errors=checked.errors, visible=context.refreshed())
 
 
+def mark_section(
+    *, session: Session, actor: User, record: Record, section_id: str, complete: bool
+) -> None:
+    """The worker says a section is complete, or not yet (GOV.UK's "Have you completed this
+    section?"); the task list shows it Completed until they say otherwise."""
+    lifecycle.ensure_editable(record)
+    marked = set(record.completed_sections or [])
+    if (section_id in marked) == complete:
+        return
+    record.completed_sections = sorted(marked | {section_id} if complete else marked - {section_id})
+    audit.record(
+        session=session,
+        actor=actor,
+        action=AuditAction.RECORD_SECTION_MARK,
+        target_type="record",
+        target_id=record.id,
+        case_id=record.case_id,
+        detail={"section": section_id, "complete": complete},
+    )
+
+
 def _refuse_lost_updates(
     *, session: Session, record: Record, base_revision: int, changed: dict[str, Any]
 ) -> None:

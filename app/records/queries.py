@@ -111,16 +111,18 @@ def section_statuses(
     frozen: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Each section's task-list status (the GOV.UK pattern): not applicable when its condition
-    hides it; completed when the record is finalised, when an amendment has left it as it was
-    finalised (`frozen`: those answers), or when every requirement it has is met (it must have
-    one); in progress once anything is answered; not started otherwise."""
+    hides it; completed when the record is finalised, when the worker has marked it complete,
+    when an amendment has left it as it was finalised (`frozen`: those answers), or when every
+    requirement it has is met (it must have one); in progress once anything is answered; not
+    started otherwise."""
     answers = record.answers
     gaps = set(engine.validate(exemplar, answers=answers, facts=facts, mode="submit").errors)
     finalised = record.status == RecordStatus.FINALISED
     statuses = {}
     for s in exemplar.definition.sections:
         kept = frozen is not None and all(answers.get(f.id) == frozen.get(f.id) for f in s.fields)
-        statuses[s.id] = _status(s, answers, shown, gaps, finalised=finalised or kept)
+        marked = s.id in (record.completed_sections or [])
+        statuses[s.id] = _status(s, answers, shown, gaps, finalised=finalised or kept or marked)
     return statuses
 
 
@@ -134,7 +136,7 @@ def _status(
 ) -> str:
     if not shown.sections.get(section.id, True):
         return "not_applicable"
-    if finalised:
+    if finalised:  # or marked complete, or left as finalised
         return "completed"
     asked = [f for f in section.fields if shown.fields.get(f.id, True) and not f.signed_off_by]
     needed = [f for f in asked if f.required or f.required_if or f.min_rows]

@@ -124,8 +124,17 @@ async def save_section(
     except service.AuthorOnly as refused:
         keep_refusal(db, granted.user, refused, case_id=record.case.id)
         raise
-    db.commit()
     errors = {**result.errors, **problems}
+    complete = posted.get("section_complete", [""])[0]
+    if not errors and complete in ("yes", "no"):
+        service.mark_section(
+            session=db,
+            actor=granted.user,
+            record=record.record,
+            section_id=section.id,
+            complete=complete == "yes",
+        )
+    db.commit()
     if autosave:
         visible = {"fields": result.visible.fields, "sections": result.visible.sections}
         status = 422 if errors else 200
@@ -405,6 +414,7 @@ def _section(
         "conflict": _conflict_rows(exemplar, conflict) if conflict else [],
         "saved": request.query_params.get("saved") == "1",
         "error_summary": bool(errors),
+        "marked": section.id in (record.record.completed_sections or []),
     }
     return render(request, "records/section.html", context, status_code=status)
 

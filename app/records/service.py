@@ -7,7 +7,7 @@ context (a record in context), drafts, lifecycle (the status table), dictation, 
 
 from app.records.context import RecordContext, load
 from app.records.dictation import AuthorOnly, awaiting_check, confirm
-from app.records.drafts import SaveResult, save, start, start_group
+from app.records.drafts import SaveResult, mark_section, save, start, start_group
 from app.records.lifecycle import EDITABLE, amend, finalise, return_record, submit
 from app.records.models import RecordStatus
 from app.records.queries import (
@@ -57,6 +57,7 @@ __all__ = [
     "get",
     "latest_snapshot",
     "load",
+    "mark_section",
     "next_steps",
     "records_for_case",
     "records_for_cases",

@@ -206,6 +206,27 @@ def test_sections_move_from_not_started_to_completed(worker: Worker) -> None:
     assert "Completed" in page and "Not started" in page
 
 
+def test_the_worker_marks_a_section_complete_on_its_page(
+    worker: Worker, client: TestClient
+) -> None:
+    record = worker.start(worker.children()["Tyler"], "initial_assessment")
+    pages = TestClient(client.app)
+    csrf = page_sign_in(pages, "worker")
+    url = f"/records/{record['id']}/sections/sign_off"
+    assert "Have you completed this section?" in pages.get(url).text
+
+    def post(complete: str) -> str:
+        revision = worker.get(f"/api/records/{record['id']}")["revision"]
+        form = {"csrf_token": csrf, "base_revision": str(revision), "action": "draft"}
+        pages.post(url, data=form | {"section_complete": complete})
+        sections = worker.get(f"/api/records/{record['id']}")["sections"]
+        return next(s["status"] for s in sections if s["id"] == "sign_off")
+
+    assert post("yes") == "completed"  # no requirement of its own: the worker's word
+    assert 'value="yes" checked' in pages.get(url).text
+    assert post("no") == "not_started"  # nothing answered yet: no longer Completed
+
+
 def test_finalised_records_show_every_applicable_section_completed(
     db: Session, client: TestClient
 ) -> None:
