@@ -387,14 +387,21 @@ def _read(db: Session, granted: Granted, path: str, event: AuditAction) -> None:
 
 
 def open_record(
-    db: Session, library: Library, user: User, record_id: int, action: Action | str
+    db: Session,
+    library: Library,
+    user: User,
+    record_id: int,
+    action: Action | str,
+    *,
+    reading: bool = False,
 ) -> RecordContext:
     """A record in context for a user allowed `action` on it; a refusal is kept in the trail.
 
     The pages, the API and the command line open records here, so the check is written once.
+    `reading`: a page (GET) that asks a writer's permission still only reads, and takes no lock.
     """
     granted = permit(db, user, action, Target.RECORD, record_id)
-    writing = granted.action not in (Action.VIEW, Action.PRINT, Action.SEE_AUDIT)
+    writing = not reading and granted.action not in (Action.VIEW, Action.PRINT, Action.SEE_AUDIT)
     context = records.load(session=db, library=library, record_id=record_id, for_update=writing)
     context.granted = granted
     return context
@@ -407,8 +414,10 @@ def on_record(action: Action | str, *, page: bool = False) -> Any:
         user = page_user(row) if page else api_user(row)
         record_id = _path_id(request, Target.RECORD)
         assert record_id is not None
-        context = open_record(db, request.app.state.library, user, record_id, action)
-        if request.method == "GET":
+        reading = request.method == "GET"
+        library = request.app.state.library
+        context = open_record(db, library, user, record_id, action, reading=reading)
+        if reading:
             _read(db, context.granted, request.url.path, AuditAction.RECORD_VIEW)
         return context
 

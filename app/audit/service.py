@@ -36,6 +36,7 @@ class AuditAction(enum.StrEnum):
     RECORD_RETURN = "record.return"
     RECORD_FINALISE = "record.finalise"
     RECORD_AMEND = "record.amend"
+    RECORD_SECTION_MARK = "record.section_mark"
     RECORD_PRINT = "record.print"
     MEETING_SCHEDULE = "meeting.schedule"
     MEETING_INVITATION = "meeting.invitation"
@@ -130,3 +131,21 @@ def count(
         AuditEvent.at >= since,
     )
     return int(session.scalar(query) or 0)
+
+
+def latest_details(
+    *, session: Session, action: AuditAction, target_type: str, target_ids: Sequence[int]
+) -> dict[int, dict[str, Any]]:
+    """Per target, the detail of its newest event of one kind (e.g. each record's last return)."""
+    if not target_ids:
+        return {}
+    query = (
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == action.value,
+            AuditEvent.target_type == target_type,
+            AuditEvent.target_id.in_(target_ids),
+        )
+        .order_by(AuditEvent.id)
+    )
+    return {e.target_id: e.detail for e in session.scalars(query) if e.target_id is not None}

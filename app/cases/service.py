@@ -85,6 +85,19 @@ def change_case(*, session: Session, actor: User, case_id: int, data: Any) -> Ca
     return case
 
 
+def is_closed(case: Case) -> bool:
+    return case.status == CaseStatus.CLOSED
+
+
+def set_legal_status(*, session: Session, actor: User, case_id: int, legal_status: str) -> Case:
+    """A legal status from a finalised record (a code of the legal_status list), as a case event."""
+    case = get_case(session=session, case_id=case_id)
+    if case.legal_status != legal_status:
+        _event(session, case, actor, "legal_status", f"{case.legal_status} → {legal_status}")
+        case.legal_status = legal_status
+    return case
+
+
 def close_case(*, session: Session, actor: User, case_id: int, data: CaseClose) -> Case:
     case = get_case(session=session, case_id=case_id)
     if case.status == CaseStatus.CLOSED:

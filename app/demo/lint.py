@@ -27,7 +27,7 @@ from app.demo.story import (
     record_paths,
     resolve,
 )
-from app.engine.library import Library, UnknownExemplar
+from app.engine.library import Exemplar, Library, UnknownExemplar
 from app.engine.loader import ExemplarErrors, Problem, suggest
 
 
@@ -133,4 +133,19 @@ def _record_faults(
         return [*faults, (("exemplar",), f"there is no exemplar '{record.exemplar}'{hint}")]
     days, day_faults = named(record.days, names=cast.days, today=cast.today, key="days")
     _, answer_faults = resolve(exemplar, record.answers, Cast(cast.ids, days, cast.today))
-    return faults + day_faults + answer_faults
+    return faults + day_faults + answer_faults + _sign_off_faults(exemplar, record, days)
+
+
+def _sign_off_faults(
+    exemplar: Exemplar, record: RecordFile, days: Mapping[str, Any]
+) -> list[Fault]:
+    """The manager's fields come from the sign-off, never from the answers; its day is named."""
+    faults: list[Fault] = [
+        (("answers", key), f"'{key}' is filled in at sign-off: give it under sign_off instead")
+        for key in record.answers
+        if key in exemplar.fields and exemplar.fields[key].signed_off_by
+    ]
+    on = record.sign_off.on if record.sign_off else None
+    if on is not None and on not in days:
+        faults.append((("sign_off", "on"), f"'{on}' is not a named day{suggest(on, days)}"))
+    return faults

@@ -237,9 +237,12 @@ def _complete(
     if result.errors:
         raise ValueError(f"Demo {record.exemplar} answers refused: {result.errors}")
     records.submit(session=session, library=library, actor=author, record_id=started.id)
+    signed = record.sign_off
     records.finalise(
         session=session,
         library=library,
         actor=users[record.finalised_by],
         record_id=started.id,
+        comment=signed.comment if signed else None,
+        on=days.get(signed.on) if signed and signed.on else None,
     )

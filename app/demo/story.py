@@ -90,6 +90,13 @@ class Family(Strict):
     timeline: dict[str, Day]
 
 
+class SignOffFile(Strict):
+    """What the manager says when approving: a comment, and the day (a named day) they did."""
+
+    comment: str | None = None
+    on: str | None = None
+
+
 class RecordFile(Strict):
     exemplar: str
     order: int
@@ -97,6 +104,7 @@ class RecordFile(Strict):
     finalised_by: str
     days: dict[str, Day] = Field(default_factory=dict)
     answers: dict[str, Any]
+    sign_off: SignOffFile | None = None
 
 
 def read_family(folder: Path = FOLDER) -> tuple[Document, Family]:

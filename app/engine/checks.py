@@ -18,7 +18,7 @@ from app.engine.conditions import (
     satisfiable,
     search_size,
 )
-from app.engine.definitions import FieldDef, Section, has_form
+from app.engine.definitions import SIGN_OFF_DECISIONS, FieldDef, Section, has_form
 from app.engine.facts import FACTS
 from app.engine.fieldtypes import around, kind_of
 from app.engine.library import Exemplar, Library
@@ -80,6 +80,7 @@ class _Checker:
         self._outcomes()
         self._timescale()
         self._chronology()
+        self._on_finalise()
         if not any(p.severity == "error" for p in self.problems):
             self._reachability()
             self._cycles()
@@ -115,7 +116,18 @@ class _Checker:
             )
         if item.prefill:
             self._prefill(place.path, item)
+        if item.holds == "decision":
+            self._decision_codes(place.path, item)
         self._labels(place, item)
+
+    def _decision_codes(self, path: Path, item: FieldDef) -> None:
+        """Approve and return write their own codes into a sign-off decision field."""
+        missing = sorted(set(SIGN_OFF_DECISIONS.values()) - self.exemplar.codes(item))
+        if missing:
+            self.error(
+                (*path, "holds"),
+                f"a sign-off decision needs the options {', '.join(missing)} (approve, return)",
+            )
 
     def _condition(self, path: Path, source: str) -> None:
         try:
@@ -272,6 +284,31 @@ class _Checker:
                 )
         if chronology.when:
             self._condition(("chronology", "when"), chronology.when)
+    def _on_finalise(self) -> None:
+        declared = self.exemplar.definition.on_finalise
+        if declared is None:
+            return
+        if declared.close_case is not None:
+            where = ("on_finalise", "close_case")
+            self._names_field((*where, "reason"), declared.close_case.reason, ("choice", "text"))
+            if declared.close_case.closed_on:
+                self._names_field((*where, "closed_on"), declared.close_case.closed_on, ("date",))
+        if declared.legal_status:
+            path = ("on_finalise", "legal_status")
+            item = self._names_field(path, declared.legal_status, ("choice",))
+            if item is not None and item.codelist != "legal_status":
+                self.error(path, f"'{item.id}' must take its values from the legal_status list")
+
+    def _names_field(self, path: Path, field_id: str, types: tuple[str, ...]) -> FieldDef | None:
+        item = self.exemplar.fields.get(field_id)
+        if item is None or item.type not in types:
+            self.error(
+                path,
+                f"'{field_id}' must be a {' or '.join(types)} field of {self.exemplar.id}"
+                f"{suggest(field_id, self.exemplar.fields)}",
+            )
+            return None
+        return item
 
     def _reachability(self) -> None:
         """Sections and fields whose conditions no answers can ever meet."""

@@ -18,6 +18,17 @@ from app.engine.readers import text_for as text_for
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$", max_length=80)]
 Condition = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
+# What a sign-off field holds; the server fills it when the manager approves or returns.
+SignOffPart = Literal["who", "role", "when", "decision", "comment"]
+SIGN_OFF_TYPES: dict[str, tuple[str, ...]] = {
+    "who": ("text",),
+    "role": ("text",),
+    "when": ("date",),
+    "decision": ("choice",),
+    "comment": ("narrative", "text"),
+}
+# The code a `decision` field is given by each step: its options must include both.
+SIGN_OFF_DECISIONS = {"approve": "authorised", "return": "returned"}
 
 
 class Strict(BaseModel):
@@ -101,6 +112,24 @@ class FieldDef(Strict):
     max_rows: int | None = Field(default=None, ge=1, le=500)
     earliest_year: int | None = Field(default=None, ge=1850, le=2100)  # dates: default 1990
     years_ahead: int | None = Field(default=None, ge=0, le=100)  # dates: default 5 from today
+    signed_off_by: Literal["manager"] | None = None  # filled at sign-off, never by the author
+    holds: SignOffPart | None = None
+
+    @model_validator(mode="after")
+    def _sign_off_fits(self) -> "FieldDef":
+        if (self.signed_off_by is None) != (self.holds is None):
+            raise ValueError("'signed_off_by' and 'holds' go together")
+        if self.holds is None:
+            return self
+        if self.type not in SIGN_OFF_TYPES[self.holds]:
+            wanted = " or ".join(SIGN_OFF_TYPES[self.holds])
+            raise ValueError(f"a sign-off field holding '{self.holds}' must be {wanted}")
+        if self.required or self.required_if or self.author_only or self.prefill:
+            raise ValueError(
+                "a sign-off field is filled by the server: it cannot be required, author_only"
+                " or pre-filled"
+            )
+        return self
 
     @model_validator(mode="after")
     def _keys_fit_type(self) -> "FieldDef":
@@ -177,6 +206,18 @@ class Chronology(Strict):
     kind: ChronologyKind
     significance: Significance = "medium"
     when: Condition | None = None  # a case note is in the chronology only when marked significant
+class CloseCase(Strict):
+    """Finalising closes the child's case, with the reason (and date) from these answers."""
+
+    reason: Identifier
+    closed_on: Identifier | None = None
+
+
+class OnFinalise(Strict):
+    """What finalising this record does to the child's case."""
+
+    close_case: CloseCase | None = None
+    legal_status: Identifier | None = None  # a choice field on the legal_status code list
 
 
 class Definition(Strict):
@@ -194,3 +235,4 @@ class Definition(Strict):
     sections: list[Section] = Field(min_length=1)
     outcomes: Outcomes | None = None
     chronology: Chronology | None = None
+    on_finalise: OnFinalise | None = None

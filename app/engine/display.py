@@ -113,6 +113,9 @@ def _typed(answer: Mapping[str, Any]) -> str | None:
     waiting, done = answer.get("awaiting_check"), answer.get("provenance")
     if isinstance(waiting, Mapping):
         return f"typed by {waiting.get('typed_by')} for {waiting.get('for')}, awaiting their check"
+    if isinstance(done, Mapping) and "signed_off_by" in done:  # written by approve or return
+        when = long_date(str(done.get("on", "")))
+        return f"recorded at sign-off by {done.get('signed_off_by')} ({done.get('role')}), {when}"
     if isinstance(done, Mapping):
         when = long_date(str(done.get("confirmed_on", "")))
         who = f"typed by {done.get('typed_by')} for {done.get('for')}"

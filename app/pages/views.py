@@ -58,7 +58,16 @@ def record_row(library: Library, record: Record) -> RecordRow:
 def work_of(db: Session, library: Library, case_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Per case: drafts in progress and the nearest due date among records not yet completed."""
     found = records.records_for_cases(session=db, case_ids=case_ids)
-    return {case_id: _work(library, found.get(case_id, [])) for case_id in case_ids}
+    every = [r for rows in found.values() for r in rows]
+    comments = records.returned_comments(session=db, records=every)
+    work = {case_id: _work(library, found.get(case_id, [])) for case_id in case_ids}
+    for case_id, rows in found.items():
+        work[case_id]["returned"] = [
+            {"id": r.id, "title": record_row(library, r).title, **comments[r.id]}
+            for r in rows
+            if r.id in comments
+        ]
+    return work
 
 
 def _work(library: Library, rows: list[Record]) -> dict[str, Any]:

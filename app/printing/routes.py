@@ -2,7 +2,7 @@
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from app.access import Granted, Target, allow, on_record
@@ -34,12 +34,18 @@ def choose(
     library: LibraryDep,
     context: Printing,
     audience: Audience = "family",
+    version: Annotated[int | None, Query(ge=1, le=100_000)] = None,
 ) -> Response:
     """Before printing: what this reader will not see, and a reading-age hint for families."""
     record = context.record
     author = service.author_of(session=db, record=record)
     document, withheld = service.build(
-        session=db, library=library, record=record, audience=audience, author=author
+        session=db,
+        library=library,
+        record=record,
+        audience=audience,
+        author=author,
+        version=version,
     )
     hint = service.readability_of(document, library) if reader(audience).readability_hint else None
     page = {
@@ -52,6 +58,7 @@ def choose(
         "hint": hint,
         "document": document,
         "printouts": service.printouts_of(session=db, record_id=record.id),
+        "version": version,
     }
     return render(request, "printing/choose.html", page)
 
@@ -65,6 +72,7 @@ def print_pdf(
     audience: Annotated[Audience, Form()],
     large_print: Annotated[bool, Form()] = False,
     lang: Annotated[Literal["en", "cy"], Form()] = "en",
+    version: Annotated[int | None, Form(ge=1, le=100_000)] = None,
 ) -> Response:
     prepared = service.prepare(
         session=db,
@@ -73,6 +81,7 @@ def print_pdf(
         audience=audience,
         large_print=large_print,
         lang=lang,
+        version=version,
     )
     db.commit()  # the reading is done: laying out the PDF holds no lock, so others keep saving
     rendered = pdf.render(prepared.document)

@@ -58,10 +58,13 @@ def build(
     audience: Audience,
     author: User | None,
     lang: str = "en",
+    version: int | None = None,
 ) -> tuple[PrintDocument, list[Withheld]]:
-    """The printout of one record for one reader, and what was withheld from it."""
+    """The printout of one record for one reader (or of one of its finalised versions), and
+    what was withheld from it."""
     exemplar = records.definition_of(library=library, record=record)
-    source = records.source_of(session=session, record=record)
+    source = records.source_of(session=session, record=record, version=version)
+    version = source.version or record.version
     withheld: list[Withheld] = []
     child = str(source.facts.get("child.first_name") or "")
     names = {int(p["person"]["id"]): str(p["person"]["full_name"]) for p in source.people}
@@ -84,21 +87,21 @@ def build(
         if source.facts.get("child.date_of_birth")
         else None,
         case_number=str(source.facts.get("case.case_number") or ""),
-        record_status=_status(record, source),
+        record_status=_status(record, source, version),
         author=author.full_name if author else "",
         sections=tuple(sections),
         pen_pictures=_pen_pictures(source, audience, withheld),
         glossary=_glossary(library, sections, audience),
         court=_court(source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
-        reference=f"{source.facts.get('case.case_number')}/{record.id}/v{record.version}",
+        reference=f"{source.facts.get('case.case_number')}/{record.id}/v{version}",
     )
     return document, withheld
 
 
-def _status(record: Record, source: records.Source) -> str:
+def _status(record: Record, source: records.Source, version: int) -> str:
     if source.finalised:
-        return f"Finalised {long_date(source.on.isoformat())}, version {record.version}"
+        return f"Finalised {long_date(source.on.isoformat())}, version {version}"
     return f"DRAFT ({record.status.value}), printed {long_date(source.on.isoformat())}"
 
 
@@ -255,17 +258,26 @@ def prepare(
     audience: Audience,
     large_print: bool = False,
     lang: str = "en",
+    version: int | None = None,
 ) -> Prepared:
     """Read what one printout needs. The caller may end its transaction before rendering, so a
-    long print holds no lock while WeasyPrint lays out the pages."""
+    long print holds no lock while WeasyPrint lays out the pages. `version` prints an earlier
+    finalised version from its snapshot."""
     record = records.get(session=session, record_id=record_id)
     author = author_of(session=session, record=record)
     document, withheld = build(
-        session=session, library=library, record=record, audience=audience, author=author, lang=lang
+        session=session,
+        library=library,
+        record=record,
+        audience=audience,
+        author=author,
+        lang=lang,
+        version=version,
     )
-    finalised = record.status == records.RecordStatus.FINALISED
+    finalised = version is not None or record.status == records.RecordStatus.FINALISED
     document = replace(document, large_print=large_print)
-    return Prepared(record.id, record.version, record.case_id, finalised, document, withheld)
+    printed = version or record.version
+    return Prepared(record.id, printed, record.case_id, finalised, document, withheld)
 
 
 def store(*, session: Session, actor: User, prepared: Prepared, rendered: pdf.Rendered) -> Printed:
@@ -307,6 +319,7 @@ def print_record(
     audience: Audience,
     large_print: bool = False,
     lang: str = "en",
+    version: int | None = None,
 ) -> Printed:
     """Prepare, render and store one printout in one go (routes split it: see `prepare`)."""
     prepared = prepare(
@@ -316,6 +329,7 @@ def print_record(
         audience=audience,
         large_print=large_print,
         lang=lang,
+        version=version,
     )
     return store(
         session=session, actor=actor, prepared=prepared, rendered=pdf.render(prepared.document)

@@ -15,10 +15,12 @@ from app.records import service
 from app.records.context import RecordContext
 from app.records.models import Record
 from app.records.schemas import (
+    AmendIn,
     AnswersIn,
     ConfirmIn,
     DiffOut,
     ExemplarSummary,
+    FinaliseIn,
     NextStep,
     RecordOut,
     ReturnIn,
@@ -164,10 +166,16 @@ def finalise(
     db: SessionDep,
     library: LibraryDep,
     record: Annotated[RecordContext, on_record(Action.APPROVE)],
+    body: FinaliseIn | None = None,
 ) -> SnapshotOut:
-    """Sign off: the manager approves, and the record is frozen."""
+    """Sign off: the manager approves (their name, role, date and decision go into the record's
+    sign-off fields), and the record is frozen."""
     snapshot = service.finalise(
-        session=db, library=library, actor=record.granted.user, record_id=record_id
+        session=db,
+        library=library,
+        actor=record.granted.user,
+        record_id=record_id,
+        comment=body.comment if body else None,
     )
     db.commit()
     return SnapshotOut.model_validate(snapshot)
@@ -179,8 +187,11 @@ def amend(
     db: SessionDep,
     library: LibraryDep,
     record: Annotated[RecordContext, on_record(Action.WRITE)],
+    body: AmendIn,
 ) -> RecordOut:
-    amended = service.amend(session=db, actor=record.granted.user, record_id=record_id)
+    """Open a finalised record as its next version, saying why."""
+    actor = record.granted.user
+    amended = service.amend(session=db, actor=actor, record_id=record_id, reason=body.reason)
     db.commit()
     return _out(db, library, amended)
 
@@ -253,12 +264,10 @@ def _out(
     context = context or service.load(session=db, library=library, record_id=record.id)
     exemplar, shown = context.exemplar, context.visibility
     due = service.due_date(library=library, record=record)
+    frozen = service.amended_from(session=db, record=record)
+    status = service.section_statuses(exemplar, record, shown, context.facts, frozen)
     sections = [
-        SectionOut(
-            id=s.id,
-            title=service.title_of_section(s),
-            status=service.section_status(s, record.answers, shown),
-        )
+        SectionOut(id=s.id, title=service.title_of_section(s), status=status[s.id])
         for s in exemplar.definition.sections
     ]
     return RecordOut(
@@ -307,7 +316,11 @@ def return_record(
 ) -> RecordOut:
     """Send a submitted record back to its author with a comment (one click in the queue)."""
     record = service.return_record(
-        session=db, actor=context.granted.user, record_id=record_id, comment=body.comment
+        session=db,
+        library=library,
+        actor=context.granted.user,
+        record_id=record_id,
+        comment=body.comment,
     )
     db.commit()
     return _out(db, library, record)

@@ -19,7 +19,7 @@ from app.engine import answers as engine
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid
 from app.people import service as people
-from app.records import dictation, lifecycle, revisions
+from app.records import dictation, lifecycle, revisions, signoff
 from app.records.context import RecordContext
 from app.records.errors import FieldConflict, StaleRevision, WrongStatus
 from app.records.models import Record, RecordGroup, RecordRevision, RecordStatus
@@ -133,6 +133,7 @@ def save(
         for key, value in answers.items()
         if record.answers.get(key) != value
     }
+    signoff.refuse(exemplar, changed)
     if on_behalf_of is not None:
         dictation.refuse_judgement(exemplar=exemplar, record=record, keys=changed)
         changed = {k: dictation.typed_for(v, actor, on_behalf_of) for k, v in changed.items()}
@@ -164,6 +165,27 @@ def save(
             actor=actor,
         )
     return SaveResult(record=record, errors=checked.errors, visible=context.refreshed())
+
+
+def mark_section(
+    *, session: Session, actor: User, record: Record, section_id: str, complete: bool
+) -> None:
+    """The worker says a section is complete, or not yet (GOV.UK's "Have you completed this
+    section?"); the task list shows it Completed until they say otherwise."""
+    lifecycle.ensure_editable(record)
+    marked = set(record.completed_sections or [])
+    if (section_id in marked) == complete:
+        return
+    record.completed_sections = sorted(marked | {section_id} if complete else marked - {section_id})
+    audit.record(
+        session=session,
+        actor=actor,
+        action=AuditAction.RECORD_SECTION_MARK,
+        target_type="record",
+        target_id=record.id,
+        case_id=record.case_id,
+        detail={"section": section_id, "complete": complete},
+    )
 
 
 def _refuse_lost_updates(

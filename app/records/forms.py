@@ -38,6 +38,7 @@ class FieldView:
     confirmed: bool = False
     error: str | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
+    signed: str | None = None  # a sign-off field: what the manager's sign-off wrote, read-only
 
 
 def views(
@@ -85,6 +86,7 @@ def _view(
         link=answer.get("link", ""),
         confirmed=bool(answer.get("confirmed")),
         source=describe(exemplar, item, answer).source,
+        signed=describe(exemplar, item, answer).text if item.signed_off_by else None,
     )
 
 
@@ -119,6 +121,8 @@ def parse(
     problems: dict[str, str] = {}
     keep = set(posted.get("keep", []))
     for item in section.fields:
+        if item.signed_off_by:  # the manager's, written at sign-off: never an input here
+            continue
         try:
             answer = _answer(item, posted)
         except ValueError as error:

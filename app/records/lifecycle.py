@@ -4,6 +4,7 @@ One table says which step may follow which status and what status it leads to; `
 place a record's status changes.
 """
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,7 +15,8 @@ from app.auth.models import User
 from app.db import utcnow
 from app.engine import answers as engine
 from app.engine.library import Library
-from app.records import revisions, snapshots
+from app.errors import Invalid
+from app.records import case_effects, revisions, signoff, snapshots
 from app.records.errors import InvalidAnswers, WrongStatus
 from app.records.models import Record, RecordSnapshot, RecordStatus
 from app.records.queries import definition_of, get_for_update
@@ -65,11 +67,15 @@ def move(
     actor: User,
     step: Event,
     detail: dict[str, Any] | None = None,
+    signed: dict[str, Any] | None = None,
 ) -> None:
-    """Take one step in the record's life: the new status, a revision and an audit event."""
+    """Take one step in the record's life: the new status, a revision (holding what the sign-off
+    wrote, if anything) and an audit event."""
     record.status = _after(record, step)
+    answers = signoff.applied(record.answers, signed or {})
+    changed = {key: value for key, value in (signed or {}).items() if value is not None}
     revisions.append(
-        session=session, record=record, answers=record.answers, changed={}, actor=actor, event=step
+        session=session, record=record, answers=answers, changed=changed, actor=actor, event=step
     )
     audit.record(
         session=session,
@@ -96,28 +102,61 @@ def submit(*, session: Session, library: Library, actor: User, record_id: int) -
     return record
 
 
-def return_record(*, session: Session, actor: User, record_id: int, comment: str) -> Record:
-    """The manager sends a submitted record back with a comment; the worker can edit it again."""
+def return_record(
+    *, session: Session, library: Library, actor: User, record_id: int, comment: str
+) -> Record:
+    """The manager sends a submitted record back with a comment; the worker can edit it again.
+
+    The sign-off fields say who returned it, when, "returned" and the comment."""
     record = get_for_update(session=session, record_id=record_id)
+    exemplar = definition_of(library=library, record=record)
+    signed = signoff.filled(exemplar, actor=actor, step="return", comment=comment)
+    detail = {"comment": comment, "by": actor.full_name}
     move(
-        session=session, record=record, actor=actor, step=Event.RETURN, detail={"comment": comment}
+        session=session, record=record, actor=actor, step=Event.RETURN, detail=detail, signed=signed
     )
     return record
 
 
-def finalise(*, session: Session, library: Library, actor: User, record_id: int) -> RecordSnapshot:
-    """Sign off: freeze the record (answers, pre-filled values, the facts as they are today)."""
+def finalise(
+    *,
+    session: Session,
+    library: Library,
+    actor: User,
+    record_id: int,
+    comment: str | None = None,
+    on: date | None = None,
+) -> RecordSnapshot:
+    """Sign off: write the manager's decision into the record, then freeze it (answers,
+    pre-filled values, the facts as they are today) and do to the case what the exemplar says."""
     record = get_for_update(session=session, record_id=record_id)
     _after(record, Event.FINALISE)
-    snapshot = snapshots.freeze(session=session, library=library, record=record, actor=actor)
+    exemplar = definition_of(library=library, record=record)
+    signed = signoff.filled(exemplar, actor=actor, step="approve", comment=comment, on=on)
+    answers = signoff.applied(record.answers, signed)
+    snapshot = snapshots.freeze(
+        session=session, library=library, record=record, actor=actor, answers=answers
+    )
     record.finalised_at = snapshot.finalised_at = utcnow()
     detail = {"version": record.version, "checksum": snapshot.checksum}
-    move(session=session, record=record, actor=actor, step=Event.FINALISE, detail=detail)
+    move(
+        session=session,
+        record=record,
+        actor=actor,
+        step=Event.FINALISE,
+        detail=detail,
+        signed=signed,
+    )
+    case_effects.apply(session=session, exemplar=exemplar, record=record, actor=actor)
     return snapshot
 
 
-def amend(*, session: Session, actor: User, record_id: int) -> Record:
-    """Open a finalised record for amendment as its next version; the old snapshot stays."""
+def amend(*, session: Session, actor: User, record_id: int, reason: str) -> Record:
+    """Open a finalised record for amendment as its next version, with the reason kept in the
+    amendment's event; the old snapshot stays, printable as it was."""
+    reason = reason.replace("\x00", "").strip()
+    if not reason:
+        raise Invalid("Say why the record is being amended.", field="reason")
     record = get_for_update(session=session, record_id=record_id)
     _after(record, Event.AMEND)
     record.version += 1
@@ -126,6 +165,6 @@ def amend(*, session: Session, actor: User, record_id: int) -> Record:
         record=record,
         actor=actor,
         step=Event.AMEND,
-        detail={"version": record.version},
+        detail={"version": record.version, "reason": reason[:2000]},
     )
     return record

@@ -43,6 +43,8 @@ class Record(Base):
     revision: Mapped[int] = mapped_column(default=0)
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     version: Mapped[int] = mapped_column(default=1)  # bumped by each amendment
+    # Sections the worker has said are complete (the task list's "Completed", as GOV.UK asks).
+    completed_sections: Mapped[list[str]] = mapped_column(JSONType, default=list)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

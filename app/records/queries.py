@@ -6,6 +6,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.audit import service as audit
+from app.audit.service import AuditAction
 from app.cases import service as cases
 from app.engine import answers as engine
 from app.engine.definitions import Section, text_for
@@ -101,9 +103,53 @@ def due_date(*, library: Library, record: Record) -> tuple[date, str] | None:
     return engine.due(definition_of(library=library, record=record), answers=record.answers)
 
 
-def section_status(section: Section, answers: dict[str, Any], shown: engine.Visibility) -> str:
-    """For the task list: not applicable, not started or in progress."""
+def section_statuses(
+    exemplar: Exemplar,
+    record: Record,
+    shown: engine.Visibility,
+    facts: dict[str, Any],
+    frozen: dict[str, Any] | None = None,
+) -> dict[str, str]:
+    """Each section's task-list status (the GOV.UK pattern): not applicable when its condition
+    hides it; completed when the record is finalised, when the worker has marked it complete,
+    when an amendment has left it as it was finalised (`frozen`: those answers), or when every
+    requirement it has is met (it must have one); in progress once anything is answered; not
+    started otherwise."""
+    answers = record.answers
+    gaps = set(engine.validate(exemplar, answers=answers, facts=facts, mode="submit").errors)
+    finalised = record.status == RecordStatus.FINALISED
+    statuses = {}
+    for s in exemplar.definition.sections:
+        kept = frozen is not None and all(answers.get(f.id) == frozen.get(f.id) for f in s.fields)
+        marked = s.id in (record.completed_sections or [])
+        statuses[s.id] = _status(s, answers, shown, gaps, finalised=finalised or kept or marked)
+    return statuses
+
+
+def _status(
+    section: Section,
+    answers: dict[str, Any],
+    shown: engine.Visibility,
+    gaps: set[str],
+    *,
+    finalised: bool,
+) -> str:
     if not shown.sections.get(section.id, True):
         return "not_applicable"
-    given = [item.id for item in section.fields if answers.get(item.id) is not None]
+    if finalised:  # or marked complete, or left as finalised
+        return "completed"
+    asked = [f for f in section.fields if shown.fields.get(f.id, True) and not f.signed_off_by]
+    needed = [f for f in asked if f.required or f.required_if or f.min_rows]
+    given = [f.id for f in asked if answers.get(f.id) is not None]
+    if needed and given and not any(f.id in gaps for f in needed):
+        return "completed"
     return "in_progress" if given else "not_started"
+
+
+def returned_comments(*, session: Session, records: list[Record]) -> dict[int, dict[str, Any]]:
+    """Record id → the manager's comment and name, for each record still returned to its author
+    (until it is submitted again)."""
+    back = [r.id for r in records if r.status == RecordStatus.RETURNED]
+    return audit.latest_details(
+        session=session, action=AuditAction.RECORD_RETURN, target_type="record", target_ids=back
+    )

@@ -56,17 +56,26 @@ def task_list(
     record_id: Id, request: Request, db: SessionDep, library: LibraryDep, record: Viewing
 ) -> Response:
     user = record.granted.user
+    frozen = service.amended_from(session=db, record=record.record)
+    status = service.section_statuses(
+        record.exemplar, record.record, record.visibility, record.facts, frozen
+    )
     sections = [
-        {
-            "section": s,
-            "title": text_for(s.title, "worker"),
-            "status": service.section_status(s, record.answers, record.visibility),
-        }
+        {"section": s, "title": text_for(s.title, "worker"), "status": status[s.id]}
         for s in record.exemplar.definition.sections
     ]
     mine = record.record.author_id == user.id
     waiting = service.awaiting_check(record.record) if mine else []
-    context = views.page(library, record) | {"sections": sections, "waiting": waiting}
+    context = views.page(library, record) | {
+        "sections": sections,
+        "waiting": waiting,
+        "returned": service.returned_comments(session=db, records=[record.record]).get(
+            record.record.id
+        ),
+        "changes": views.changes(db, record),
+        "can_amend": views.can_amend(record),
+        "amended": request.query_params.get("amended") == "1",
+    }
     return render(request, "records/task_list.html", context)
 
 
@@ -115,8 +124,17 @@ async def save_section(
     except service.AuthorOnly as refused:
         keep_refusal(db, granted.user, refused, case_id=record.case.id)
         raise
-    db.commit()
     errors = {**result.errors, **problems}
+    complete = posted.get("section_complete", [""])[0]
+    if not errors and complete in ("yes", "no"):
+        service.mark_section(
+            session=db,
+            actor=granted.user,
+            record=record.record,
+            section_id=section.id,
+            complete=complete == "yes",
+        )
+    db.commit()
     if autosave:
         visible = {"fields": result.visible.fields, "sections": result.visible.sections}
         status = 422 if errors else 200
@@ -192,13 +210,17 @@ def confirm(
 
 
 @router.post("/records/{record_id}/approve")
-def approve(
+async def approve(
     record_id: Id,
+    request: Request,
     db: SessionDep,
     library: LibraryDep,
     record: Annotated[RecordContext, on_record(Action.APPROVE, page=True)],
 ) -> Response:
-    service.finalise(session=db, library=library, actor=record.granted.user, record_id=record_id)
+    """Approve: the manager's name, role, date, decision (and comment) go into the sign-off."""
+    comment = _text(await request.form(), "comment", 4000) or None
+    actor = record.granted.user
+    service.finalise(session=db, library=library, actor=actor, record_id=record_id, comment=comment)
     db.commit()
     return RedirectResponse("/sign-off", status_code=303)
 
@@ -208,13 +230,66 @@ async def send_back(
     record_id: Id,
     request: Request,
     db: SessionDep,
+    library: LibraryDep,
     record: Annotated[RecordContext, on_record(Action.APPROVE, page=True)],
 ) -> Response:
-    comment = str((await request.form()).get("comment", "")).strip() or "Returned for changes."
+    comment = _text(await request.form(), "comment", 4000) or "Returned for changes."
     actor = record.granted.user
-    service.return_record(session=db, actor=actor, record_id=record_id, comment=comment)
+    service.return_record(
+        session=db, library=library, actor=actor, record_id=record_id, comment=comment
+    )
     db.commit()
     return RedirectResponse("/sign-off", status_code=303)
+
+
+@router.get("/records/{record_id}/amend")
+def amend_page(
+    record_id: Id,
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    record: Annotated[RecordContext, on_record(Action.WRITE, page=True)],
+    section: str | None = None,
+) -> Response:
+    """Ask why the finalised record is amended; with a section, its answers to change as well."""
+    return _amend_page(request, db, library, record, section)
+
+
+@router.post("/records/{record_id}/amend")
+async def amend(
+    record_id: Id,
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    record: Annotated[RecordContext, on_record(Action.WRITE, page=True)],
+) -> Response:
+    """Open the next version with the reason kept; the section's changes are its first save."""
+    posted = _multi(await request.form())
+    reason = _text(posted, "reason", 2000)
+    chosen = posted.get("section", [""])[0] or None
+    section = _section_of(record.exemplar, chosen) if chosen else None
+    if not reason:
+        errors = {"reason": "Say why the record is being amended."}
+        return _amend_page(request, db, library, record, chosen, errors=errors, posted=posted)
+    actor = record.granted.user
+    service.amend(session=db, actor=actor, record_id=record_id, reason=reason)
+    if section is not None:
+        answers, problems = forms.parse(record.exemplar, section, posted, current=record.answers)
+        result = service.save(
+            session=db,
+            library=library,
+            actor=actor,
+            context=record,
+            base_revision=record.record.revision,
+            answers=answers,
+            section_id=section.id,
+        )
+        if result.errors or problems:
+            db.rollback()
+            errors = {**result.errors, **problems}
+            return _amend_page(request, db, library, record, chosen, errors=errors, posted=posted)
+    db.commit()
+    return RedirectResponse(f"/records/{record_id}?amended=1", status_code=303)
 
 
 @router.post("/records/{record_id}/next")
@@ -237,6 +312,47 @@ async def start_next(
     )
     db.commit()
     return RedirectResponse(f"/records/{started.id}", status_code=303)
+
+
+def _text(form: Any, name: str, most: int) -> str:
+    """A posted text, trimmed, without NUL (no database may store it), at most `most` long."""
+    values = form.get(name) if isinstance(form, dict) else form.get(name, "")
+    value = values[0] if isinstance(values, list) and values else values
+    return str(value or "").replace("\x00", "").strip()[:most]
+
+
+def _amend_page(
+    request: Request,
+    db: Session,
+    library: Library,
+    record: RecordContext,
+    section_id: str | None,
+    *,
+    errors: dict[str, str] | None = None,
+    posted: forms.Form | None = None,
+) -> Response:
+    section = _section_of(record.exemplar, section_id) if section_id else None
+    fields = []
+    if section is not None:
+        fields = forms.views(
+            record.exemplar,
+            section,
+            answers=record.answers,
+            shown=record.visibility.fields,
+            people=views.people_around(db, record, section.fields),
+            errors=errors,
+            posted=posted,
+        )
+    context = views.page(library, record) | {
+        "section": section,
+        "section_title": text_for(section.title, "worker") if section else "",
+        "fields": fields,
+        "errors": errors or {},
+        "error_summary": bool(errors),
+        "reason": _text(posted or {}, "reason", 2000),
+        "finalised": record.record.status == service.RecordStatus.FINALISED,
+    }
+    return render(request, "records/amend.html", context, status_code=422 if errors else 200)
 
 
 def _base_revision(posted: forms.Form) -> int:
@@ -298,6 +414,7 @@ def _section(
         "conflict": _conflict_rows(exemplar, conflict) if conflict else [],
         "saved": request.query_params.get("saved") == "1",
         "error_summary": bool(errors),
+        "marked": section.id in (record.record.completed_sections or []),
     }
     return render(request, "records/section.html", context, status_code=status)
 

@@ -164,3 +164,19 @@ class ReturnIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     comment: str = Field(min_length=1, max_length=4000)
+
+
+class FinaliseIn(BaseModel):
+    """The manager's approval, with a comment for the record's sign-off if they have one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    comment: str | None = Field(default=None, max_length=4000)
+
+
+class AmendIn(BaseModel):
+    """Why a finalised record is opened again; kept with the amendment's event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=2000)

@@ -7,7 +7,7 @@ context (a record in context), drafts, lifecycle (the status table), dictation, 
 
 from app.records.context import RecordContext, load
 from app.records.dictation import AuthorOnly, awaiting_check, confirm
-from app.records.drafts import SaveResult, save, start, start_group
+from app.records.drafts import SaveResult, mark_section, save, start, start_group
 from app.records.lifecycle import EDITABLE, amend, finalise, return_record, submit
 from app.records.models import RecordStatus
 from app.records.queries import (
@@ -17,7 +17,8 @@ from app.records.queries import (
     next_steps,
     records_for_case,
     records_for_cases,
-    section_status,
+    returned_comments,
+    section_statuses,
     sign_off_queue,
     title_of,
     title_of_section,
@@ -27,6 +28,7 @@ from app.records.revisions import Event, answers_at
 from app.records.revisions import listed as revisions
 from app.records.snapshots import (
     Source,
+    amended_from,
     checksum,
     chronology_for_print,
     diff,
@@ -44,6 +46,7 @@ __all__ = [
     "SaveResult",
     "Source",
     "amend",
+    "amended_from",
     "answers_at",
     "awaiting_check",
     "checksum",
@@ -56,13 +59,15 @@ __all__ = [
     "get",
     "latest_snapshot",
     "load",
+    "mark_section",
     "next_steps",
     "records_for_case",
     "records_for_cases",
     "return_record",
+    "returned_comments",
     "revisions",
     "save",
-    "section_status",
+    "section_statuses",
     "sign_off_queue",
     "snapshots",
     "source_of",

@@ -14,6 +14,7 @@ from app.auth.models import User
 from app.cases import service as cases
 from app.cases.facts import child_facts
 from app.engine.library import Library
+from app.errors import Invalid
 from app.records import chronology
 from app.records.models import Record, RecordSnapshot, RecordStatus
 
@@ -27,15 +28,28 @@ class Source:
     people: list[dict[str, Any]]
     finalised: bool
     on: date
+    version: int | None = None  # the finalised version read, when frozen
 
 
-def source_of(*, session: Session, record: Record, with_people: bool = True) -> Source:
-    """The one frozen-or-live rule, for pages, pathways and printouts alike."""
+def source_of(
+    *, session: Session, record: Record, with_people: bool = True, version: int | None = None
+) -> Source:
+    """The one frozen-or-live rule, for pages, pathways and printouts alike; `version` reads an
+    earlier finalised version (say while the record is amended), as it was frozen."""
     snapshot = latest_snapshot(session=session, record_id=record.id)
-    if record.status == RecordStatus.FINALISED and snapshot is not None:
+    if version is not None:
+        snapshot = next(
+            (s for s in snapshots(session=session, record_id=record.id) if s.version == version),
+            None,
+        )
+        if snapshot is None:
+            raise Invalid(f"Version {version} of this record was never finalised.", field="version")
+    if snapshot is not None and (version is not None or record.status == RecordStatus.FINALISED):
         content = snapshot.content
         on = snapshot.finalised_at.date()
-        return Source(content["answers"], content["facts"], content["people"], True, on)
+        return Source(
+            content["answers"], content["facts"], content["people"], True, on, snapshot.version
+        )
     case = cases.get_case(session=session, case_id=record.case_id)
     around = cases.snapshot_people(session=session, case_id=case.id) if with_people else []
     facts = child_facts(session=session, case=case)
@@ -47,19 +61,25 @@ def facts_for(*, session: Session, record: Record) -> dict[str, Any]:
     return source_of(session=session, record=record, with_people=False).facts
 
 
-def freeze(*, session: Session, library: Library, record: Record, actor: User) -> RecordSnapshot:
-    """A snapshot of the record now: answers, pre-filled values, the facts and people of today,
-    and the child's chronology as it stands with this record in it."""
+def freeze(
+    *,
+    session: Session,
+    library: Library,
+    record: Record,
+    actor: User,
+    answers: dict[str, Any] | None = None,
+) -> RecordSnapshot:
+    """A snapshot of the record now: answers (with the sign-off, when given), pre-filled values,
+    the facts and people of today, and the child's chronology with this record in it."""
+    answers = record.answers if answers is None else answers
     case = cases.get_case(session=session, case_id=record.case_id)
     exemplar = library.get(record.exemplar_id, record.exemplar_version)
-    this = chronology.Event(
-        record.id, record.version, exemplar, record.answers, record.started_at.date()
-    )
+    this = chronology.Event(record.id, record.version, exemplar, answers, record.started_at.date())
     entries = chronology.of_case(session=session, library=library, case_id=case.id, adding=this)
     content = {
         "exemplar_id": record.exemplar_id,
         "exemplar_version": record.exemplar_version,
-        "answers": record.answers,
+        "answers": answers,
         "facts": child_facts(session=session, case=case),
         "people": cases.snapshot_people(session=session, case_id=case.id),
         "revision": record.revision,
@@ -124,3 +144,11 @@ def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, dict[str, Any]]:
         for key in keys
         if old.get(key) != new.get(key)
     }
+
+
+def amended_from(*, session: Session, record: Record) -> dict[str, Any] | None:
+    """While a record is amended: the answers of the version it was finalised as."""
+    if record.status != RecordStatus.AMENDING:
+        return None
+    snapshot = latest_snapshot(session=session, record_id=record.id)
+    return snapshot.content["answers"] if snapshot else None

@@ -5,10 +5,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.cases import service as cases
+from app.cases.policy import Action, allowed
 from app.engine import answers as engine
 from app.engine.definitions import FieldDef, text_for
-from app.engine.display import describe
-from app.engine.library import Library
+from app.engine.display import Shown, describe
+from app.engine.library import Exemplar, Library
 from app.people import service as people
 from app.records import service
 from app.records.context import RecordContext
@@ -77,3 +78,78 @@ def summary(db: Session, context: RecordContext, answers: dict[str, Any]) -> lis
         for s in exemplar.definition.sections
         if shown.sections.get(s.id)
     ]
+
+
+def can_amend(context: RecordContext) -> bool:
+    """Amend is offered on a finalised record to whoever may write to the child's record (the
+    page was reached through a view check, so a restricted case has already named them)."""
+    finalised = context.record.status == service.RecordStatus.FINALISED
+    user = context.granted.user
+    return finalised and allowed(user=user, action=Action.WRITE, case=context.case, named=True)
+
+
+def changes(db: Session, context: RecordContext) -> list[dict[str, str]]:
+    """While amending: each answer that differs from the last finalised version, old and new; in
+    a group, each cell that differs, named by its row and column."""
+    record, exemplar = context.record, context.exemplar
+    if record.status != service.RecordStatus.AMENDING:
+        return []
+    frozen = service.latest_snapshot(session=db, record_id=record.id)
+    if frozen is None:
+        return []
+    names = dict(people_around(db, context))
+    rows: list[dict[str, str]] = []
+    for field_id, change in service.diff(frozen.content["answers"], record.answers).items():
+        item = exemplar.fields.get(field_id)
+        if item is None:
+            continue
+        place = {"field": field_id, "section": exemplar.section_of[field_id]}
+        if item.fields:
+            rows += [place | cell for cell in _cells(exemplar, item, change, names)]
+            continue
+        before = _words(describe(exemplar, item, change["before"], names=names))
+        after = _words(describe(exemplar, item, change["after"], names=names))
+        rows.append(
+            place | {"label": text_for(item.label, "worker"), "before": before, "after": after}
+        )
+    return rows
+
+
+def _cells(
+    exemplar: Exemplar, item: FieldDef, change: dict[str, Any], names: dict[int, str]
+) -> list[dict[str, str]]:
+    """The cells of a group that changed: "Plan lines, row 1: Person responsible", old and new."""
+    old, new = (_rows(change[key]) for key in ("before", "after"))
+    found = []
+    for number in range(1, max(len(old), len(new)) + 1):
+        was = old[number - 1] if number <= len(old) else {}
+        now = new[number - 1] if number <= len(new) else {}
+        for column in item.fields or []:
+            if was.get(column.id) == now.get(column.id):
+                continue
+            label = f"{text_for(item.label, 'worker')}, row {number}: "
+            found.append(
+                {
+                    "label": label + text_for(column.label, "worker"),
+                    "before": _cell(exemplar, column, was.get(column.id), names),
+                    "after": _cell(exemplar, column, now.get(column.id), names),
+                }
+            )
+    return found
+
+
+def _rows(answer: Any) -> list[dict[str, Any]]:
+    value = answer.get("value") if isinstance(answer, dict) else None
+    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+
+
+def _cell(exemplar: Exemplar, column: FieldDef, value: Any, names: dict[int, str]) -> str:
+    answer = {"value": value} if value is not None else None
+    return describe(exemplar, column, answer, names=names).text
+
+
+def _words(shown: Shown) -> str:
+    """An answer in one line: a group's rows as "label: text; …", one row after another."""
+    if shown.kind != "rows" or not shown.rows:
+        return str(shown.text)
+    return " / ".join("; ".join(f"{label}: {text}" for label, text in row) for row in shown.rows)

@@ -213,7 +213,7 @@ def test_amending_a_finalised_record_keeps_the_old_version_and_shows_the_diff(
         "note_type": value("home_visit"),
         "note": value("Ruby asleep."),
     })  # fmt: skip
-    amended = worker.post(f"/api/records/{record['id']}/amend")
+    amended = worker.post(f"/api/records/{record['id']}/amend", reason="A date was wrong.")
     assert amended["version"] == 2 and amended["status"] == "amending"
     worker.save(amended, {"note": value("Ruby asleep; Kerry tired but coping.")})
     diff = worker.get(f"/api/records/{record['id']}/diff?from_version=1")

@@ -86,6 +86,13 @@ def test_cli_check_names_the_demo_file_and_line(
         ("03_core_assessment.yaml", "used_on: home_visit", "usedon: home_visit", "no column"),
         ("04_child_in_need_plan.yaml", "exemplar: childs_plan", "exemplar: child_plan", "mean"),
         ("05_review.yaml", "started_by: worker", "started_by: wroker", "not a user"),
+        ("02_initial_assessment.yaml", "  on: completed", "  on: complete", "not a named day"),
+        (
+            "01_referral.yaml",
+            "  worker_signed_on: referral",
+            "  worker_signed_on: referral\n  manager_name: Priya Shah",
+            "filled in at sign-off",
+        ),
         (
             "05_review.yaml",
             "  review_date: review",

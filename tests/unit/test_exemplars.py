@@ -45,6 +45,9 @@ def test_every_exemplar_in_the_folder_loads_and_lints_clean() -> None:
         ("yaml_syntax_error", 10, "not closed starts on line 9"),
         ("unknown_key", 12, "'requried' is not a key here"),
         ("unsafe_condition", 12, "the only functions are"),
+        ("sign_off_required", 9, "a sign-off field is filled by the server: it cannot be required"),
+        ("sign_off_decision_codes", 16, "a sign-off decision needs the options returned"),
+        ("on_finalise_missing_field", 15, "'closure_reasn' must be a choice or text field"),
     ],
 )
 def test_a_broken_definition_names_file_line_and_problem(
