@@ -159,7 +159,11 @@ def _no_flush_while_reading(session: Session, _context: Any, _instances: Any) ->
 
 @event.listens_for(Session, "do_orm_execute")
 def _no_statement_while_reading(state: Any) -> None:
-    if is_reading(state.session) and (state.is_insert or state.is_update or state.is_delete):
+    # A row lock (SELECT ... FOR UPDATE) is refused too: PostgreSQL refuses it in READ ONLY.
+    locks = state.is_select and getattr(state.statement, "_for_update_arg", None) is not None
+    if is_reading(state.session) and (
+        state.is_insert or state.is_update or state.is_delete or locks
+    ):
         raise WriteWhileReading("a reading transaction tried to write; call begin_writing first")
 
 

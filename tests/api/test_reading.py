@@ -56,3 +56,9 @@ def test_begin_writing_writes_and_the_next_transaction_reads_again(reading: Sess
     reading.add(_failure(account))
     with pytest.raises(WriteWhileReading):
         reading.flush()
+
+
+def test_a_reading_session_takes_no_row_lock(reading: Session) -> None:
+    """PostgreSQL refuses SELECT ... FOR UPDATE in a READ ONLY transaction: refused everywhere."""
+    with pytest.raises(WriteWhileReading):
+        reading.scalars(select(SignInFailure).with_for_update()).all()
