@@ -423,6 +423,28 @@ def current_involvements(*, session: Session, person_id: int) -> list[Involvemen
     return list(session.scalars(query))
 
 
+def people_by_id(*, session: Session, person_ids: set[int]) -> list[Person]:
+    """These people, in id order."""
+    return list(
+        session.scalars(select(Person).where(Person.id.in_(person_ids)).order_by(Person.id))
+    )
+
+
+def involved_with(*, session: Session, person_ids: set[int]) -> list[Professional]:
+    """The professionals working now with any of these people, each once, in id order."""
+    working = select(Involvement.professional_id).where(
+        Involvement.person_id.in_(person_ids), Involvement.ended_on.is_(None)
+    )
+    query = select(Professional).where(Professional.id.in_(working)).order_by(Professional.id)
+    return list(session.scalars(query))
+
+
+def professional_words(name: str, role: str | None, organisation: str | None) -> str:
+    """A professional as every reader sees them: "Dr Anita Rao — GP, Riverside Surgery"."""
+    about = ", ".join(part for part in (role, organisation) if part)
+    return f"{name} — {about}" if about else name
+
+
 def relationships_to(*, session: Session, person_id: int) -> dict[int, str]:
     """Each person's relationship to this person, in words ("mother", "mother's partner")."""
     rows = session.scalars(

@@ -139,6 +139,7 @@ def save(
     _refuse_lost_updates(
         session=session, record=record, base_revision=base_revision, changed=changed
     )
+    _refuse_strangers(context, changed)
     checked = engine.validate(exemplar, answers=changed, facts=facts, mode="save")
     good = {key: value for key, value in changed.items() if key not in checked.errors}
     if good:
@@ -164,6 +165,17 @@ def save(
             actor=actor,
         )
     return SaveResult(record=record, errors=checked.errors, visible=context.refreshed())
+
+
+def _refuse_strangers(context: RecordContext, changed: dict[str, Any]) -> None:
+    """A person or professional from outside the child's world is refused, naming the field:
+    the pickers never offer one, so it is a mistake or a probe, not a draft to keep."""
+    if not engine.names_someone(context.exemplar, changed):
+        return
+    errors = engine.reference_errors(context.exemplar, changed, context.references)
+    if errors:
+        field_id, message = next(iter(errors.items()))
+        raise Invalid(message, field=f"answers.{field_id}")
 
 
 def _refuse_lost_updates(

@@ -25,7 +25,15 @@ from app.records.queries import (
 )
 from app.records.revisions import Event, answers_at
 from app.records.revisions import listed as revisions
-from app.records.snapshots import Source, checksum, diff, latest_snapshot, snapshots, source_of
+from app.records.snapshots import (
+    Source,
+    checksum,
+    diff,
+    latest_snapshot,
+    names_of,
+    snapshots,
+    source_of,
+)
 
 __all__ = [
     "EDITABLE",
@@ -47,6 +55,7 @@ __all__ = [
     "get",
     "latest_snapshot",
     "load",
+    "names_of",
     "next_steps",
     "records_for_case",
     "records_for_cases",

@@ -3,7 +3,7 @@ facts and people of its snapshot once finalised, the live ones otherwise."""
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,6 +25,8 @@ class Source:
     people: list[dict[str, Any]]
     finalised: bool
     on: date
+    # Frozen since answers name professionals by typed reference; older snapshots have none.
+    professionals: list[dict[str, Any]] = field(default_factory=list)
 
 
 def source_of(*, session: Session, record: Record, with_people: bool = True) -> Source:
@@ -33,11 +35,24 @@ def source_of(*, session: Session, record: Record, with_people: bool = True) -> 
     if record.status == RecordStatus.FINALISED and snapshot is not None:
         content = snapshot.content
         on = snapshot.finalised_at.date()
-        return Source(content["answers"], content["facts"], content["people"], True, on)
+        frozen = content.get("professionals", [])
+        return Source(content["answers"], content["facts"], content["people"], True, on, frozen)
     case = cases.get_case(session=session, case_id=record.case_id)
     around = cases.snapshot_people(session=session, case_id=case.id) if with_people else []
+    pros = cases.snapshot_professionals(session=session, case=case) if with_people else []
     facts = child_facts(session=session, case=case)
-    return Source(record.answers, facts, around, finalised=False, on=date.today())
+    return Source(
+        record.answers, facts, around, finalised=False, on=date.today(), professionals=pros
+    )
+
+
+def names_of(source: Source) -> dict[tuple[str, int], str]:
+    """Who each reference names, by kind (person 3 and professional 3 are different rows)."""
+    names = {
+        ("person", int(p["person"]["id"])): str(p["person"]["full_name"]) for p in source.people
+    }
+    names.update((("professional", int(p["id"])), str(p["name"])) for p in source.professionals)
+    return names
 
 
 def facts_for(*, session: Session, record: Record) -> dict[str, Any]:
@@ -54,6 +69,7 @@ def freeze(*, session: Session, record: Record, actor: User) -> RecordSnapshot:
         "answers": record.answers,
         "facts": child_facts(session=session, case=case),
         "people": cases.snapshot_people(session=session, case_id=case.id),
+        "professionals": cases.snapshot_professionals(session=session, case=case),
         "revision": record.revision,
     }
     snapshot = RecordSnapshot(

@@ -12,6 +12,7 @@ from app.engine.library import Library
 from app.people import service as people
 from app.records import service
 from app.records.context import RecordContext
+from app.records.models import RecordStatus
 
 PICKED = ("person", "professional")  # field types whose answers name someone around the child
 
@@ -45,12 +46,21 @@ def page(library: Library, context: RecordContext) -> dict[str, Any]:
 
 def people_around(
     db: Session, context: RecordContext, fields: list[FieldDef] | None = None
-) -> list[tuple[int, str]]:
-    """Who a person or professional answer may name: read only when `fields` have such answers."""
+) -> list[tuple[tuple[str, int], str]]:
+    """Who a picker offers, with their role: read only when `fields` have such answers."""
     asked = context.exemplar.fields.values() if fields is None else fields
     if not any(_names_someone(item) for item in asked):
         return []
-    return cases.network_names(session=db, case=context.case)
+    return [(s.key, s.label) for s in cases.network(session=db, case=context.case)]
+
+
+def names_around(db: Session, context: RecordContext) -> dict[tuple[str, int], str]:
+    """How each reference reads on the page: a finalised record's frozen names, else live ones."""
+    if not any(_names_someone(item) for item in context.exemplar.fields.values()):
+        return {}
+    if context.record.status == RecordStatus.FINALISED:
+        return service.names_of(service.source_of(session=db, record=context.record))
+    return {s.key: s.name for s in cases.network(session=db, case=context.case)}
 
 
 def _names_someone(item: FieldDef) -> bool:
@@ -63,7 +73,7 @@ def summary(db: Session, context: RecordContext, answers: dict[str, Any]) -> lis
     shown = context.visibility if answers is context.answers else None
     if shown is None:  # an earlier revision: its own answers decide what applied
         shown = engine.visibility(exemplar, answers=answers, facts=context.facts)
-    names = dict(people_around(db, context))
+    names = names_around(db, context)
     return [
         {
             "section": s,
