@@ -55,12 +55,14 @@ def people_around(
 
 
 def names_around(db: Session, context: RecordContext) -> dict[tuple[str, int], str]:
-    """How each reference reads on the page: a finalised record's frozen names, else live ones."""
+    """How each reference reads on the page: the names frozen with a finalised record first, the
+    live ones for the rest (snapshots from before references were typed froze no professionals)."""
     if not any(_names_someone(item) for item in context.exemplar.fields.values()):
         return {}
-    if context.record.status == RecordStatus.FINALISED:
-        return service.names_of(service.source_of(session=db, record=context.record))
-    return {s.key: s.name for s in cases.network(session=db, case=context.case)}
+    live = {s.key: s.name for s in cases.network(session=db, case=context.case)}
+    if context.record.status != RecordStatus.FINALISED:
+        return live
+    return live | service.names_of(service.source_of(session=db, record=context.record))
 
 
 def _names_someone(item: FieldDef) -> bool:

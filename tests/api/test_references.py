@@ -59,8 +59,15 @@ def test_a_picker_offers_only_the_childs_people_and_professionals_with_their_rol
     assert [d["field"] for d in refused.json()["detail"]] == ["answers.people_seen"]
     kerry_code = next(code for code, words in people.items() if words.startswith("Kerry Walsh"))
     kerry = {"kind": "person", "id": int(kerry_code.split(":")[1])}
-    saved = worker.save(record, {"people_seen": value([{"person": kerry, "where": "Home"}])})
+    gp_code = next(code for code, words in professionals.items() if "Anita Rao" in words)
+    gp = {"kind": "professional", "id": int(gp_code.split(":")[1])}
+    saved = worker.save(record, {
+        "people_seen": value([{"person": kerry, "where": "Home"}]),
+        "agencies_contacted": value([{"professional": gp, "information": "Healthy."}]),
+    })  # fmt: skip
     assert saved["errors"] == {}
+    check = " ".join(client.get(f"/records/{record['id']}/check", headers=BROWSER).text.split())
+    assert "Kerry Walsh" in check and "Dr Anita Rao — GP, Riverside Surgery" in check
 
 
 def test_a_section_form_naming_someone_from_another_family_is_a_422_naming_the_field(
