@@ -2,14 +2,18 @@
 flags what it cannot resolve (never guessing), leaves frozen snapshots alone, and goes back."""
 
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
 from app import migrate
 from app.db import make_engine
+from tests.conftest import _postgres_database
 
 PERSON = (
     "INSERT INTO people (id, given_names, family_name, address_confidential, created_at,"
@@ -87,8 +91,18 @@ NEW = {
 }
 
 
-def test_a_populated_database_gets_typed_references_and_can_go_back(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'refs.sqlite3'}")
+@pytest.fixture()
+def empty_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own, empty: PostgreSQL when the run uses it, else a SQLite file."""
+    admin_url = os.environ.get("ICS_TEST_DATABASE_URL")
+    if admin_url:
+        yield from _postgres_database(admin_url)
+    else:
+        yield f"sqlite:///{tmp_path / 'refs.sqlite3'}"
+
+
+def test_a_populated_database_gets_typed_references_and_can_go_back(empty_url: str) -> None:
+    engine = make_engine(empty_url)
     old = json.dumps(OLD)
     with engine.begin() as connection:
         migrate.upgrade(connection, "0008")
@@ -125,6 +139,7 @@ def test_a_populated_database_gets_typed_references_and_can_go_back(tmp_path: Pa
         config.attributes["connection"] = connection
         command.downgrade(config, "0008")
     assert _stored(engine) == (OLD, OLD, OLD, {"answers": OLD})
+    engine.dispose()
 
 
 def _stored(engine: Any) -> tuple[Any, ...]:
