@@ -186,10 +186,10 @@ def network(*, session: Session, case: Case) -> list[Someone]:
     """The child, the people in their households or related to them, and the professionals
     working with any of them: all that a person or professional answer may name."""
     child = case.child
-    families = people.families_of(session=session, person_id=child.id)
     links = people.relationships_to(session=session, person_id=child.id)
-    members = {m.person_id for f in families for m in f.members}
-    around = people.people_by_id(session=session, person_ids=members | set(links) | {child.id})
+    # Both directions of every relationship and every household, as access reaches people.
+    ids = people.network_of(session=session, person_ids=[child.id])
+    around = people.people_by_id(session=session, person_ids=ids)
     relation = {**links, child.id: "the child"}.get
     found = [
         Someone(("person", p.id), p.full_name, _person_label(p.full_name, relation(p.id)))

@@ -553,7 +553,6 @@ NUMBER = FieldKind(
 # anything reading the answer (a printout years later, a migration, another system) needs no
 # field definition to know which table it names. "unresolved" marks an old bare id that could not
 # be matched to one person or professional: the worker is asked to choose again, nothing guessed.
-RefKind = Literal["person", "professional"]
 Ref = tuple[str, int]  # (kind, id): how names and allowed references are keyed
 
 

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.audit import service as audit
@@ -393,8 +393,7 @@ def network_of(*, session: Session, person_ids: list[int]) -> set[int]:
     linked = select(Relationship.other_person_id).where(Relationship.person_id.in_(person_ids))
     linking = select(Relationship.person_id).where(Relationship.other_person_id.in_(person_ids))
     found = set(person_ids)
-    for query in (housemates, linked, linking):
-        found.update(session.scalars(query))
+    found.update(session.scalars(union(housemates, linked, linking)))  # one statement, not three
     return found
 
 

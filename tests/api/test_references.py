@@ -5,9 +5,11 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import demo
+from app.people.models import Person
 from tests.api.test_records import Worker, value
 from tests.factories import Factory
 
@@ -36,6 +38,11 @@ def test_a_picker_offers_only_the_childs_people_and_professionals_with_their_rol
     stranger = factory.person(given_names="Zara", family_name="Stranger")
     factory.family([(stranger, "mother")], name="Another household")
     elsewhere = factory.professional(name="Dr Other", role="GP", organisation="Far Surgery")
+    kerry_row = db.scalars(select(Person).where(Person.given_names == "Kerry")).one()
+    her_worker = factory.professional(
+        name="Ms Adult", role="Mental health nurse", organisation="CMHT"
+    )
+    worker.post(f"/api/people/{kerry_row.id}/involvements", 201, professional_id=her_worker.id)
     jade = worker.children()["Jade"]
     record = worker.start(jade, "initial_assessment")
     page = client.get(f"/records/{record['id']}/sections/sources_of_information", headers=BROWSER)
@@ -43,9 +50,12 @@ def test_a_picker_offers_only_the_childs_people_and_professionals_with_their_rol
     people = _options(page.text, "__person")
     professionals = _options(page.text, "__professional")
     assert "Kerry Walsh — Mother" in people.values()
+    assert "Lee Hughes — Father" in people.values()  # lives elsewhere; related to Jade
     assert all(code.startswith("person:") for code in people if code)
     assert f"person:{stranger.id}" not in people and "Zara Stranger" not in page.text
     assert "Dr Anita Rao — GP, Riverside Surgery" in professionals.values()
+    # working with Jade's mother, not with Jade herself: involved with the family
+    assert "Ms Adult — Mental health nurse, CMHT" in professionals.values()
     assert all(code.startswith("professional:") for code in professionals if code)
     assert f"professional:{elsewhere.id}" not in professionals and "Dr Other" not in page.text
 
