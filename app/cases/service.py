@@ -6,6 +6,7 @@ Case changes are events, never overwritten. Services only flush; the route or co
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -185,20 +186,38 @@ def child_view(*, session: Session, case_id: int) -> ChildView:
     )
 
 
-def network_names(*, session: Session, case: Case) -> list[tuple[int, str]]:
-    """The child, the people around them (with how they relate) and their professionals, by id:
-    what a person or professional answer may name."""
+@dataclass(frozen=True)
+class Someone:
+    """One person or professional a record about this child may name."""
+
+    key: tuple[str, int]  # ("person", id) or ("professional", id): ids of the two overlap
+    name: str  # as an answer reads: "Kerry Walsh"; "Dr Anita Rao — GP, Riverside Surgery"
+    label: str  # as a picker offers them, with how they relate: "Kerry Walsh — Mother"
+
+
+def network(*, session: Session, case: Case) -> list[Someone]:
+    """The child, the people in their households or related to them, and the professionals
+    working with any of them: all that a person or professional answer may name."""
     child = case.child
-    families = people.families_of(session=session, person_id=child.id)
     links = people.relationships_to(session=session, person_id=child.id)
-    around = {m.person_id: m.person for f in families for m in f.members if m.person_id != child.id}
-    found = [(child.id, child.full_name)]
-    found += [(pid, f"{p.full_name} ({links.get(pid)})") for pid, p in around.items()]
-    involved = people.current_involvements(session=session, person_id=child.id)
-    found += [
-        (i.professional.id, i.professional.organisation or i.professional.name) for i in involved
+    # Both directions of every relationship and every household, as access reaches people.
+    ids = people.network_of(session=session, person_ids=[child.id])
+    around = people.people_by_id(session=session, person_ids=ids)
+    relation = {**links, child.id: "the child"}.get
+    found = [
+        Someone(("person", p.id), p.full_name, _person_label(p.full_name, relation(p.id)))
+        for p in sorted(around, key=lambda p: (p.id != child.id, p.id))
     ]
+    involved = people.involved_with(session=session, person_ids={p.id for p in around})
+    for pro in involved:
+        words = people.professional_words(pro.name, pro.role, pro.organisation)
+        found.append(Someone(("professional", pro.id), words, words))
     return found
+
+
+def _person_label(name: str, relation: str | None) -> str:
+    words = relation or "family member"
+    return f"{name} — {words[:1].upper()}{words[1:]}"
 
 
 def _lives_with(families: list[Family], child_id: int) -> set[int]:
@@ -238,3 +257,12 @@ def _with_links(session: Session, around: list[dict[str, Any]]) -> list[dict[str
             {"to": row.other_person_id, "type": row.type_code, "ended_on": ended}
         )
     return [{**p, "links": links[int(p["person"]["id"])]} for p in around]
+
+
+def snapshot_professionals(*, session: Session, case: Case) -> list[dict[str, Any]]:
+    """The professionals around a child as they are now, for freezing into a finalised record."""
+    return [
+        {"id": someone.key[1], "name": someone.name}
+        for someone in network(session=session, case=case)
+        if someone.key[0] == "professional"
+    ]

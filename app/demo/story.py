@@ -228,7 +228,7 @@ def _row(
 
 
 def _stored(item: FieldDef, value: Any, cast: Cast) -> Any:
-    """A handle's id, a day's ISO date, a dated text filled in; anything else as written."""
+    """A handle as a typed reference, a day as an ISO date, a dated text filled in; else as is."""
     if item.type in cast.ids and isinstance(value, str):
         return _handle(item.type, value, cast)
     if item.type == "date" and value is not None:
@@ -239,9 +239,9 @@ def _stored(item: FieldDef, value: Any, cast: Cast) -> Any:
     return value
 
 
-def _handle(kind: str, handle: str, cast: Cast) -> int:
+def _handle(kind: str, handle: str, cast: Cast) -> dict[str, Any]:
     if handle in cast.ids[kind]:
-        return cast.ids[kind][handle]
+        return {"kind": kind, "id": cast.ids[kind][handle]}
     other = next((k for k, ids in cast.ids.items() if handle in ids), None)
     if other:
         raise Misnamed(f"'{handle}' is a {other}; this answer needs a {kind}")

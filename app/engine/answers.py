@@ -4,7 +4,7 @@ An answer is stored as {"value": …} or {"absent": code}; blank is no entry at 
 reported on every save, requirements only on submit, and neither blocks moving between sections.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Literal
@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from app.engine import fieldtypes
 from app.engine.conditions import Scope, compile_condition, plain
 from app.engine.definitions import FieldDef, text_for
+from app.engine.fieldtypes import Ref
 from app.engine.library import Exemplar
 from app.engine.schema import ABSENCE_CODES
 from app.timescales.calendar import add_working_days
@@ -27,6 +28,7 @@ ENVELOPE_KEYS = {
     "awaiting_check",
     "provenance",
 }
+REFERENCE_TYPES = ("person", "professional")
 FACT_SOURCES = {
     "child": "the child's details",
     "case": "the case",
@@ -118,6 +120,52 @@ def shape_errors(exemplar: Exemplar, answers: Mapping[str, Any]) -> dict[str, st
         message = _envelope_problem(exemplar, item, answers[field_id])
         errors[field_id] = message or "This answer is not in a form we can keep."
     return errors
+
+
+def reference_errors(
+    exemplar: Exemplar, answers: Mapping[str, Any], allowed: Collection[Ref]
+) -> dict[str, str]:
+    """Field id → why, for each answer naming someone who is not around this child. `allowed`
+    is passed in as data (the people and professionals of the child's world), like facts."""
+    errors: dict[str, str] = {}
+    for field_id, answer in answers.items():
+        item = exemplar.fields.get(field_id)
+        if item is None or not isinstance(answer, Mapping):
+            continue
+        for column, value in _named(item, answer.get("value")):
+            key = fieldtypes.ref_key(value, column.type)
+            flagged = isinstance(value, Mapping) and value.get("unresolved")
+            if key is not None and not flagged and key not in allowed:
+                errors[field_id] = (
+                    f"Choose a {column.type} from the list: {column.type} {key[1]} is not "
+                    "among the people and professionals around this child."
+                )
+    return errors
+
+
+def _named(item: FieldDef, value: Any) -> list[tuple[FieldDef, Any]]:
+    """Each person or professional value in an answer, a group's cells included."""
+    if item.type in REFERENCE_TYPES:
+        return [(item, value)] if value is not None else []
+    if item.type != "group" or not isinstance(value, list):
+        return []
+    columns = {c.id: c for c in item.fields or [] if c.type in REFERENCE_TYPES}
+    return [
+        (columns[key], cell)
+        for row in value
+        if isinstance(row, Mapping)
+        for key, cell in row.items()
+        if key in columns and cell is not None
+    ]
+
+
+def names_someone(exemplar: Exemplar, field_ids: Collection[str]) -> bool:
+    """Whether any of these fields (or their columns) holds a person or professional."""
+    return any(
+        item.type in REFERENCE_TYPES or any(c.type in REFERENCE_TYPES for c in item.fields or [])
+        for item in (exemplar.fields.get(f) for f in field_ids)
+        if item is not None
+    )
 
 
 def _envelope_problem(exemplar: Exemplar, item: FieldDef, answer: Any) -> str | None:

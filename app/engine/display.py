@@ -22,6 +22,7 @@ ABSENT_WORDS: dict[str, dict[str, str]] = {
     "not_yet_asked": {"worker": "Not yet asked", "family": "Not asked yet"},
 }
 BLANK_WORDS = {"worker": "Not answered", "family": "Not answered yet"}
+Names = Mapping[tuple[str, int], str]  # (kind, id) → a person's or professional's name
 Kind = Literal["value", "narrative", "absent", "blank", "rows"]
 
 
@@ -45,7 +46,7 @@ def describe(
     answer: Any,
     *,
     audience: Audience = "worker",
-    names: Mapping[int, str] | None = None,
+    names: Names | None = None,
     child: str | None = None,
 ) -> Shown:
     """The label and the answer as the reader should see them."""
@@ -79,7 +80,7 @@ def value_text(
     value: Any,
     *,
     audience: Audience,
-    names: Mapping[int, str],
+    names: Names,
     child: str | None = None,
 ) -> str:
     """One value in words: option labels, long dates, yes/no with when, people by name."""
@@ -94,7 +95,7 @@ def _row(
     item: FieldDef,
     row: Mapping[str, Any],
     audience: Audience,
-    names: Mapping[int, str],
+    names: Names,
     child: str | None,
 ) -> tuple[tuple[str, str], ...]:
     return tuple(

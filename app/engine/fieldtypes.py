@@ -76,7 +76,7 @@ class Reading:
 
     choices: Choices
     words: Callable[[Text | None], str]
-    names: Mapping[int, str]
+    names: Mapping[tuple[str, int], str]  # (kind, id) → how a reader sees them
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class FormContext:
     """What a form value needs: options, people, and how the caller builds a group's cells."""
 
     choices: Choices
-    people: Sequence[tuple[int, str]]
+    people: Sequence[tuple[tuple[str, int], str]]  # ((kind, id), label) a picker may offer
     words: Callable[[Text | None], str]
     cell: Callable[[FieldDef, Any], Any]
     in_group: bool = False
@@ -546,33 +546,97 @@ NUMBER = FieldKind(
 )
 
 
-# person and professional: an id from the people around the child
+# person and professional: a typed reference to someone around the child
+
+# Stored as {"kind": "person", "id": n}: person and professional ids overlap (person 3 and
+# professional 3 are different rows), so the kind travels with the id in the answer itself, and
+# anything reading the answer (a printout years later, a migration, another system) needs no
+# field definition to know which table it names. "unresolved" marks an old bare id that could not
+# be matched to one person or professional: the worker is asked to choose again, nothing guessed.
+Ref = tuple[str, int]  # (kind, id): how names and allowed references are keyed
 
 
-def _check_id(choices: Choices, item: FieldDef, value: Any) -> str | None:
-    return None if _is_id(value) and value > 0 else f"Choose a {item.type} from the list."
+def ref_key(value: Any, kind: str) -> Ref | None:
+    """(kind, id) of a stored reference; a bare int (frozen before references were typed) is a
+    person's id, as every printout then read it."""
+    if _is_id(value):
+        return ("person", value)
+    if isinstance(value, Mapping) and _is_id(value.get("id")):
+        return (str(value.get("kind") or kind), value["id"])
+    return None
 
 
-def _parse_id(item: FieldDef, posted: Form, name: str) -> int | None:
+def unknown_words(kind: str, ident: Any) -> str:
+    return f"Unknown {kind} (id {ident}) — choose again"
+
+
+def _stored_ref(item: FieldDef, codes_of: CodesOf) -> Any:
+    kind = Literal.__getitem__((item.type,))
+    return typed_dict(
+        f"Ref_{item.type}", {"kind": kind, "id": Annotated[int, Strict(), Field(gt=0)]}
+    )
+
+
+def _check_ref(choices: Choices, item: FieldDef, value: Any) -> str | None:
+    if isinstance(value, Mapping) and value.get("unresolved"):
+        return unknown_words(item.type, value.get("id")) + "."
+    ok = (
+        isinstance(value, Mapping)
+        and set(value) == {"kind", "id"}
+        and value["kind"] == item.type
+        and _is_id(value["id"])
+        and value["id"] > 0
+    )
+    return None if ok else f"Choose a {item.type} from the list."
+
+
+def ref_input(value: Any) -> str:
+    """A reference as a form's option value: "person:3", "professional:3:unresolved"."""
+    if not isinstance(value, Mapping):
+        return _as_input(value)
+    flag = ":unresolved" if value.get("unresolved") else ""
+    return f"{value.get('kind')}:{value.get('id')}{flag}"
+
+
+def _parse_ref(item: FieldDef, posted: Form, name: str) -> dict[str, Any] | None:
     text = _parse_line(posted, name)
     if text is None:
         return None
-    if not text.isdigit():
-        raise ValueError("Choose from the list.")
-    return int(text)
+    kind, _, rest = text.partition(":")
+    ident, _, flag = rest.partition(":")
+    if kind != item.type or not ident.isdigit() or flag not in ("", "unresolved"):
+        raise ValueError(f"Choose a {item.type} from the list.")
+    ref: dict[str, Any] = {"kind": kind, "id": int(ident)}
+    return {**ref, "unresolved": True} if flag else ref
 
 
-def _person_form(item: FieldDef, value: Any, context: FormContext) -> FormValue:
-    return FormValue(_as_input(value), options=[(str(pid), name) for pid, name in context.people])
+def _ref_form(item: FieldDef, value: Any, context: FormContext) -> FormValue:
+    options = [
+        (f"{kind}:{ident}", label) for (kind, ident), label in context.people if kind == item.type
+    ]
+    if isinstance(value, Mapping) and value.get("unresolved"):
+        options.insert(0, (ref_input(value), unknown_words(item.type, value.get("id"))))
+    return FormValue(ref_input(value), options=options)
+
+
+def _ref_words(item: FieldDef, value: Any, reading: Reading) -> str:
+    key = ref_key(value, item.type)
+    if key is None:
+        return str(value)
+    if isinstance(value, Mapping) and value.get("unresolved"):
+        return unknown_words(key[0], key[1])
+    if isinstance(value, Mapping):
+        return reading.names.get(key) or unknown_words(key[0], key[1])
+    return reading.names.get(key, f"Person {value}")  # frozen bare id: as it was printed
 
 
 PERSON = FieldKind(
     name="person",
-    stored=lambda i, c: Annotated[int, Strict(), Field(gt=0)],
-    check=_check_id,
-    parse=_parse_id,
-    to_form=_person_form,
-    shown=lambda i, v, r: r.names.get(int(v), f"Person {v}"),
+    stored=_stored_ref,
+    check=_check_ref,
+    parse=_parse_ref,
+    to_form=_ref_form,
+    shown=_ref_words,
     literal_problem=lambda c, i, lit: (
         None if isinstance(lit, int) else f"{i.id} holds an id, never {lit!r}"
     ),

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.audit import service as audit
@@ -387,8 +387,7 @@ def network_of(*, session: Session, person_ids: list[int]) -> set[int]:
     linked = select(Relationship.other_person_id).where(Relationship.person_id.in_(person_ids))
     linking = select(Relationship.person_id).where(Relationship.other_person_id.in_(person_ids))
     found = set(person_ids)
-    for query in (housemates, linked, linking):
-        found.update(session.scalars(query))
+    found.update(session.scalars(union(housemates, linked, linking)))  # one statement, not three
     return found
 
 
@@ -415,6 +414,28 @@ def current_involvements(*, session: Session, person_id: int) -> list[Involvemen
         Involvement.person_id == person_id, Involvement.ended_on.is_(None)
     )
     return list(session.scalars(query))
+
+
+def people_by_id(*, session: Session, person_ids: set[int]) -> list[Person]:
+    """These people, in id order."""
+    return list(
+        session.scalars(select(Person).where(Person.id.in_(person_ids)).order_by(Person.id))
+    )
+
+
+def involved_with(*, session: Session, person_ids: set[int]) -> list[Professional]:
+    """The professionals working now with any of these people, each once, in id order."""
+    working = select(Involvement.professional_id).where(
+        Involvement.person_id.in_(person_ids), Involvement.ended_on.is_(None)
+    )
+    query = select(Professional).where(Professional.id.in_(working)).order_by(Professional.id)
+    return list(session.scalars(query))
+
+
+def professional_words(name: str, role: str | None, organisation: str | None) -> str:
+    """A professional as every reader sees them: "Dr Anita Rao — GP, Riverside Surgery"."""
+    about = ", ".join(part for part in (role, organisation) if part)
+    return f"{name} — {about}" if about else name
 
 
 def relationships_to(*, session: Session, person_id: int) -> dict[int, str]:

@@ -21,7 +21,7 @@ from app.auth.models import User
 from app.config import get_settings
 from app.engine import answers as engine
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
-from app.engine.display import describe, long_date
+from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
 from app.engine.readers import reader
 from app.errors import NotFound
@@ -67,7 +67,7 @@ def build(
     version = source.version or record.version
     withheld: list[Withheld] = []
     child = str(source.facts.get("child.first_name") or "")
-    names = {int(p["person"]["id"]): str(p["person"]["full_name"]) for p in source.people}
+    names = records.names_of(source)
     sections = _sections(exemplar, source, audience, child, names, withheld, lang)
     row = reader(audience)
     document = PrintDocument(
@@ -110,7 +110,7 @@ def _sections(
     source: records.Source,
     audience: Audience,
     child: str,
-    names: dict[int, str],
+    names: Names,
     withheld: list[Withheld],
     lang: str = "en",
 ) -> list[Section]:
@@ -160,7 +160,7 @@ def _answer(
     answer: Any,
     audience: Audience,
     child: str,
-    names: dict[int, str],
+    names: Names,
 ) -> Answer:
     shown = describe(exemplar, item, answer, audience=audience, names=names, child=child)
     source = shown.source if reader(audience).sees_provenance else None  # pre-fill, who typed

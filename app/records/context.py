@@ -49,6 +49,11 @@ class RecordContext:
     def visibility(self) -> engine.Visibility:
         return engine.visibility(self.exemplar, answers=self.record.answers, facts=self.facts)
 
+    @cached_property
+    def references(self) -> frozenset[tuple[str, int]]:
+        """Everyone an answer may name: the child's people and professionals, as (kind, id)."""
+        return frozenset(s.key for s in cases.network(session=self.session, case=self.case))
+
     def refreshed(self) -> engine.Visibility:
         """Visibility after a save changed the answers."""
         self.__dict__.pop("visibility", None)

@@ -140,6 +140,7 @@ def save(
     _refuse_lost_updates(
         session=session, record=record, base_revision=base_revision, changed=changed
     )
+    _refuse_strangers(context, changed)
     checked = engine.validate(exemplar, answers=changed, facts=facts, mode="save")
     good = {key: value for key, value in changed.items() if key not in checked.errors}
     if good:
@@ -186,6 +187,17 @@ def mark_section(
         case_id=record.case_id,
         detail={"section": section_id, "complete": complete},
     )
+
+
+def _refuse_strangers(context: RecordContext, changed: dict[str, Any]) -> None:
+    """A person or professional from outside the child's world is refused, naming the field:
+    the pickers never offer one, so it is a mistake or a probe, not a draft to keep."""
+    if not engine.names_someone(context.exemplar, changed):
+        return
+    errors = engine.reference_errors(context.exemplar, changed, context.references)
+    if errors:
+        field_id, message = next(iter(errors.items()))
+        raise Invalid(message, field=f"answers.{field_id}")
 
 
 def _refuse_lost_updates(

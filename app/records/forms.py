@@ -17,7 +17,7 @@ from app.engine.fieldtypes import FieldKind, FormContext, kind_of, parse_value
 from app.engine.fieldtypes import Form as Form
 from app.engine.library import Exemplar
 
-People = list[tuple[int, str]]
+People = list[tuple[tuple[str, int], str]]  # ((kind, id), how a picker offers them)
 
 
 @dataclass

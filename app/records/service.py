@@ -33,6 +33,7 @@ from app.records.snapshots import (
     chronology_for_print,
     diff,
     latest_snapshot,
+    names_of,
     snapshots,
     source_of,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "latest_snapshot",
     "load",
     "mark_section",
+    "names_of",
     "next_steps",
     "records_for_case",
     "records_for_cases",

@@ -3,7 +3,7 @@ facts and people of its snapshot once finalised, the live ones otherwise."""
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -29,6 +29,8 @@ class Source:
     finalised: bool
     on: date
     version: int | None = None  # the finalised version read, when frozen
+    # Frozen since answers name professionals by typed reference; older snapshots have none.
+    professionals: list[dict[str, Any]] = field(default_factory=list)
 
 
 def source_of(
@@ -47,13 +49,32 @@ def source_of(
     if snapshot is not None and (version is not None or record.status == RecordStatus.FINALISED):
         content = snapshot.content
         on = snapshot.finalised_at.date()
+        frozen = content.get("professionals", [])
         return Source(
-            content["answers"], content["facts"], content["people"], True, on, snapshot.version
+            content["answers"],
+            content["facts"],
+            content["people"],
+            True,
+            on,
+            snapshot.version,
+            professionals=frozen,
         )
     case = cases.get_case(session=session, case_id=record.case_id)
     around = cases.snapshot_people(session=session, case_id=case.id) if with_people else []
+    pros = cases.snapshot_professionals(session=session, case=case) if with_people else []
     facts = child_facts(session=session, case=case)
-    return Source(record.answers, facts, around, finalised=False, on=date.today())
+    return Source(
+        record.answers, facts, around, finalised=False, on=date.today(), professionals=pros
+    )
+
+
+def names_of(source: Source) -> dict[tuple[str, int], str]:
+    """Who each reference names, by kind (person 3 and professional 3 are different rows)."""
+    names = {
+        ("person", int(p["person"]["id"])): str(p["person"]["full_name"]) for p in source.people
+    }
+    names.update((("professional", int(p["id"])), str(p["name"])) for p in source.professionals)
+    return names
 
 
 def facts_for(*, session: Session, record: Record) -> dict[str, Any]:
@@ -82,6 +103,7 @@ def freeze(
         "answers": answers,
         "facts": child_facts(session=session, case=case),
         "people": cases.snapshot_people(session=session, case_id=case.id),
+        "professionals": cases.snapshot_professionals(session=session, case=case),
         "revision": record.revision,
         "chronology": [entry.as_dict() for entry in entries],
     }

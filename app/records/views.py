@@ -13,6 +13,7 @@ from app.engine.library import Exemplar, Library
 from app.people import service as people
 from app.records import service
 from app.records.context import RecordContext
+from app.records.models import RecordStatus
 
 PICKED = ("person", "professional")  # field types whose answers name someone around the child
 
@@ -44,14 +45,29 @@ def page(library: Library, context: RecordContext) -> dict[str, Any]:
     }
 
 
+# Who each typed reference names: (kind, id) -> name.
+Names = dict[tuple[str, int], str]
+
+
 def people_around(
     db: Session, context: RecordContext, fields: list[FieldDef] | None = None
-) -> list[tuple[int, str]]:
-    """Who a person or professional answer may name: read only when `fields` have such answers."""
+) -> list[tuple[tuple[str, int], str]]:
+    """Who a picker offers, with their role: read only when `fields` have such answers."""
     asked = context.exemplar.fields.values() if fields is None else fields
     if not any(_names_someone(item) for item in asked):
         return []
-    return cases.network_names(session=db, case=context.case)
+    return [(s.key, s.label) for s in cases.network(session=db, case=context.case)]
+
+
+def names_around(db: Session, context: RecordContext) -> dict[tuple[str, int], str]:
+    """How each reference reads on the page: the names frozen with a finalised record first, the
+    live ones for the rest (snapshots from before references were typed froze no professionals)."""
+    if not any(_names_someone(item) for item in context.exemplar.fields.values()):
+        return {}
+    live = {s.key: s.name for s in cases.network(session=db, case=context.case)}
+    if context.record.status != RecordStatus.FINALISED:
+        return live
+    return live | service.names_of(service.source_of(session=db, record=context.record))
 
 
 def _names_someone(item: FieldDef) -> bool:
@@ -64,7 +80,7 @@ def summary(db: Session, context: RecordContext, answers: dict[str, Any]) -> lis
     shown = context.visibility if answers is context.answers else None
     if shown is None:  # an earlier revision: its own answers decide what applied
         shown = engine.visibility(exemplar, answers=answers, facts=context.facts)
-    names = dict(people_around(db, context))
+    names = names_around(db, context)
     return [
         {
             "section": s,
@@ -97,7 +113,7 @@ def changes(db: Session, context: RecordContext) -> list[dict[str, str]]:
     frozen = service.latest_snapshot(session=db, record_id=record.id)
     if frozen is None:
         return []
-    names = dict(people_around(db, context))
+    names = names_around(db, context)
     rows: list[dict[str, str]] = []
     for field_id, change in service.diff(frozen.content["answers"], record.answers).items():
         item = exemplar.fields.get(field_id)
@@ -116,7 +132,7 @@ def changes(db: Session, context: RecordContext) -> list[dict[str, str]]:
 
 
 def _cells(
-    exemplar: Exemplar, item: FieldDef, change: dict[str, Any], names: dict[int, str]
+    exemplar: Exemplar, item: FieldDef, change: dict[str, Any], names: Names
 ) -> list[dict[str, str]]:
     """The cells of a group that changed: "Plan lines, row 1: Person responsible", old and new."""
     old, new = (_rows(change[key]) for key in ("before", "after"))
@@ -143,7 +159,7 @@ def _rows(answer: Any) -> list[dict[str, Any]]:
     return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
 
 
-def _cell(exemplar: Exemplar, column: FieldDef, value: Any, names: dict[int, str]) -> str:
+def _cell(exemplar: Exemplar, column: FieldDef, value: Any, names: Names) -> str:
     answer = {"value": value} if value is not None else None
     return describe(exemplar, column, answer, names=names).text
 

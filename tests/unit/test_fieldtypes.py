@@ -51,8 +51,9 @@ sections:
           - {id: what, type: text, label: What}
       - {id: an_attachment, type: attachment, label: Files}
 """
-NAMES = {7: "Ann Smith", 8: "Dr Jones"}
-PEOPLE = list(NAMES.items())
+# Person 7 and professional 7 are different rows: every reference carries its kind.
+NAMES = {("person", 7): "Ann Smith", ("professional", 7): "Dr Jones — GP, Riverside Surgery"}
+PEOPLE = [(("person", 7), "Ann Smith — Mother"), (("professional", 7), "Dr Jones — GP")]
 
 
 @pytest.fixture(scope="module")
@@ -85,8 +86,11 @@ ROUND_TRIPS: list[tuple[str, dict[str, list[str]], Any, Any, str, str]] = [
     ("a_multi_choice", {"a_multi_choice": ["red", "blue"]}, ["red", "blue"], ["red", "blue"],
      "Red, Blue", "Red, Sky blue"),
     ("a_number", {"a_number": ["1,234.50"]}, 1234.5, "1234.5", "1234.5", "1234.5"),
-    ("a_person", {"a_person": ["7"]}, 7, "7", "Ann Smith", "Ann Smith"),
-    ("a_professional", {"a_professional": ["8"]}, 8, "8", "Dr Jones", "Dr Jones"),
+    ("a_person", {"a_person": ["person:7"]}, {"kind": "person", "id": 7}, "person:7",
+     "Ann Smith", "Ann Smith"),
+    ("a_professional", {"a_professional": ["professional:7"]},
+     {"kind": "professional", "id": 7}, "professional:7",
+     "Dr Jones — GP, Riverside Surgery", "Dr Jones — GP, Riverside Surgery"),
 ]  # fmt: skip
 
 
@@ -200,3 +204,41 @@ def _view(exemplar: Exemplar, answers: dict[str, Any], field_id: str) -> forms.F
         exemplar, exemplar.sections["all"], answers=answers, shown={}, people=PEOPLE
     )
     return next(view for view in views if view.item.id == field_id)
+
+
+def test_a_picker_offers_only_its_own_kind_with_the_role_shown(exemplar: Exemplar) -> None:
+    person = _view(exemplar, {}, "a_person")
+    professional = _view(exemplar, {}, "a_professional")
+    assert person.options == [("person:7", "Ann Smith — Mother")]
+    assert professional.options == [("professional:7", "Dr Jones — GP")]
+
+
+def test_a_reference_of_the_other_kind_is_refused_naming_the_field(exemplar: Exemplar) -> None:
+    section = exemplar.sections["all"]
+    _, problems = forms.parse(exemplar, section, {"a_person": ["professional:7"]}, current={})
+    assert problems == {"a_person": "Choose a person from the list."}
+    wrong = {"a_person": {"value": {"kind": "professional", "id": 7}}}
+    assert set(shape_errors(exemplar, wrong)) == {"a_person"}
+    bare = {"a_professional": {"value": 7}}  # the old untyped form is no longer taken
+    assert set(shape_errors(exemplar, bare)) == {"a_professional"}
+
+
+def test_a_frozen_bare_id_reads_as_it_did_and_an_unknown_one_is_flagged(
+    exemplar: Exemplar,
+) -> None:
+    item = exemplar.fields["a_person"]
+    assert describe(exemplar, item, {"value": 7}, names=NAMES).text == "Ann Smith"
+    unknown = {"value": {"kind": "person", "id": 9}}
+    assert describe(exemplar, item, unknown, names=NAMES).text == (
+        "Unknown person (id 9) — choose again"
+    )
+    flagged = {"value": {"kind": "person", "id": 7, "unresolved": True}}
+    assert describe(exemplar, item, flagged, names=NAMES).text == (
+        "Unknown person (id 7) — choose again"
+    )
+    view = _view(exemplar, {"a_person": flagged}, "a_person")
+    assert view.options[0] == ("person:7:unresolved", "Unknown person (id 7) — choose again")
+    assert view.value == "person:7:unresolved"  # posting the page back keeps it, flagged
+    assert shape_errors(exemplar, {"a_person": flagged}) == {
+        "a_person": "Unknown person (id 7) — choose again."
+    }
