@@ -8,7 +8,9 @@ from app.access import Granted, SignedIn, Target, allow
 from app.cases import service
 from app.cases.policy import Action
 from app.cases.schemas import CaseClose, CaseIn, CaseOut, CasePatch, CaseSummary, ChildView
-from app.deps import CsrfChecked, Id, SessionDep
+from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
+from app.engine.library import Library
+from app.errors import Invalid
 
 router = APIRouter(prefix="/api", tags=["cases"], dependencies=[CsrfChecked])
 Opening = Annotated[Granted, allow(Action.WRITE, Target.NO_CASE)]
@@ -17,8 +19,9 @@ Allocating = Annotated[Granted, allow(Action.ALLOCATE, Target.CASE)]
 
 
 @router.post("/cases", status_code=201)
-def open_case(body: CaseIn, db: SessionDep, granted: Opening) -> CaseOut:
+def open_case(body: CaseIn, db: SessionDep, library: LibraryDep, granted: Opening) -> CaseOut:
     """Open a case for a child: someone in another child's network must be reachable by you."""
+    _listed(library, body.legal_status)
     granted.check_people(db, {"child_id": body.child_id}, Action.WRITE)
     case = service.open_case(session=db, actor=granted.user, data=body)
     db.commit()
@@ -38,10 +41,23 @@ def get_case(case_id: Id, granted: Viewing) -> CaseOut:
 
 
 @router.patch("/cases/{case_id}")
-def change_case(case_id: Id, body: CasePatch, db: SessionDep, granted: Allocating) -> CaseOut:
+def change_case(
+    case_id: Id, body: CasePatch, db: SessionDep, library: LibraryDep, granted: Allocating
+) -> CaseOut:
+    _listed(library, body.legal_status)
     case = service.change_case(session=db, actor=granted.user, case_id=case_id, data=body)
     db.commit()
     return CaseOut.model_validate(case)
+
+
+def _listed(library: Library, legal_status: str | None) -> None:
+    """A legal status is a code of the `legal_status` list, whatever the schema lets through."""
+    listed = library.codelists.get("legal_status")
+    codes = [option.code for option in listed.options] if listed else []
+    if legal_status is not None and legal_status not in codes:
+        raise Invalid(
+            f"Choose a legal status from the list: {', '.join(codes)}.", field="legal_status"
+        )
 
 
 @router.post("/cases/{case_id}/close")

@@ -19,24 +19,9 @@ Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Long = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20000)]
 # CIN census 2024-25 <Sex>: the sex recorded at birth, or not known / not stated.
 Sex = Literal["male", "female", "not_known", "not_stated"]
-LEGAL_STATUSES = (
-    "cin",
-    "cp_plan",
-    "section_20",
-    "interim_care_order",
-    "care_order",
-    "placement_order",
-    "care_leaver",
-)
-LegalStatus = Literal[
-    "cin",
-    "cp_plan",
-    "section_20",
-    "interim_care_order",
-    "care_order",
-    "placement_order",
-    "care_leaver",
-]
+# A code of the exemplars' `legal_status` list (exemplars/codelists.yaml): the list is the one
+# source of the values, checked where a case is opened or changed (cases/api.py).
+LegalStatus = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,49}$")]
 
 
 # Ids fit a 32-bit integer column on both databases: bigger is a 422 naming the field.

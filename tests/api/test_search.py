@@ -13,9 +13,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from app.auth.models import User
+from app.auth.models import Role, User
 from app.cases.models import Case
 from app.people.models import Family, FamilyMember, Person
+from app.people.search import NARROW
 from tests.conftest import PASSWORD
 from tests.factories import Factory
 
@@ -161,3 +162,17 @@ def test_the_index_keeps_up_with_new_and_renamed_people(
     db.commit()
     assert _found(client, town["worker"], "Tyrone Smith")[0].startswith("Tyrone Smith")
     assert not [n for n in _found(client, town["worker"], "Tyler Smith") if "Tyler" in n]
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted"), [("Carrie Walsh", "Kerry Walsh"), ("Ryler Smith", "Tyler Smith")]
+)
+def test_a_view_over_the_whole_council_is_searched_through_the_text_index(
+    client: TestClient, factory: Factory, town: dict[str, Any], typed: str, wanted: str
+) -> None:
+    """An auditor sees more children than a team holds (2,003 > NARROW): the index path."""
+    assert CROWD + len(town["kids"]) > NARROW
+    auditor = factory.user(Role.AUDITOR, team="Audit", password=PASSWORD)
+    found = _found(client, auditor, typed)
+    assert found and found[0].startswith(wanted), found
+    assert len([name for name in found if name.startswith("Kerry Walsh")]) in (0, 2)

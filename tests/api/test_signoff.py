@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from app import demo
 from app.audit.models import AuditEvent
-from app.auth.models import User
+from app.auth.models import Role, User
+from app.people import service as people
+from app.people.schemas import PersonIn
 from app.printing import service as printing
 from tests.api.test_pages import page_sign_in
 from tests.api.test_records import Worker, value
@@ -313,3 +315,24 @@ def test_amend_reason_is_kept_with_the_amendment(worker: Worker, db: Session) ->
     worker.post(f"/api/records/{note['id']}/amend", reason="The visit was on the 21st.")
     amend = db.query(AuditEvent).filter_by(action="record.amend", target_id=note["id"]).one()
     assert amend.detail == {"version": 2, "reason": "The visit was on the 21st."}
+
+
+@pytest.mark.parametrize("status", ["police_protection", "care_order", "made_up", "CIN"])
+def test_a_case_takes_its_legal_status_from_the_code_list_alone(
+    client: TestClient, sign_in: Any, db: Session, status: str
+) -> None:
+    """Every code of the legal_status list (15, not the 7 the schema once named), nothing else."""
+    me, headers = sign_in(Role.SOCIAL_WORKER)
+    child, _ = people.create_person(
+        session=db, actor=me, data=PersonIn(given_names="Ada", family_name="Lane")
+    )
+    db.commit()
+    body = {"child_id": child.id, "allocated_worker_id": me.id, "legal_status": status}
+    answer = client.post("/api/cases", json=body, headers=headers)
+    listed = {o.code for o in shipped_library().codelists["legal_status"].options}
+    if status in listed:
+        assert answer.status_code == 201, answer.text
+        assert answer.json()["legal_status"] == status
+    else:
+        assert answer.status_code == 422
+        assert answer.json()["detail"][0]["field"] == "legal_status"
