@@ -138,7 +138,7 @@ def save(
         dictation.refuse_judgement(exemplar=exemplar, record=record, keys=changed)
         changed = {k: dictation.typed_for(v, actor, on_behalf_of) for k, v in changed.items()}
     _refuse_lost_updates(
-        session=session, record=record, base_revision=base_revision, changed=changed
+        session=session, record=record, base_revision=base_revision, changed=changed, actor=actor
     )
     _refuse_strangers(context, changed)
     checked = engine.validate(exemplar, answers=changed, facts=facts, mode="save")
@@ -201,11 +201,13 @@ def _refuse_strangers(context: RecordContext, changed: dict[str, Any]) -> None:
 
 
 def _refuse_lost_updates(
-    *, session: Session, record: Record, base_revision: int, changed: dict[str, Any]
+    *, session: Session, record: Record, base_revision: int, changed: dict[str, Any], actor: User
 ) -> None:
     """Refuse a save that would overwrite answers someone else changed after `base_revision`.
 
     The base must be a revision the record has had: a page cannot have shown one from the future.
+    The user's own later saves are no conflict (quick saves from one page, or one that landed
+    just before the connection dropped): the newest of their own typing wins.
     """
     if base_revision > record.revision:
         message = f"This record has no revision {base_revision}; reload the page."
@@ -214,7 +216,9 @@ def _refuse_lost_updates(
         return
     since = session.scalars(
         select(RecordRevision).where(
-            RecordRevision.record_id == record.id, RecordRevision.number > base_revision
+            RecordRevision.record_id == record.id,
+            RecordRevision.number > base_revision,
+            RecordRevision.author_id.is_distinct_from(actor.id),
         )
     ).all()
     touched = {key for revision in since for key in revision.changed}

@@ -241,15 +241,29 @@ def test_a_bad_answer_is_named_and_the_rest_of_the_save_is_kept(worker: Worker) 
     assert "event_date" not in kept
 
 
-def test_a_stale_save_of_the_same_answer_is_refused_and_other_answers_merge(worker: Worker) -> None:
+def test_a_stale_save_over_someone_elses_answer_is_refused_and_other_answers_merge(
+    worker: Worker,
+) -> None:
     record = worker.start(worker.children()["Ruby"], "case_note")
-    worker.save(record, {"note": value("First words.")})
+    worker.manager.save(record, {"note": value("First words.")})  # another person, same base
     merged = worker.save(record, {"event_date": value("2026-11-20")})  # same base: other field
     assert merged["revision"] == record["revision"] + 2
     conflict = worker.save(record, {"note": value("Someone else's words.")}, status=409)
     assert conflict["detail"][0]["field"] == "note"
     assert conflict["detail"][0]["theirs"] == value("First words.")
     assert worker.get(f"/api/records/{record['id']}")["answers"]["note"] == value("First words.")
+
+
+def test_a_worker_never_conflicts_with_their_own_saves(worker: Worker) -> None:
+    """Quick saves from one page, all from the revision it loaded (or one that landed just before
+    a dropped connection): each is kept, the newest last, and none is "someone else"."""
+    record = worker.start(worker.children()["Ruby"], "case_note")
+    for words in ("Visited.", "Visited; Ruby", "Visited; Ruby well."):
+        saved = worker.save(record, {"note": value(words)})  # the same base every time
+    assert saved["revision"] == record["revision"] + 3
+    assert worker.get(f"/api/records/{record['id']}")["answers"]["note"] == value(
+        "Visited; Ruby well."
+    )
 
 
 def test_the_server_says_which_fields_apply_as_answers_change(worker: Worker) -> None:
