@@ -37,9 +37,14 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-assets: node_modules/.package-lock.json
+assets: node_modules/.package-lock.json app/static/build/govuk.css
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
+
+# GOV.UK Frontend's styles with the council's settings (app/static/scss/govuk.scss), by Sass.
+app/static/build/govuk.css: app/static/scss/govuk.scss node_modules/.package-lock.json
+	node_modules/.bin/sass --quiet --style=compressed --no-source-map --load-path=node_modules \
+		app/static/scss/govuk.scss $@
 
 lint:
 	$(BIN)/ruff check app tests bench migrations

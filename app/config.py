@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     cookie_secure: bool = False  # always true in production, whatever the environment says
-    council_name: str = "Riverside Borough Council"  # the applicant on court statements
+    council_name: str = "Riverside Borough Council"  # the header of every page; court applicant
+    # The council's logo, a file under app/static (e.g. "img/council-logo.svg"), beside its name.
+    council_logo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-/]+\.(svg|png)$")
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000

@@ -37,11 +37,14 @@ def render(
 ) -> HTMLResponse:
     """Render a page with the signed-in user and their CSRF token always available."""
     viewer = getattr(request.state, "viewer", None)
+    settings = request.app.state.settings
     base = {
+        "council_name": settings.council_name,
+        "council_logo": settings.council_logo,
         "user": viewer,
         "csrf_token": request.state.csrf if viewer else request.state.anon_csrf,
         "cspNonce": request.state.csp_nonce,
-        "idle_minutes": request.app.state.settings.session_idle_minutes,
+        "idle_minutes": settings.session_idle_minutes,
     }
     templates: Jinja2Templates = request.app.state.templates
     return templates.TemplateResponse(

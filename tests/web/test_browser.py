@@ -194,6 +194,10 @@ def test_every_page_type_has_no_axe_violations(
     context, page = new_page(browser, server, bypass_csp=True)  # so the test can inject axe-core
     pages = {"sign-in": "/sign-in"}
     found: dict[str, Any] = {}
+    missing: list[str] = []  # every file a page asks for is there (no font, icon or image 404s)
+    page.on(
+        "response", lambda r: missing.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
     check(page, "sign-in", "/sign-in", found, artifacts_dir)
     sign_in(page)
     case_id = child_case_id(page, 1)
@@ -224,6 +228,7 @@ def test_every_page_type_has_no_axe_violations(
     check(page, "section-with-errors", None, found, artifacts_dir)
     context.close()
     assert found == {}, json.dumps(found, indent=2)[:4000]
+    assert [m for m in missing if "/records/" not in m] == [], missing  # the bad date is a 422
 
 
 def check(page: Page, name: str, url: str | None, found: dict[str, Any], artifacts: Path) -> None:
@@ -232,6 +237,14 @@ def check(page: Page, name: str, url: str | None, found: dict[str, Any], artifac
     page.add_script_tag(path=str(AXE))
     violations = page.evaluate("async () => (await axe.run(document)).violations")
     shoot(page, artifacts, f"page-{name}")
+    # A council's service: its own name in the header, never GOV.UK's crown, logotype or Arms.
+    violations += [
+        {"id": "gov-uk-identity", "nodes": [{"html": selector}]}
+        for selector in (".govuk-header__logotype", ".govuk-logo", ".govuk-footer__copyright-logo")
+        if page.locator(selector).count()
+    ]
+    if page.locator(".app-council-header__name").inner_text() != "Riverside Borough Council":
+        violations.append({"id": "council-name", "nodes": [{"html": "header"}]})
     if violations:
         found[name] = [
             {"id": v["id"], "nodes": [n["html"][:200] for n in v["nodes"][:3]]} for v in violations
