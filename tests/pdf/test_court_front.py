@@ -55,7 +55,7 @@ def test_the_front_sheet_names_the_court_parties_and_witness(
     assert "Dean" not in respondents and "Pat" not in respondents
     for value in PROFILE.values():
         assert _flat(value) in front, value
-    assert "Statement 1 of" in front
+    assert "Statement number 1" in front
     assert "Before filing" not in front  # nothing missing from the profile
     signature = _flat(text.split("Statement of truth")[-1])
     assert "Senior social worker, Riverside Borough Council Children's Services" in signature
@@ -79,8 +79,8 @@ def test_a_second_statement_by_the_same_witness_is_number_two(
     first, _, _ = printed(db, jade["core"], "court")
     again, _, _ = printed(db, jade["core"], "court")  # a reprint keeps its number
     second, _, _ = printed(db, jade["plan"], "court")
-    assert "Statement 1 of" in _flat(first) and "Statement 1 of" in _flat(again)
-    assert "Statement 2 of" in _flat(second)
+    assert "Statement number 1" in _flat(first) and "Statement number 1" in _flat(again)
+    assert "Statement number 2" in _flat(second)
 
 
 def test_the_contents_page_gives_each_heading_its_page(
