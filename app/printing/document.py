@@ -60,12 +60,28 @@ class CourtDetails:
 
     court: str
     case_number: str
-    party: str  # "Applicant local authority"
+    party: str  # "Applicant: <the council>"
     witness_name: str
     witness_role: str
     statement_number: int
     statement_date: date
     exhibits: tuple[str, ...] = ()
+    applicant: str = ""  # the council, from settings
+    respondents: tuple[str, ...] = ()  # "Kerry Walsh (mother)": parents and those with PR
+    witness: "Witness | None" = None
+
+
+@dataclass(frozen=True)
+class Witness:
+    """Who makes the statement, from their profile; `missing` names what the profile lacks."""
+
+    name: str
+    job_title: str = ""
+    employer: str = ""
+    work_address: str = ""
+    qualifications: str = ""
+    registration_number: str = ""
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

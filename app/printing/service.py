@@ -12,11 +12,12 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.audit.service import AuditAction
+from app.auth import service as auth
 from app.auth.models import User
 from app.config import get_settings
 from app.engine import answers as engine
@@ -34,6 +35,7 @@ from app.printing.document import (
     PenPicture,
     PrintDocument,
     Section,
+    Witness,
 )
 from app.printing.models import Printout, PrintoutDelivery
 from app.records import service as records
@@ -92,7 +94,7 @@ def build(
         sections=tuple(sections),
         pen_pictures=_pen_pictures(source, audience, withheld),
         glossary=_glossary(library, sections, audience),
-        court=_court(source, author) if row.court_statement else None,
+        court=_court(session, record, source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
         reference=f"{source.facts.get('case.case_number')}/{record.id}/v{version}",
     )
@@ -213,17 +215,76 @@ def _chronology(session: Session, library: Library, record: Record) -> tuple[Chr
     return tuple(ChronologyEntry(entry.date_text, entry.what, entry.source) for entry in entries)
 
 
-def _court(source: records.Source, author: User | None) -> CourtDetails:
-    """The front sheet: the court from court.yaml, the council from settings, the witness."""
+def _court(
+    session: Session, record: Record, source: records.Source, author: User | None
+) -> CourtDetails:
+    """The front sheet: the court from court.yaml, the council from settings, the respondents
+    from the child's relationships, the witness from their profile."""
+    council = get_settings().council_name
     return CourtDetails(
         court=str(pdf.court_settings()["court_name"]),
         case_number=str(source.facts.get("case.case_number") or ""),
-        party=f"Applicant: {get_settings().council_name}",
+        party=f"Applicant: {council}",
+        applicant=council,
+        respondents=_respondents(source.people),
         witness_name=author.full_name if author else "",
-        witness_role=author.role.label if author else "",
-        statement_number=1,
+        witness_role=(author.job_title or author.role.label) if author else "",
+        witness=_witness(author),
+        statement_number=_statement_number(session, record, author),
         statement_date=source.on,
     )
+
+
+def _respondents(people: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The child's parents and anyone holding parental responsibility, as recorded (and frozen)."""
+    child = next((p for p in people if p.get("role") == "child"), None)
+    if child is None:
+        return ()
+    child_id = child["person"]["id"]
+    parents = set(pdf.court_settings().get("respondent_relationships") or ())
+    found = []
+    for entry in people:
+        for link in entry.get("links") or ():
+            current = link["to"] == child_id and not link.get("ended_on")
+            if current and (link["type"] in parents or link.get("pr")):
+                relation = entry.get("relationship_to_child") or link["type"]
+                found.append(f"{entry['person']['full_name']} ({relation})")
+                break
+    return tuple(found)
+
+
+def _witness(author: User | None) -> Witness | None:
+    if author is None:
+        return None
+    return Witness(
+        name=author.full_name,
+        job_title=author.job_title or "",
+        employer=author.employer or "",
+        work_address=author.work_address or "",
+        qualifications=author.qualifications or "",
+        registration_number=author.registration_number or "",
+        missing=tuple(auth.missing_from_profile(author)),
+    )
+
+
+def _statement_number(session: Session, record: Record, author: User | None) -> int:
+    """This witness's statements in this case, counted by when each was first printed for the
+    court: a reprint keeps its number, the next statement is one more."""
+    if author is None:
+        return 1
+    theirs = [
+        r.id
+        for r in records.records_for_case(session=session, case_id=record.case_id)
+        if r.author_id == author.id
+    ]
+    rows = session.execute(
+        select(Printout.record_id, func.min(Printout.id))
+        .where(Printout.record_id.in_(theirs), Printout.audience == "court")
+        .group_by(Printout.record_id)
+    )
+    first_printed: dict[int, int] = {record_id: first for record_id, first in rows}
+    own = first_printed.pop(record.id, None)
+    return 1 + sum(1 for first in first_printed.values() if own is None or first < own)
 
 
 def author_of(*, session: Session, record: Record) -> User | None:
