@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
+from app.engine import court
 from app.engine.conditions import (
     SEARCH_LIMIT,
     Compiled,
@@ -105,6 +106,7 @@ class _Checker:
             source = getattr(owner, key, None)
             if source:
                 self._condition((*place.path, key), source)
+        self._court_heading(place.path, owner.court_heading)
         item = place.item
         if item is None:
             return
@@ -119,6 +121,16 @@ class _Checker:
         if item.holds == "decision":
             self._decision_codes(place.path, item)
         self._labels(place, item)
+
+    def _court_heading(self, path: Path, code: str | None) -> None:
+        """A court heading must be one the statement has and does not fill itself."""
+        fed = court.headings().fed
+        if code is not None and code not in fed:
+            self.error(
+                (*path, "court_heading"),
+                f"no court heading '{code}'{suggest(code, fed)}; the headings are in"
+                f" printouts/court/court.yaml: {', '.join(fed)}",
+            )
 
     def _decision_codes(self, path: Path, item: FieldDef) -> None:
         """Approve and return write their own codes into a sign-off decision field."""

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 
 from app.engine import readers
 from app.engine.readers import reader
+from app.printing import evidence
 from app.printing.document import Answer, PrintDocument
 
 PRINTOUTS = Path(__file__).resolve().parents[2] / "printouts"
@@ -113,6 +114,7 @@ def render_html(document: PrintDocument) -> str:
         welsh=shown.welsh,
         marking=row.marking,
         paragraphs=paragraphs,
+        arrange=evidence.arrange,
         settings=court_settings(),
         chronology=shown.chronology,
     )

@@ -41,6 +41,7 @@ from app.records import service as records
 if TYPE_CHECKING:
     from app.records.models import Record
 
+UNPLACED_HEADING = "harm"  # a section that names no SWET heading (the lint says so)
 PEN_PICTURE_PARTS = ("who_they_are", "what_they_are_like", "strengths", "worries", "how_to_talk")
 
 
@@ -136,6 +137,7 @@ def _sections(
                 withheld.append(Withheld(text_for(item.label, "worker"), why))
                 continue
             shown_answer = _answer(exemplar, item, answer, audience, child, names)
+            shown_answer = replace(shown_answer, court_heading=item.court_heading)
             if lang == "cy":
                 welsh = in_language(item.label, item.label_cy, audience, lang=lang, child=child)
                 shown_answer = replace(shown_answer, label=welsh)
@@ -143,7 +145,11 @@ def _sections(
         if answers:
             title = in_language(section.title, section.title_cy, audience, lang=lang, child=child)
             result.append(
-                Section(title=title, answers=tuple(answers), court_heading=section.court_heading)
+                Section(
+                    title=title,
+                    answers=tuple(answers),
+                    court_heading=section.court_heading or UNPLACED_HEADING,
+                )
             )
     return result
 
@@ -210,7 +216,10 @@ def _glossary(
 def _chronology(session: Session, library: Library, record: Record) -> tuple[ChronologyEntry, ...]:
     """The child's chronology: frozen in the snapshot of a finalised record, live for a draft."""
     entries = records.chronology_for_print(session=session, library=library, record=record)
-    return tuple(ChronologyEntry(entry.date_text, entry.what, entry.source) for entry in entries)
+    return tuple(
+        ChronologyEntry(entry.date_text, entry.what, entry.source, entry.significance)
+        for entry in entries
+    )
 
 
 def _court(source: records.Source, author: User | None) -> CourtDetails:
