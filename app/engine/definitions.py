@@ -115,6 +115,11 @@ class FieldDef(Strict):
     signed_off_by: Literal["manager"] | None = None  # filled at sign-off, never by the author
     holds: SignOffPart | None = None
     court_heading: Identifier | None = None  # this answer's own heading, not its section's
+    # The answer as a sentence of evidence, per code ("yes", an option) or "answered" for any:
+    # "{child} was seen alone." The court statement joins such sentences into paragraphs.
+    court_sentence: (
+        dict[str, Annotated[str, StringConstraints(min_length=1, max_length=300)]] | None
+    ) = None
 
     @model_validator(mode="after")
     def _sign_off_fits(self) -> "FieldDef":
@@ -196,6 +201,8 @@ class Chronology(Strict):
     kind: ChronologyKind
     significance: Significance = "medium"
     when: Condition | None = None  # a case note is in the chronology only when marked significant
+
+
 class CloseCase(Strict):
     """Finalising closes the child's case, with the reason (and date) from these answers."""
 

@@ -18,6 +18,7 @@ class Answer:
     rows: tuple[tuple[tuple[str, str], ...], ...] = ()  # rows of (column label, text)
     source: str | None = None  # "from Referral and information, 3 November 2026"
     court_heading: str | None = None  # the answer's own SWET heading, when not its section's
+    sentence: str | None = None  # the answer as a sentence of evidence (court_sentence)
 
 
 @dataclass(frozen=True)

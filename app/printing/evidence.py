@@ -16,6 +16,7 @@ from app.printing.document import Answer, PrintDocument, Section
 
 SHORTEST_PARAGRAPH = 5  # words: anything shorter reads as a form's answer, so it goes in a table
 BLANK = frozenset(BLANK_WORDS.values())
+WIDEST_TABLE = 5  # columns: a wider table squeezed onto A4 breaks every word, so rows print apart
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,10 @@ class Block:
     paragraphs: tuple[str, ...] = ()
     facts: tuple[tuple[str, str], ...] = ()  # (question, answer)
     rows: tuple[tuple[tuple[str, str], ...], ...] = ()
+
+    @property
+    def wide(self) -> bool:
+        return bool(self.rows) and len(self.rows[0]) > WIDEST_TABLE
 
 
 @dataclass(frozen=True)
@@ -62,23 +67,36 @@ def _parts(sections: Iterable[Section], code: str) -> Iterable[Part]:
 
 
 def _blocks(answers: list[Answer]) -> list[Block]:
-    """Answers in their order; consecutive short answers gather into one facts table."""
+    """Answers in their order; declared sentences gather into one paragraph, other short
+    answers into one facts table, placed where the first of them was."""
     blocks: list[Block] = []
     facts: list[tuple[str, str]] = []
+    sentences: list[str] = []
     for answer in answers:
         block = _block(answer)
         if block is None:
             continue
-        if block.kind == "facts":
+        if answer.sentence:
+            if not sentences:
+                blocks.append(Block("paragraphs"))  # its place, filled in below
+            sentences.append(answer.sentence)
+        elif block.kind == "facts":
+            if not facts:
+                blocks.append(Block("facts"))
             facts.extend(block.facts)
-            continue
-        if facts:
-            blocks.append(Block("facts", facts=tuple(facts)))
-            facts = []
-        blocks.append(block)
-    if facts:
-        blocks.append(Block("facts", facts=tuple(facts)))
-    return blocks
+        else:
+            blocks.append(block)
+    return [_filled(block, facts, sentences) for block in blocks]
+
+
+def _filled(block: Block, facts: list[tuple[str, str]], sentences: list[str]) -> Block:
+    """A placeholder for the facts table or the paragraph of sentences, filled in; the lint
+    holds each sentence to five words, so the paragraph is never a stub."""
+    if block.kind == "facts" and not block.facts:
+        return Block("facts", facts=tuple(facts))
+    if block.kind == "paragraphs" and not block.paragraphs:
+        return Block("paragraphs", paragraphs=(" ".join(sentences),))
+    return block
 
 
 def _block(answer: Answer) -> Block | None:

@@ -6,6 +6,7 @@ import io
 import re
 from pathlib import Path
 
+from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from app.printing import service
 from app.printing.pdf import court_settings
 from app.records import service as records
 from app.records.models import Record
+from tests.api.test_records import Worker, value
 
 PARAGRAPH = re.compile(r"^(\d+)\. (.*)")
 
@@ -111,3 +113,35 @@ def test_the_chronology_is_dated_by_its_events(db: Session, library: Library) ->
         assert f"record {record.id} version {record.version}" in chronology
     assert "Significance" in chronology and re.search(r"\b(High|Medium|Low)\b", chronology)
     assert review.exemplar_id == "review"
+
+
+def test_the_print_page_warns_before_a_statement_passes_the_page_limit(
+    db: Session, client: TestClient
+) -> None:
+    demo.load(session=db)
+    db.commit()
+    worker = Worker(client)
+    note = worker.start(worker.children()["Ruby"], "case_note")
+    sentence = "Kerry told me about the morning routine and what had changed since the visit. "
+    long = "\n\n".join(sentence * 5 for _ in range(150))  # about 9,000 words
+    worker.save(note, {"note": value(long), "parent_words": value("Kerry said it was hard.")})
+    page = " ".join(client.get(f"/records/{note['id']}/print?audience=court").text.split())
+    limit = court_settings()["page_limit"]
+    pages = re.search(r"This statement runs to (\d+) pages: the court's limit is (\d+) pages", page)
+    assert pages and int(pages[1]) > limit == int(pages[2]), page[-3000:]
+    longest = re.findall(r"<li>([^<]+): about ([\d.]+) pages</li>", page)
+    assert longest and "What happened" in longest[0][0]  # the longest part, named
+    assert float(longest[0][1]) > limit / 2
+    family = client.get(f"/records/{note['id']}/print?audience=family").text
+    assert "court's limit" not in family  # only a court statement has a page budget
+
+
+def test_a_statement_within_the_limit_says_so(db: Session, client: TestClient) -> None:
+    demo.load(session=db)
+    db.commit()
+    worker = Worker(client)
+    note = worker.start(worker.children()["Ruby"], "case_note")
+    worker.save(note, {"note": value("Ruby was asleep when I arrived and Kerry was coping well.")})
+    page = " ".join(client.get(f"/records/{note['id']}/print?audience=court").text.split())
+    limit = court_settings()["page_limit"]
+    assert re.search(rf"runs to \d+ pages, within the court's limit of {limit}", page)
