@@ -17,6 +17,8 @@ class Answer:
     kind: Literal["value", "narrative", "absent", "blank", "rows"] = "value"
     rows: tuple[tuple[tuple[str, str], ...], ...] = ()  # rows of (column label, text)
     source: str | None = None  # "from Referral and information, 3 November 2026"
+    court_heading: str | None = None  # the answer's own SWET heading, when not its section's
+    sentence: str | None = None  # the answer as a sentence of evidence (court_sentence)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class ChronologyEntry:
     date: str
     event: str
     source: str
+    significance: str = ""
 
 
 @dataclass(frozen=True)

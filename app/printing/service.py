@@ -21,6 +21,7 @@ from app.auth import service as auth
 from app.auth.models import User
 from app.config import get_settings
 from app.engine import answers as engine
+from app.engine.checks import ANY_ANSWER
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
@@ -43,6 +44,7 @@ from app.records import service as records
 if TYPE_CHECKING:
     from app.records.models import Record
 
+UNPLACED_HEADING = "harm"  # a section that names no SWET heading (the lint says so)
 PEN_PICTURE_PARTS = ("who_they_are", "what_they_are_like", "strengths", "worries", "how_to_talk")
 
 
@@ -138,6 +140,7 @@ def _sections(
                 withheld.append(Withheld(text_for(item.label, "worker"), why))
                 continue
             shown_answer = _answer(exemplar, item, answer, audience, child, names)
+            shown_answer = replace(shown_answer, court_heading=item.court_heading)
             if lang == "cy":
                 welsh = in_language(item.label, item.label_cy, audience, lang=lang, child=child)
                 shown_answer = replace(shown_answer, label=welsh)
@@ -145,7 +148,11 @@ def _sections(
         if answers:
             title = in_language(section.title, section.title_cy, audience, lang=lang, child=child)
             result.append(
-                Section(title=title, answers=tuple(answers), court_heading=section.court_heading)
+                Section(
+                    title=title,
+                    answers=tuple(answers),
+                    court_heading=section.court_heading or UNPLACED_HEADING,
+                )
             )
     return result
 
@@ -167,8 +174,23 @@ def _answer(
     shown = describe(exemplar, item, answer, audience=audience, names=names, child=child)
     source = shown.source if reader(audience).sees_provenance else None  # pre-fill, who typed
     return Answer(
-        label=shown.label, text=shown.text, kind=shown.kind, rows=shown.rows, source=source
+        label=shown.label,
+        text=shown.text,
+        kind=shown.kind,
+        rows=shown.rows,
+        source=source,
+        sentence=_sentence(item, answer, shown.text, child) if shown.kind == "value" else None,
     )
+
+
+def _sentence(item: FieldDef, answer: Any, text: str, child: str) -> str | None:
+    """The answer as the sentence its field declares for the court (court_sentence)."""
+    if not item.court_sentence or not isinstance(answer, dict) or "value" not in answer:
+        return None
+    value = answer["value"]
+    code = value.get("answer") if isinstance(value, dict) else value  # a yes/no with "when"
+    chosen = item.court_sentence.get(str(code)) or item.court_sentence.get(ANY_ANSWER)
+    return chosen.format(child=child, answer=text) if chosen else None
 
 
 def _pen_pictures(
@@ -212,7 +234,10 @@ def _glossary(
 def _chronology(session: Session, library: Library, record: Record) -> tuple[ChronologyEntry, ...]:
     """The child's chronology: frozen in the snapshot of a finalised record, live for a draft."""
     entries = records.chronology_for_print(session=session, library=library, record=record)
-    return tuple(ChronologyEntry(entry.date_text, entry.what, entry.source) for entry in entries)
+    return tuple(
+        ChronologyEntry(entry.date_text, entry.what, entry.source, entry.significance)
+        for entry in entries
+    )
 
 
 def _court(
@@ -417,6 +442,28 @@ def readability_of(document: PrintDocument, library: Library) -> readability.Rea
         parts.extend(f"{a.label}. {a.text or ''}" for a in section.answers)
     terms = [t.term for t in library.glossary.terms]
     return readability.measure("\n\n".join(parts), terms=terms)
+
+
+@dataclass(frozen=True)
+class PageBudget:
+    """A court statement's length against the court's page limit (court.yaml)."""
+
+    pages: int
+    limit: int
+    longest: tuple[pdf.Length, ...]
+
+    @property
+    def over(self) -> bool:
+        return self.pages > self.limit
+
+
+def page_budget(document: PrintDocument, *, limit: int | None = None) -> PageBudget | None:
+    """For a court statement: its pages, the court's limit and its three longest parts."""
+    if not reader(document.audience).court_statement:
+        return None
+    measured = pdf.measure(document)
+    limit = limit if limit is not None else int(pdf.court_settings()["page_limit"])
+    return PageBudget(pages=measured.pages, limit=limit, longest=measured.parts[:3])
 
 
 def get_printout(*, session: Session, printout_id: int) -> Printout:
