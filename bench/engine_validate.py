@@ -46,8 +46,8 @@ def sample(exemplar: Exemplar, item: FieldDef) -> Any:
         "choice": codes[0] if codes else None,
         "multi_choice": codes[:2],
         "number": 3,
-        "person": 12,
-        "professional": 4,
+        "person": {"kind": "person", "id": 12},
+        "professional": {"kind": "professional", "id": 4},
         "attachment": [1, 2],
     }
     if item.type == "group":
@@ -65,6 +65,14 @@ def floor_model(exemplar: Exemplar) -> type[BaseModel]:
     config = ConfigDict(extra="forbid")
     model: type[BaseModel] = create_model("CoreAssessment", __config__=config, **fields)
     return model
+
+
+class Reference(BaseModel):
+    """A typed reference to a person or a professional, as answers store them."""
+
+    model_config = ConfigDict(extra="forbid")
+    kind: Literal["person", "professional"]
+    id: int
 
 
 class Given(BaseModel, Generic[T]):
@@ -100,7 +108,8 @@ def _python_type(exemplar: Exemplar, item: FieldDef) -> Any:
         return list[create_model(f"Row_{item.id}", **columns)]  # type: ignore[misc]
     if item.type == "yes_no" and item.qualifier:
         return dict[str, str]
-    simple = {"number": float, "person": int, "professional": int, "attachment": list[int]}
+    simple = {"number": float, "person": Reference, "professional": Reference}
+    simple["attachment"] = list[int]
     return simple.get(item.type, str)
 
 
