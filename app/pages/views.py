@@ -138,7 +138,8 @@ def awaiting_and_drafts(
                 typists = sorted({r.answers[k]["awaiting_check"]["typed_by"] for k in waiting})
                 labels = [text_for(exemplar.fields[k].label, "worker") for k in waiting]
                 awaiting.append({**item, "fields": labels, "typed_by": typists})
-            drafts.append(item)
+            if r.status != records.RecordStatus.RETURNED:  # listed with the manager's comment
+                drafts.append(item)
     return awaiting, drafts
 
 
