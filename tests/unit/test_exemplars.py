@@ -48,6 +48,7 @@ def test_every_exemplar_in_the_folder_loads_and_lints_clean() -> None:
         ("sign_off_required", 9, "a sign-off field is filled by the server: it cannot be required"),
         ("sign_off_decision_codes", 16, "a sign-off decision needs the options returned"),
         ("on_finalise_missing_field", 15, "'closure_reasn' must be a choice or text field"),
+        ("due_next_not_a_date", 16, "clock_start 'review_notes' must be a date field"),
     ],
 )
 def test_a_broken_definition_names_file_line_and_problem(
