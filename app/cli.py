@@ -16,6 +16,7 @@ from app.cases import service as cases
 from app.cases.policy import Action
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
+from app.engine import court
 from app.engine.definitions import Definition
 from app.engine.library import Library
 from app.engine.loader import ExemplarErrors, load_library
@@ -148,6 +149,8 @@ def exemplars_check(
         raise typer.Exit(code=1) from None
     for warning in library.warnings:
         typer.echo(str(warning), err=True)
+    for warning in court.unfed_warnings(library):  # a statement with empty SWET headings
+        typer.echo(warning, err=True)
     demo_checked = "" if path else _check_demo(library)
     fields = sum(len(e.fields) for e in library.exemplars.values())
     took = (time.perf_counter() - started) * 1000

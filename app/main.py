@@ -74,7 +74,7 @@ DESCRIPTIONS = {
 COMMON_ANSWERS = (400, 401, 403, 413, 422, 503)
 # What each JSON router answers besides the common ones (its services' DomainErrors).
 ROUTER_ANSWERS: dict[ModuleType, tuple[int, ...]] = {
-    auth_api: (429,),
+    auth_api: (404, 429),
     people_api: (404, 409),
     cases_api: (404, 409),
     records_api: (404, 409),

@@ -21,6 +21,7 @@ class AuditAction(enum.StrEnum):
     PASSWORD_CHANGE = "password.change"  # noqa: S105 - an event name, not a password
     PASSWORD_CHANGE_REFUSED = "password.change_refused"  # noqa: S105 - an event name
     PASSWORD_CHANGE_THROTTLED = "password.change_throttled"  # noqa: S105 - an event name
+    PROFILE_CHANGE = "user.profile_change"
     DENIED = "denied"
     DENIED_AUTHOR_ONLY = "denied.author_only"
     CHILD_VIEW = "child.view"

@@ -1,14 +1,26 @@
 """JSON sign-in for API clients: a bearer token, or the cookie plus X-CSRF-Token."""
 
+from typing import Annotated
+
 from fastapi import APIRouter, HTTPException, Request, Response
 
-from app.access import PUBLIC, SignedIn
+from app.access import PUBLIC, Granted, SignedIn, Target, allow
 from app.auth import service
-from app.auth.schemas import PasswordChange, SessionOut, SignIn, UserOut
+from app.auth.models import User
+from app.auth.schemas import (
+    PasswordChange,
+    ProfileChange,
+    ProfileOut,
+    SessionOut,
+    SignIn,
+    UserOut,
+)
+from app.cases.policy import Action
 from app.deps import (
     SESSION_COOKIE,
     ClientAddress,
     CsrfChecked,
+    Id,
     SessionDep,
     SettingsDep,
     request_token,
@@ -77,3 +89,42 @@ def change_password(
     finally:
         db.commit()  # a refused change is kept in the audit trail too
     return Response(status_code=204)
+
+
+def _profile(user: User) -> ProfileOut:
+    shown = {name: getattr(user, name) for name in ProfileOut.model_fields if name != "missing"}
+    return ProfileOut.model_validate({**shown, "missing": service.missing_from_profile(user)})
+
+
+@router.get("/me/profile")
+def my_profile(user: SignedIn) -> ProfileOut:
+    """What your court statements will say about you, and what they still lack."""
+    return _profile(user)
+
+
+@router.patch("/me/profile")
+def change_my_profile(body: ProfileChange, db: SessionDep, user: SignedIn) -> ProfileOut:
+    changes = body.model_dump(exclude_unset=True)
+    service.update_profile(session=db, actor=user, user=user, changes=changes)
+    db.commit()
+    return _profile(user)
+
+
+Administering = Annotated[Granted, allow(Action.ADMINISTER, Target.NO_CASE)]
+
+
+@router.get("/users/{user_id}/profile")
+def user_profile(user_id: Id, db: SessionDep, granted: Administering) -> ProfileOut:
+    return _profile(service.get_user(session=db, user_id=user_id))
+
+
+@router.patch("/users/{user_id}/profile")
+def change_user_profile(
+    user_id: Id, body: ProfileChange, db: SessionDep, granted: Administering
+) -> ProfileOut:
+    """An administrator corrects a witness's profile (the trail says who did)."""
+    user = service.get_user(session=db, user_id=user_id)
+    changes = body.model_dump(exclude_unset=True)
+    service.update_profile(session=db, actor=granted.user, user=user, changes=changes)
+    db.commit()
+    return _profile(user)

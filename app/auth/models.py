@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, str_enum, utcnow
@@ -43,6 +43,12 @@ class User(Base):
     demo: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The witness's profile, printed on every court statement they make (SWET front matter).
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    employer: Mapped[str | None] = mapped_column(String(200))
+    work_address: Mapped[str | None] = mapped_column(Text)
+    qualifications: Mapped[str | None] = mapped_column(Text)
+    registration_number: Mapped[str | None] = mapped_column(String(20))  # Social Work England
 
     team: Mapped[Team | None] = relationship(lazy="joined")
 

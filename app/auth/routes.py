@@ -1,13 +1,15 @@
-"""Sign-in and sign-out pages."""
+"""Sign-in and sign-out pages, and your profile (what your court statements say about you)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request, Response
 from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
 
-from app.access import PUBLIC
+from app.access import PUBLIC, PageSignedIn
 from app.auth import service
 from app.auth.models import User
+from app.auth.schemas import ProfileChange
 from app.cases.policy import Action, allowed
 from app.deps import (
     SESSION_COOKIE,
@@ -19,7 +21,7 @@ from app.deps import (
 )
 from app.templating import render
 
-router = APIRouter(include_in_schema=False, dependencies=[PUBLIC])
+router = APIRouter(include_in_schema=False)  # each route declares its access: some are public
 
 
 def _safe_next(next_url: str | None) -> str:
@@ -35,18 +37,18 @@ def landing(user: User) -> str:
     return "/team" if allowed(user=user, action=Action.ALLOCATE, case=None) else "/caseload"
 
 
-@router.get("/")
+@router.get("/", dependencies=[PUBLIC])
 def home(row: OptionalSession) -> Response:
     return RedirectResponse(landing(row.user) if row else "/sign-in", status_code=303)
 
 
-@router.get("/sign-in")
+@router.get("/sign-in", dependencies=[PUBLIC])
 def sign_in_page(request: Request, next: str | None = None, expired: bool = False) -> Response:
     context = {"title": "Sign in", "next_url": _safe_next(next), "username": "", "expired": expired}
     return render(request, "auth/sign_in.html", context)
 
 
-@router.post("/sign-in", dependencies=[CsrfChecked])
+@router.post("/sign-in", dependencies=[PUBLIC, CsrfChecked])
 def sign_in(
     request: Request,
     db: SessionDep,
@@ -86,7 +88,7 @@ def sign_in(
     return response
 
 
-@router.post("/sign-out", dependencies=[CsrfChecked])
+@router.post("/sign-out", dependencies=[PUBLIC, CsrfChecked])
 def sign_out(request: Request, db: SessionDep, settings: SettingsDep) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -95,3 +97,74 @@ def sign_out(request: Request, db: SessionDep, settings: SettingsDep) -> Respons
     response = RedirectResponse("/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, secure=settings.cookie_secure)
     return response
+
+
+# Your profile: what your court statements say about you.
+PROFILE_LABELS = {
+    "full_name": "Full name",
+    "job_title": "Role (job title)",
+    "employer": "Employer",
+    "work_address": "Work address",
+    "qualifications": "Qualifications",
+    "registration_number": "Social Work England registration number",
+}
+
+
+def _profile_page(
+    request: Request, user: User, values: dict[str, str | None], errors: dict[str, str]
+) -> dict[str, object]:
+    return {
+        "title": "Your profile",
+        "active_nav": "profile",
+        "values": values,
+        "errors": errors,
+        "labels": PROFILE_LABELS,
+        "missing": service.missing_from_profile(user),
+        "saved": request.query_params.get("saved") == "1",
+    }
+
+
+@router.get("/profile")
+def profile_page(request: Request, user: PageSignedIn) -> Response:
+    values = {name: getattr(user, name) for name in PROFILE_LABELS}
+    return render(request, "auth/profile.html", _profile_page(request, user, values, {}))
+
+
+@router.post("/profile", dependencies=[CsrfChecked])
+def save_profile(
+    request: Request,
+    db: SessionDep,
+    user: PageSignedIn,
+    full_name: Annotated[str, Form()] = "",
+    job_title: Annotated[str, Form()] = "",
+    employer: Annotated[str, Form()] = "",
+    work_address: Annotated[str, Form()] = "",
+    qualifications: Annotated[str, Form()] = "",
+    registration_number: Annotated[str, Form()] = "",
+) -> Response:
+    """What your court statements say about you: a wrong value is shown back, naming the field."""
+    values: dict[str, str | None] = {
+        "full_name": full_name,
+        "job_title": job_title,
+        "employer": employer,
+        "work_address": work_address,
+        "qualifications": qualifications,
+        "registration_number": registration_number,
+    }
+    try:
+        change = ProfileChange.model_validate(values)
+    except ValidationError as refused:
+        errors = {str(e["loc"][0]): _profile_error(str(e["loc"][0])) for e in refused.errors()}
+        context = _profile_page(request, user, values, errors)
+        return render(request, "auth/profile.html", context, status_code=400)
+    service.update_profile(session=db, actor=user, user=user, changes=change.model_dump())
+    db.commit()
+    return RedirectResponse("/profile?saved=1", status_code=303)
+
+
+def _profile_error(name: str) -> str:
+    if name == "registration_number":
+        return "Enter a Social Work England registration number like SW123456"
+    if name == "full_name":
+        return "Enter your full name"
+    return f"{PROFILE_LABELS.get(name, name)} is too long"

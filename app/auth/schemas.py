@@ -1,6 +1,14 @@
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
 
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from app import bounds
 from app.auth.models import Role
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Lines = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+# Social Work England registration numbers are "SW" and digits (SW123456).
+SweNumber = Annotated[str, StringConstraints(pattern=r"^(SW\d{1,10})?$")]
 
 
 class SignIn(BaseModel):
@@ -31,3 +39,50 @@ class PasswordChange(BaseModel):
 
     current_password: str = Field(min_length=1, max_length=1000)
     new_password: str = Field(min_length=12, max_length=1000)
+
+
+class ProfileOut(BaseModel):
+    """What a court statement says about its witness, and what it still lacks."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    username: str
+    full_name: str
+    job_title: str | None
+    employer: str | None
+    work_address: str | None
+    qualifications: str | None
+    registration_number: str | None
+    missing: list[str]
+
+
+class ProfileChange(BaseModel):
+    """A change to a profile: only the fields given change (full name may not be blanked)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ] | None = None
+    job_title: Line | None = None
+    employer: Line | None = None
+    work_address: Lines | None = None
+    qualifications: Lines | None = None
+    registration_number: SweNumber | None = Field(
+        default=None, description="Social Work England registration number: SW and digits"
+    )
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        found = bounds.first_problem(value, "")
+        if found:
+            raise ValueError(found[1])
+        return value
+
+    @field_validator("registration_number", mode="before")
+    @classmethod
+    def _register_form(cls, value: Any) -> Any:
+        # "sw 123456" as typed is the register's SW123456
+        return "".join(value.split()).upper() if isinstance(value, str) else value

@@ -17,7 +17,7 @@ from app.auth import throttle
 from app.auth.models import Role, Team, User, UserSession
 from app.config import get_settings
 from app.db import utcnow
-from app.errors import DomainError
+from app.errors import DomainError, NotFound
 
 TOUCH_EVERY = timedelta(seconds=30)
 
@@ -261,3 +261,47 @@ def team_members(*, session: Session, team_id: int | None, role: Role) -> list[U
     """The active users of one role in a team, by name: who a case can be allocated to."""
     query = select(User).where(User.team_id == team_id, User.role == role, User.active.is_(True))
     return list(session.scalars(query.order_by(User.full_name, User.id)))
+
+
+# What a court statement needs of its witness, in the words the front sheet uses for a gap.
+PROFILE_FIELDS = {
+    "job_title": "role",
+    "employer": "employer",
+    "work_address": "work address",
+    "qualifications": "qualifications",
+    "registration_number": "Social Work England registration number",
+}
+
+
+def missing_from_profile(user: User) -> list[str]:
+    """What a court statement would have to leave blank about this witness."""
+    return [words for name, words in PROFILE_FIELDS.items() if not getattr(user, name)]
+
+
+def update_profile(
+    *, session: Session, actor: User, user: User, changes: dict[str, str | None]
+) -> User:
+    """Change a witness's profile; the trail keeps each value before and after."""
+    before = {name: getattr(user, name) for name in changes}
+    for name, value in changes.items():
+        if name == "full_name" and not value:
+            continue  # a witness always has a name: blank leaves it as it was
+        setattr(user, name, value or None)
+    after = {name: getattr(user, name) for name in changes}
+    audit.record(
+        session=session,
+        actor=actor,
+        action=AuditAction.PROFILE_CHANGE,
+        target_type="user",
+        target_id=user.id,
+        detail={"before": before, "after": after},
+    )
+    session.flush()
+    return user
+
+
+def get_user(*, session: Session, user_id: int) -> User:
+    found = session.get(User, user_id)
+    if found is None:
+        raise NotFound(f"No user with id {user_id}.", field="user_id")
+    return found

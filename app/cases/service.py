@@ -293,8 +293,9 @@ def _with_links(session: Session, around: list[dict[str, Any]]) -> list[dict[str
     links: dict[int, list[dict[str, Any]]] = {pid: [] for pid in ids}
     for row in people.relationships_among(session=session, person_ids=ids):
         ended = row.ended_on.isoformat() if row.ended_on else None
+        pr = row.has_parental_responsibility  # frozen too: the court's respondents follow it
         links[row.person_id].append(
-            {"to": row.other_person_id, "type": row.type_code, "ended_on": ended}
+            {"to": row.other_person_id, "type": row.type_code, "ended_on": ended, "pr": pr}
         )
     return [{**p, "links": links[int(p["person"]["id"])]} for p in around]
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
+from app.engine import court
 from app.engine.conditions import (
     SEARCH_LIMIT,
     Compiled,
@@ -30,6 +31,8 @@ ABSENT = {"absent": "not_known"}
 # hundred at most): beyond it a condition is assumed to be met, so a hostile file costs a bounded
 # time instead of fields × combinations.
 SEARCH_BUDGET = 50_000
+ANY_ANSWER = "answered"  # a court sentence for whatever the answer is
+COURT_SENTENCE_WORDS = 5  # a numbered paragraph shorter than this reads as a form's answer
 
 
 @dataclass
@@ -106,6 +109,7 @@ class _Checker:
             source = getattr(owner, key, None)
             if source:
                 self._condition((*place.path, key), source)
+        self._court_heading(place.path, owner.court_heading)
         item = place.item
         if item is None:
             return
@@ -119,7 +123,45 @@ class _Checker:
             self._prefill(place.path, item)
         if item.holds == "decision":
             self._decision_codes(place.path, item)
+        if item.court_sentence:
+            self._court_sentence(place.path, item)
         self._labels(place, item)
+
+    def _court_heading(self, path: Path, code: str | None) -> None:
+        """A court heading must be one the statement has and does not fill itself."""
+        fed = court.headings().fed
+        if code is not None and code not in fed:
+            self.error(
+                (*path, "court_heading"),
+                f"no court heading '{code}'{suggest(code, fed)}; the headings are in"
+                f" printouts/court/court.yaml: {', '.join(fed)}",
+            )
+
+    def _court_sentence(self, path: Path, item: FieldDef) -> None:
+        """Each sentence is keyed by a value the field can hold (or "answered") and quotes only
+        {child} and {answer}."""
+        codes = {
+            c
+            for c in kind_of(item.type).candidates(self.exemplar, item, set())
+            if isinstance(c, str)
+        }
+        for key, sentence in (item.court_sentence or {}).items():
+            where = (*path, "court_sentence", key)
+            if key != ANY_ANSWER and key not in codes:
+                known = sorted(codes | {ANY_ANSWER})
+                self.error(where, f"'{key}' is not a value of {item.id}; use {', '.join(known)}")
+            if len(sentence.split()) < COURT_SENTENCE_WORDS:
+                self.error(where, "a court sentence needs five words or more to stand as evidence")
+            try:
+                quoted = set(placeholders(sentence))
+            except ValueError as error:
+                self.error(where, f"court sentence: {error}")
+                continue
+            if quoted - {"child", "answer"}:
+                odd = ", ".join(sorted(quoted - {"child", "answer"}))
+                self.error(
+                    where, f"a court sentence quotes only {{child}} and {{answer}}, not {odd}"
+                )
 
     def _decision_codes(self, path: Path, item: FieldDef) -> None:
         """Approve and return write their own codes into a sign-off decision field."""

@@ -114,6 +114,12 @@ class FieldDef(Strict):
     years_ahead: int | None = Field(default=None, ge=0, le=100)  # dates: default 5 from today
     signed_off_by: Literal["manager"] | None = None  # filled at sign-off, never by the author
     holds: SignOffPart | None = None
+    court_heading: Identifier | None = None  # this answer's own heading, not its section's
+    # The answer as a sentence of evidence, per code ("yes", an option) or "answered" for any:
+    # "{child} was seen alone." The court statement joins such sentences into paragraphs.
+    court_sentence: (
+        dict[str, Annotated[str, StringConstraints(min_length=1, max_length=300)]] | None
+    ) = None
 
     @model_validator(mode="after")
     def _sign_off_fits(self) -> "FieldDef":
@@ -147,18 +153,6 @@ class FieldDef(Strict):
         return self
 
 
-CourtHeading = Literal[
-    "case_details",
-    "harm",
-    "child_impact",
-    "parenting",
-    "wider_family",
-    "options",
-    "care_plan",
-    "views",
-]
-
-
 class Section(Strict):
     id: Identifier
     title: Text
@@ -166,7 +160,8 @@ class Section(Strict):
     guidance: str | None = None
     show_if: Condition | None = None
     shared: bool = False
-    court_heading: CourtHeading = "harm"  # where the section goes in a court statement (SWET)
+    # Where the section goes in a court statement: a heading code of printouts/court/court.yaml.
+    court_heading: Identifier | None = None
     fields: list[FieldDef] = Field(min_length=1)
 
 

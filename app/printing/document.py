@@ -17,6 +17,8 @@ class Answer:
     kind: Literal["value", "narrative", "absent", "blank", "rows"] = "value"
     rows: tuple[tuple[tuple[str, str], ...], ...] = ()  # rows of (column label, text)
     source: str | None = None  # "from Referral and information, 3 November 2026"
+    court_heading: str | None = None  # the answer's own SWET heading, when not its section's
+    sentence: str | None = None  # the answer as a sentence of evidence (court_sentence)
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,7 @@ class ChronologyEntry:
     date: str
     event: str
     source: str
+    significance: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,28 @@ class CourtDetails:
 
     court: str
     case_number: str
-    party: str  # "Applicant local authority"
+    party: str  # "Applicant: <the council>"
     witness_name: str
     witness_role: str
     statement_number: int
     statement_date: date
     exhibits: tuple[str, ...] = ()
+    applicant: str = ""  # the council, from settings
+    respondents: tuple[str, ...] = ()  # "Kerry Walsh (mother)": parents and those with PR
+    witness: "Witness | None" = None
+
+
+@dataclass(frozen=True)
+class Witness:
+    """Who makes the statement, from their profile; `missing` names what the profile lacks."""
+
+    name: str
+    job_title: str = ""
+    employer: str = ""
+    work_address: str = ""
+    qualifications: str = ""
+    registration_number: str = ""
+    missing: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 
 from app.engine import readers
 from app.engine.readers import reader
+from app.printing import evidence
 from app.printing.document import Answer, PrintDocument
 
 PRINTOUTS = Path(__file__).resolve().parents[2] / "printouts"
@@ -113,6 +114,7 @@ def render_html(document: PrintDocument) -> str:
         welsh=shown.welsh,
         marking=row.marking,
         paragraphs=paragraphs,
+        arrange=evidence.arrange,
         settings=court_settings(),
         chronology=shown.chronology,
     )
@@ -166,6 +168,42 @@ def render(document: PrintDocument) -> Rendered:
     laid_out = _layout(html)
     pdf = bytes(laid_out.write_pdf(pdf_variant="pdf/ua-1"))
     return Rendered(html=html, pdf=pdf, pages=len(laid_out.pages))
+
+
+@dataclass(frozen=True)
+class Length:
+    """How many pages (to a tenth) one bookmarked part of a printout takes."""
+
+    title: str
+    pages: float
+
+
+@dataclass(frozen=True)
+class Measured:
+    pages: int
+    parts: tuple[Length, ...]  # longest first
+
+
+def measure(document: PrintDocument) -> Measured:
+    """Lay the printout out and measure it: its pages, and each heading's share of them, from the
+    bookmarks (a heading runs from its bookmark to the next one)."""
+    laid_out = _layout(render_html(document))
+    height = laid_out.pages[0].height if laid_out.pages else 1
+    marks = list(_marks(laid_out.make_bookmark_tree(), (), height))
+    ends = [start for _, start in marks[1:]] + [float(len(laid_out.pages))]
+    spans: dict[str, float] = {}
+    for (title, start), end in zip(marks, ends, strict=True):
+        spans[title] = spans.get(title, 0.0) + max(end - start, 0.0)
+    parts = sorted((Length(t, round(n, 1)) for t, n in spans.items()), key=lambda x: -x.pages)
+    return Measured(pages=len(laid_out.pages), parts=tuple(parts))
+
+
+def _marks(tree: Any, above: tuple[str, ...], height: float) -> Any:
+    """Each bookmark in reading order as ("Heading › Part", where it starts in pages)."""
+    for label, (page, _x, y), children, _state in tree:
+        path = (*above, label) if above else ("",)  # the top level is the document's title
+        yield " › ".join(p for p in path if p) or label, page + y / height
+        yield from _marks(children, path, height)
 
 
 def render_pdf(document: PrintDocument) -> bytes:

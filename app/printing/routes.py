@@ -57,6 +57,7 @@ def choose(
         "withheld": withheld,
         "hint": hint,
         "document": document,
+        "budget": service.page_budget(document),
         "printouts": service.printouts_of(session=db, record_id=record.id),
         "version": version,
     }

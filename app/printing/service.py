@@ -12,14 +12,16 @@ import hashlib
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit import service as audit
 from app.audit.service import AuditAction
+from app.auth import service as auth
 from app.auth.models import User
 from app.config import get_settings
 from app.engine import answers as engine
+from app.engine.checks import ANY_ANSWER
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
@@ -34,6 +36,7 @@ from app.printing.document import (
     PenPicture,
     PrintDocument,
     Section,
+    Witness,
 )
 from app.printing.models import Printout, PrintoutDelivery
 from app.records import service as records
@@ -41,6 +44,7 @@ from app.records import service as records
 if TYPE_CHECKING:
     from app.records.models import Record
 
+UNPLACED_HEADING = "harm"  # a section that names no SWET heading (the lint says so)
 PEN_PICTURE_PARTS = ("who_they_are", "what_they_are_like", "strengths", "worries", "how_to_talk")
 
 
@@ -92,7 +96,7 @@ def build(
         sections=tuple(sections),
         pen_pictures=_pen_pictures(source, audience, withheld),
         glossary=_glossary(library, sections, audience),
-        court=_court(source, author) if row.court_statement else None,
+        court=_court(session, record, source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
         reference=f"{source.facts.get('case.case_number')}/{record.id}/v{version}",
     )
@@ -136,6 +140,7 @@ def _sections(
                 withheld.append(Withheld(text_for(item.label, "worker"), why))
                 continue
             shown_answer = _answer(exemplar, item, answer, audience, child, names)
+            shown_answer = replace(shown_answer, court_heading=item.court_heading)
             if lang == "cy":
                 welsh = in_language(item.label, item.label_cy, audience, lang=lang, child=child)
                 shown_answer = replace(shown_answer, label=welsh)
@@ -143,7 +148,11 @@ def _sections(
         if answers:
             title = in_language(section.title, section.title_cy, audience, lang=lang, child=child)
             result.append(
-                Section(title=title, answers=tuple(answers), court_heading=section.court_heading)
+                Section(
+                    title=title,
+                    answers=tuple(answers),
+                    court_heading=section.court_heading or UNPLACED_HEADING,
+                )
             )
     return result
 
@@ -165,8 +174,23 @@ def _answer(
     shown = describe(exemplar, item, answer, audience=audience, names=names, child=child)
     source = shown.source if reader(audience).sees_provenance else None  # pre-fill, who typed
     return Answer(
-        label=shown.label, text=shown.text, kind=shown.kind, rows=shown.rows, source=source
+        label=shown.label,
+        text=shown.text,
+        kind=shown.kind,
+        rows=shown.rows,
+        source=source,
+        sentence=_sentence(item, answer, shown.text, child) if shown.kind == "value" else None,
     )
+
+
+def _sentence(item: FieldDef, answer: Any, text: str, child: str) -> str | None:
+    """The answer as the sentence its field declares for the court (court_sentence)."""
+    if not item.court_sentence or not isinstance(answer, dict) or "value" not in answer:
+        return None
+    value = answer["value"]
+    code = value.get("answer") if isinstance(value, dict) else value  # a yes/no with "when"
+    chosen = item.court_sentence.get(str(code)) or item.court_sentence.get(ANY_ANSWER)
+    return chosen.format(child=child, answer=text) if chosen else None
 
 
 def _pen_pictures(
@@ -210,20 +234,82 @@ def _glossary(
 def _chronology(session: Session, library: Library, record: Record) -> tuple[ChronologyEntry, ...]:
     """The child's chronology: frozen in the snapshot of a finalised record, live for a draft."""
     entries = records.chronology_for_print(session=session, library=library, record=record)
-    return tuple(ChronologyEntry(entry.date_text, entry.what, entry.source) for entry in entries)
+    return tuple(
+        ChronologyEntry(entry.date_text, entry.what, entry.source, entry.significance)
+        for entry in entries
+    )
 
 
-def _court(source: records.Source, author: User | None) -> CourtDetails:
-    """The front sheet: the court from court.yaml, the council from settings, the witness."""
+def _court(
+    session: Session, record: Record, source: records.Source, author: User | None
+) -> CourtDetails:
+    """The front sheet: the court from court.yaml, the council from settings, the respondents
+    from the child's relationships, the witness from their profile."""
+    council = get_settings().council_name
     return CourtDetails(
         court=str(pdf.court_settings()["court_name"]),
         case_number=str(source.facts.get("case.case_number") or ""),
-        party=f"Applicant: {get_settings().council_name}",
+        party=f"Applicant: {council}",
+        applicant=council,
+        respondents=_respondents(source.people),
         witness_name=author.full_name if author else "",
-        witness_role=author.role.label if author else "",
-        statement_number=1,
+        witness_role=(author.job_title or author.role.label) if author else "",
+        witness=_witness(author),
+        statement_number=_statement_number(session, record, author),
         statement_date=source.on,
     )
+
+
+def _respondents(people: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The child's parents and anyone holding parental responsibility, as recorded (and frozen)."""
+    child = next((p for p in people if p.get("role") == "child"), None)
+    if child is None:
+        return ()
+    child_id = child["person"]["id"]
+    parents = set(pdf.court_settings().get("respondent_relationships") or ())
+    found = []
+    for entry in people:
+        for link in entry.get("links") or ():
+            current = link["to"] == child_id and not link.get("ended_on")
+            if current and (link["type"] in parents or link.get("pr")):
+                relation = entry.get("relationship_to_child") or link["type"]
+                found.append(f"{entry['person']['full_name']} ({relation})")
+                break
+    return tuple(found)
+
+
+def _witness(author: User | None) -> Witness | None:
+    if author is None:
+        return None
+    return Witness(
+        name=author.full_name,
+        job_title=author.job_title or "",
+        employer=author.employer or "",
+        work_address=author.work_address or "",
+        qualifications=author.qualifications or "",
+        registration_number=author.registration_number or "",
+        missing=tuple(auth.missing_from_profile(author)),
+    )
+
+
+def _statement_number(session: Session, record: Record, author: User | None) -> int:
+    """This witness's statements in this case, counted by when each was first printed for the
+    court: a reprint keeps its number, the next statement is one more."""
+    if author is None:
+        return 1
+    theirs = [
+        r.id
+        for r in records.records_for_case(session=session, case_id=record.case_id)
+        if r.author_id == author.id
+    ]
+    rows = session.execute(
+        select(Printout.record_id, func.min(Printout.id))
+        .where(Printout.record_id.in_(theirs), Printout.audience == "court")
+        .group_by(Printout.record_id)
+    )
+    first_printed: dict[int, int] = {record_id: first for record_id, first in rows}
+    own = first_printed.pop(record.id, None)
+    return 1 + sum(1 for first in first_printed.values() if own is None or first < own)
 
 
 def author_of(*, session: Session, record: Record) -> User | None:
@@ -356,6 +442,28 @@ def readability_of(document: PrintDocument, library: Library) -> readability.Rea
         parts.extend(f"{a.label}. {a.text or ''}" for a in section.answers)
     terms = [t.term for t in library.glossary.terms]
     return readability.measure("\n\n".join(parts), terms=terms)
+
+
+@dataclass(frozen=True)
+class PageBudget:
+    """A court statement's length against the court's page limit (court.yaml)."""
+
+    pages: int
+    limit: int
+    longest: tuple[pdf.Length, ...]
+
+    @property
+    def over(self) -> bool:
+        return self.pages > self.limit
+
+
+def page_budget(document: PrintDocument, *, limit: int | None = None) -> PageBudget | None:
+    """For a court statement: its pages, the court's limit and its three longest parts."""
+    if not reader(document.audience).court_statement:
+        return None
+    measured = pdf.measure(document)
+    limit = limit if limit is not None else int(pdf.court_settings()["page_limit"])
+    return PageBudget(pages=measured.pages, limit=limit, longest=measured.parts[:3])
 
 
 def get_printout(*, session: Session, printout_id: int) -> Printout:

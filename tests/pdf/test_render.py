@@ -111,7 +111,8 @@ def test_every_printout_shows_the_record(audience: str) -> None:
     for section in sections():
         assert section.title in text
         for answer in section.answers:
-            assert answer.label in text
+            blank_for_court = audience == "court" and answer.kind == "blank"
+            assert (answer.label in text) != blank_for_court  # the court reads no blanks
     assert "Jade came to school hungry." in text
     assert "Her teacher called us the same day." in text
     assert "Northgate Primary School" in text
@@ -120,7 +121,7 @@ def test_every_printout_shows_the_record(audience: str) -> None:
     assert "Page 1 of" in text
 
 
-@pytest.mark.parametrize("audience", ["worker", "family", "child", "court"])
+@pytest.mark.parametrize("audience", ["worker", "family", "child"])
 def test_a_blank_answer_reads_not_answered_never_no(audience: str) -> None:
     text = text_of(render_pdf(document(audience)))
     after = text.split("Has a doctor seen Jade?", 1)[1]
@@ -213,11 +214,11 @@ def test_the_court_statement_numbers_its_paragraphs() -> None:
         "1. Kerry Walsh (Mother): Kerry loves drawing with Jade.",
         "2. Jade came to school hungry.",
         "3. Her teacher called us the same day.",
-        "4. Northgate Primary School",
-        "5. Not answered",
     ]
     positions = [text.find(paragraph) for paragraph in numbered]
     assert -1 not in positions and positions == sorted(positions), positions
+    assert not re.search(r"\d+\. Northgate", text)  # a short answer is a fact in a table
+    assert "Northgate Primary School" in text and "Not answered" not in text  # a fact; no blank
 
 
 def test_a_court_statement_needs_court_details() -> None:

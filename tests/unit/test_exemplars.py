@@ -49,6 +49,8 @@ def test_every_exemplar_in_the_folder_loads_and_lints_clean() -> None:
         ("sign_off_decision_codes", 16, "a sign-off decision needs the options returned"),
         ("on_finalise_missing_field", 15, "'closure_reasn' must be a choice or text field"),
         ("due_next_not_a_date", 16, "clock_start 'review_notes' must be a date field"),
+        ("unknown_court_heading", 14, "no court heading 'wishes_and_feelings'"),
+        ("bad_court_sentence", 14, "'maybe' is not a value of child_seen; use answered, no, yes"),
     ],
 )
 def test_a_broken_definition_names_file_line_and_problem(
@@ -131,3 +133,13 @@ def test_cli_exports_a_json_schema_that_forbids_unknown_keys() -> None:
     schema = json.loads(result.output)
     assert schema["additionalProperties"] is False
     assert set(schema["$defs"]["FieldDef"]["properties"]["type"]["enum"]) >= {"narrative", "yes_no"}
+
+
+def test_cli_check_warns_when_an_exemplar_for_court_leaves_a_heading_unfed(tmp_path: Path) -> None:
+    broken = (BROKEN / "unknown_court_heading.yaml").read_text()
+    (tmp_path / "plain.yaml").write_text(broken.replace("wishes_and_feelings", "care_plan"))
+    result = CliRunner().invoke(main, ["exemplars", "check", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "plain.yaml: warning: goes to court but feeds no heading 'Case details'" in result.output
+    assert "'The child's wishes and feelings'" not in result.output  # the section feeds it
+    assert "'Proposed care plan and contact'" not in result.output  # and the field this one
