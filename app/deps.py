@@ -70,6 +70,7 @@ class Viewer:
     full_name: str
     role: Role
     signs_off: bool  # the permission table gives them the sign-off queue (the navigation says so)
+    leads_team: bool = False  # and the team view, to whoever allocates the team's cases
 
 
 def client_address(request: Request) -> str:
@@ -118,7 +119,10 @@ def optional_session(request: Request, db: SessionDep, settings: SettingsDep) ->
         # Plain copies for templates: an error page renders after the database session has closed.
         user = row.user
         signs_off = reach(user, Action.APPROVE) > Reach.NONE
-        request.state.viewer = Viewer(user.id, user.username, user.full_name, user.role, signs_off)
+        leads = reach(user, Action.ALLOCATE) > Reach.NONE
+        request.state.viewer = Viewer(
+            user.id, user.username, user.full_name, user.role, signs_off, leads
+        )
         request.state.csrf = row.csrf_token
     return row
 

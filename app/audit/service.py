@@ -42,6 +42,7 @@ class AuditAction(enum.StrEnum):
     MEETING_SCHEDULE = "meeting.schedule"
     MEETING_INVITATION = "meeting.invitation"
     MEETING_MINUTES = "meeting.minutes"
+    CASE_ALLOCATE = "case.allocate"
 
 
 class Actor(Protocol):

@@ -10,6 +10,7 @@ from app.access import PUBLIC, PageSignedIn
 from app.auth import service
 from app.auth.models import User
 from app.auth.schemas import ProfileChange
+from app.cases.policy import Action, allowed
 from app.deps import (
     SESSION_COOKIE,
     ClientAddress,
@@ -27,12 +28,18 @@ def _safe_next(next_url: str | None) -> str:
     # Only local paths: never let a crafted link bounce a signed-in worker to another site.
     if next_url and next_url.startswith("/") and not next_url.startswith("//"):
         return next_url
-    return "/caseload"
+    return "/"
+
+
+def landing(user: User) -> str:
+    """Where a user starts: the team view for whoever allocates the team's cases (the table
+    says who), their own work for everyone else."""
+    return "/team" if allowed(user=user, action=Action.ALLOCATE, case=None) else "/caseload"
 
 
 @router.get("/", dependencies=[PUBLIC])
 def home(row: OptionalSession) -> Response:
-    return RedirectResponse("/caseload" if row else "/sign-in", status_code=303)
+    return RedirectResponse(landing(row.user) if row else "/sign-in", status_code=303)
 
 
 @router.get("/sign-in", dependencies=[PUBLIC])
@@ -49,7 +56,7 @@ def sign_in(
     client: ClientAddress,
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
-    next: Annotated[str, Form()] = "/caseload",
+    next: Annotated[str, Form()] = "/",
 ) -> Response:
     error, status = "Enter a correct username and password", 400
     try:
@@ -73,7 +80,8 @@ def sign_in(
         return render(request, "auth/sign_in.html", context, status_code=status)
     token, _ = service.start_session(session=db, user=user)
     db.commit()
-    response = RedirectResponse(_safe_next(next), status_code=303)
+    target = _safe_next(next)
+    response = RedirectResponse(landing(user) if target == "/" else target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE, token, httponly=True, samesite="lax", secure=settings.cookie_secure
     )

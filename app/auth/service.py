@@ -257,6 +257,12 @@ def get_by_username(*, session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
+def team_members(*, session: Session, team_id: int | None, role: Role) -> list[User]:
+    """The active users of one role in a team, by name: who a case can be allocated to."""
+    query = select(User).where(User.team_id == team_id, User.role == role, User.active.is_(True))
+    return list(session.scalars(query.order_by(User.full_name, User.id)))
+
+
 # What a court statement needs of its witness, in the words the front sheet uses for a gap.
 PROFILE_FIELDS = {
     "job_title": "role",

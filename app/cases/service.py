@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.auth.models import User
+from app.audit import service as audit
+from app.audit.service import AuditAction
+from app.auth import service as auth
+from app.auth.models import Role, User
 from app.cases.models import Case, CaseEvent, CaseStatus
 from app.cases.schemas import CaseClose, CaseIn, CaseOut, CaseSummary, ChildView
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, Invalid, NotFound
 from app.people import service as people
 from app.people.schemas import PenPictureOut, PersonOut, PersonWithPicture
 
@@ -83,6 +86,43 @@ def change_case(*, session: Session, actor: User, case_id: int, data: Any) -> Ca
         if value is not None and getattr(case, key) != value:
             _event(session, case, actor, key, f"{getattr(case, key)} → {value}")
             setattr(case, key, value)
+    return case
+
+
+def team_cases(
+    *, session: Session, team_id: int | None, visible: ColumnElement[bool]
+) -> list[Case]:
+    """Every open case of a team, allocated or not, that `visible` lets through, by number."""
+    query = select(Case).where(Case.team_id == team_id, Case.status != CaseStatus.CLOSED, visible)
+    return list(session.scalars(query.order_by(Case.id)))
+
+
+def allocatable(*, session: Session, team_id: int | None) -> list[User]:
+    """The team's social workers: who its cases may be allocated to."""
+    return auth.team_members(session=session, team_id=team_id, role=Role.SOCIAL_WORKER)
+
+
+def allocate(*, session: Session, actor: User, case_id: int, worker_id: int) -> Case:
+    """Allocate or reallocate a child to a social worker of the case's team, as a case event and
+    in the audit trail."""
+    case = get_case(session=session, case_id=case_id)
+    workers = {w.id: w for w in allocatable(session=session, team_id=case.team_id)}
+    if worker_id not in workers:
+        raise Invalid("Choose a social worker in this child's team.", field="worker_id")
+    before = case.allocated_worker.full_name if case.allocated_worker else "unallocated"
+    if case.allocated_worker_id != worker_id:
+        after = workers[worker_id].full_name
+        _event(session, case, actor, "allocated_worker_id", f"{before} → {after}")
+        case.allocated_worker = workers[worker_id]
+        audit.record(
+            session=session,
+            actor=actor,
+            action=AuditAction.CASE_ALLOCATE,
+            target_type="case",
+            target_id=case.id,
+            case_id=case.id,
+            detail={"from": before, "to": after},
+        )
     return case
 
 

@@ -82,6 +82,7 @@ class _Checker:
             self._place(place)
         self._outcomes()
         self._timescale()
+        self._due_next()
         self._chronology()
         self._on_finalise()
         if not any(p.severity == "error" for p in self.problems):
@@ -291,6 +292,21 @@ class _Checker:
                 ("timescale", "clock_start"),
                 f"clock_start '{timescale.clock_start}' must be a date field of {self.exemplar.id}",
             )
+
+    def _due_next(self) -> None:
+        """Each rule's clock start (and its own due date) is a date field; its condition reads."""
+        for n, rule in enumerate(self.exemplar.definition.due_next):
+            for key in ("clock_start", "due_on"):
+                name = getattr(rule, key)
+                item = self.exemplar.fields.get(name) if name else None
+                if name and (item is None or not kind_of(item.type).starts_clock):
+                    hint = suggest(name, self.exemplar.fields)
+                    self.error(
+                        ("due_next", n, key),
+                        f"{key} '{name}' must be a date field of {self.exemplar.id}{hint}",
+                    )
+            if rule.when:
+                self._condition(("due_next", n, "when"), rule.when)
 
     def _chronology(self) -> None:
         """The event date must be a date field, and every name in the line a field to quote."""

@@ -171,6 +171,33 @@ class Timescale(Strict):
     rule: str | None = None
 
 
+DueUnit = Literal["working_days", "days", "weeks", "months"]
+
+
+class DueRule(Strict):
+    """What a record starts the clock for: the next review, meeting or visit, counted from one
+    of its date answers. Rules of one `series` supersede each other: the latest clock start in
+    the series sets what is due, so a review held (or a child seen) stops the earlier clock."""
+
+    id: Identifier
+    series: Identifier
+    what: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    clock_start: Identifier  # the date answer the clock starts from (the event, not the form)
+    length: int | None = Field(default=None, ge=1, le=400)
+    unit: DueUnit | None = None
+    due_on: Identifier | None = None  # a date answer that sets the due date itself (a plan's)
+    when: Condition | None = None  # over the record's answers and the case's facts
+    occurrence: Literal["any", "first", "later"] = "any"  # of this rule's records in the case
+    rule: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+
+    @model_validator(mode="after")
+    def _counted_or_set(self) -> "DueRule":
+        counted = self.length is not None and self.unit is not None
+        if counted == (self.due_on is not None):
+            raise ValueError("give either length and unit, or due_on (a date answer)")
+        return self
+
+
 class Outcomes(Strict):
     field: Identifier
     leads_to: dict[str, list[Identifier]]
@@ -227,6 +254,7 @@ class Definition(Strict):
     completed_by: list[str] = []
     signed_by: list[str] = []
     timescale: Timescale | None = None
+    due_next: list[DueRule] = []
     scope: Literal["child", "sibling_group"] = "child"
     retired: bool = False
     sections: list[Section] = Field(min_length=1)

@@ -2,6 +2,7 @@
 record, and the manager's sign-off queue. Each route declares what it needs; views come from
 app/pages/views.py."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -14,7 +15,7 @@ from app.auth import service as auth
 from app.cases import search as finding
 from app.cases import service as cases
 from app.cases.policy import Action, allowed, visible_cases
-from app.deps import CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
+from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
 from app.pages import views
 from app.people import service as people
 from app.records import chronology
@@ -27,17 +28,70 @@ router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
 
 @router.get("/caseload")
 def caseload(request: Request, db: SessionDep, library: LibraryDep, user: PageSignedIn) -> Response:
-    """My children, and for each what is in progress and what is due next."""
+    """My work: what is overdue and due, what came back, what was typed for me to check, my
+    drafts, and my children with what is due next for each."""
     mine = cases.caseload(session=db, user=user)
     families = {family_id for case in mine for family_id in case.family_ids[:1]}
+    names = {case.case_id: case.child_name for case in mine}
+    dues = views.due_rows(
+        db, library, {c.case_id: (c.child_name, c.legal_status) for c in mine}, date.today()
+    )
+    awaiting, drafts = views.awaiting_and_drafts(db, library, names, user.id)
     context = {
-        "title": "My caseload",
+        "title": "My work",
         "active_nav": "caseload",
         "cases": mine,
         "family_count": len(families),
-        "work": views.work_of(db, library, [case.case_id for case in mine]),
+        "work": views.work_of(db, library, list(names)),
+        "dues": dues,
+        "pressing": views.pressing(dues),
+        "awaiting": awaiting,
+        "drafts": drafts,
     }
     return render(request, "pages/caseload.html", context)
+
+
+@router.get("/team")
+def team(
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.ALLOCATE, Target.NO_CASE, page=True)],
+) -> Response:
+    """The manager's team: every open case with its worker and what is due, what waits for
+    sign-off and how long, what was returned, who has no worker, and each worker's caseload."""
+    team_id, today = granted.user.team_id, date.today()
+    shown = cases.team_cases(session=db, team_id=team_id, visible=visible_cases(granted.user))
+    names = {c.id: c.child.full_name for c in shown}
+    dues = views.due_rows(db, library, {c.id: (names[c.id], c.legal_status) for c in shown}, today)
+    queue = records.sign_off_queue(session=db, team_id=team_id)
+    workers = cases.allocatable(session=db, team_id=team_id)
+    context = {
+        "title": "Your team",
+        "active_nav": "team",
+        "cases": shown,
+        "dues": dues,
+        "pressing": views.pressing(dues),
+        "signoff": views.signoff_ages(queue, names, today),
+        "work": views.work_of(db, library, list(names)),
+        "workers": workers,
+        "counts": {w.id: sum(c.allocated_worker_id == w.id for c in shown) for w in workers},
+        "unallocated": [c for c in shown if c.allocated_worker_id is None],
+    }
+    return render(request, "pages/team.html", context)
+
+
+@router.post("/children/{case_id}/allocate")
+def allocate(
+    case_id: Id,
+    db: SessionDep,
+    granted: Annotated[Granted, allow(Action.ALLOCATE, Target.CASE, page=True)],
+    worker_id: Annotated[int, Form(ge=1, le=MAX_ID)],
+) -> Response:
+    """Allocate or reallocate a child in one action, from the team view."""
+    cases.allocate(session=db, actor=granted.user, case_id=case_id, worker_id=worker_id)
+    db.commit()
+    return RedirectResponse(f"/team#case-{case_id}", status_code=303)
 
 
 @router.get("/children/{case_id}")
@@ -53,9 +107,11 @@ def child_page(
     rows = [
         views.record_row(library, r) for r in records.records_for_case(session=db, case_id=case_id)
     ]
+    legal = {case_id: (view.child.full_name, granted.case.legal_status)}
     context = {
         "title": view.child.full_name,
         "child": view,
+        "dues": views.due_rows(db, library, legal, date.today())[case_id],
         "records": rows,
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),

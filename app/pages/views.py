@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, get_args
 from sqlalchemy.orm import Session
 
 from app.engine.definitions import SIGNIFICANCES as SIGNIFICANCES
-from app.engine.definitions import ChronologyKind
+from app.engine.definitions import ChronologyKind, text_for
 from app.engine.library import Library
 from app.errors import Invalid
 from app.records import service as records
@@ -87,3 +87,69 @@ def _work(library: Library, rows: list[Record]) -> dict[str, Any]:
         exemplar = records.definition_of(library=library, record=soonest[1])
         next_due = {"on": soonest[0][0], "what": records.title_of(exemplar), "id": soonest[1].id}
     return {"drafts": len(open_records), "next_due": next_due}
+
+
+@dataclass(frozen=True)
+class DueRow:
+    """One thing due, for whose child, and where it stands today."""
+
+    case_id: int
+    child: str
+    due: records.Due
+    status: str  # overdue, due (this week), later
+
+
+def due_rows(
+    db: Session, library: Library, children: dict[int, tuple[str, str]], today: date
+) -> dict[int, list[DueRow]]:
+    """Case id → what is due for that child (`children`: case id → name and legal status)."""
+    found = records.due_for_cases(
+        session=db,
+        library=library,
+        legal_statuses={case_id: status for case_id, (_, status) in children.items()},
+        today=today,
+    )
+    return {
+        case_id: [DueRow(case_id, children[case_id][0], d, d.status(today)) for d in dues]
+        for case_id, dues in found.items()
+    }
+
+
+def pressing(rows: dict[int, list[DueRow]]) -> list[DueRow]:
+    """Overdue and due this week across the children, the oldest first."""
+    every = [row for case_rows in rows.values() for row in case_rows]
+    return sorted((r for r in every if r.status != "later"), key=lambda r: r.due.on)
+
+
+def awaiting_and_drafts(
+    db: Session, library: Library, children: dict[int, str], author_id: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The author's records with answers typed for them to check (which, and who typed them),
+    and their drafts still being written."""
+    found = records.records_for_cases(session=db, case_ids=list(children))
+    awaiting, drafts = [], []
+    for case_id, rows in found.items():
+        for r in rows:
+            if r.author_id != author_id or r.status not in IN_PROGRESS:
+                continue
+            exemplar = records.definition_of(library=library, record=r)
+            item = {"record": r, "title": records.title_of(exemplar), "child": children[case_id]}
+            if waiting := records.awaiting_check(r):
+                typists = sorted({r.answers[k]["awaiting_check"]["typed_by"] for k in waiting})
+                labels = [text_for(exemplar.fields[k].label, "worker") for k in waiting]
+                awaiting.append({**item, "fields": labels, "typed_by": typists})
+            if r.status != records.RecordStatus.RETURNED:  # listed with the manager's comment
+                drafts.append(item)
+    return awaiting, drafts
+
+
+def signoff_ages(queue: list[Record], children: dict[int, str], today: date) -> list[Any]:
+    """Each record waiting for sign-off with how many days it has waited."""
+    return [
+        {
+            "record": r,
+            "child": children.get(r.case_id, ""),
+            "days": (today - r.submitted_at.date()).days if r.submitted_at else 0,
+        }
+        for r in queue
+    ]

@@ -8,6 +8,7 @@ context (a record in context), drafts, lifecycle (the status table), dictation, 
 from app.records.context import RecordContext, load
 from app.records.dictation import AuthorOnly, awaiting_check, confirm
 from app.records.drafts import SaveResult, mark_section, save, start, start_group
+from app.records.due import Due, due_for_cases
 from app.records.lifecycle import EDITABLE, amend, finalise, return_record, submit
 from app.records.models import RecordStatus
 from app.records.queries import (
@@ -41,6 +42,7 @@ from app.records.snapshots import (
 __all__ = [
     "EDITABLE",
     "AuthorOnly",
+    "Due",
     "Event",
     "RecordContext",
     "RecordStatus",
@@ -56,6 +58,7 @@ __all__ = [
     "definition_of",
     "diff",
     "due_date",
+    "due_for_cases",
     "finalise",
     "get",
     "latest_snapshot",

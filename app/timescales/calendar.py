@@ -45,6 +45,27 @@ def working_days_between(start: date, end: date, *, country: str = "england") ->
     )
 
 
+def bank_holidays_between(start: date, end: date, *, country: str = "england") -> list[date]:
+    """Weekday bank holidays after `start` up to and including `end`: what a working-day count
+    skipped (one on a Saturday was not a working day anyway)."""
+    years = range(start.year, end.year + 1)
+    found = {day for year in years for day in _bank_holidays(country, year)}
+    return sorted(day for day in found if start < day <= end and day.weekday() < 5)
+
+
+def holiday_name(day: date, *, country: str = "england") -> str:
+    table = holidays.country_holidays("GB", subdiv=SUBDIVISIONS[country], years=day.year)
+    return str(table.get(day, "bank holiday"))
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day `months` later; the month's last day where it is shorter (31 Jan → 28 Feb)."""
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    last = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    return date(year, month, min(start.day, last))
+
+
 DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4}|\d{2})$")
 DAY_NAMED_MONTH_YEAR = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]+)\.?,?\s+(\d{4}|\d{2})$")
 MONTHS = [

@@ -96,7 +96,7 @@ def test_the_caseload_shows_drafts_and_what_is_due_next(db: Session, client: Tes
     initial = worker.start(worker.children()["Tyler"], "initial_assessment")
     worker.save(initial, {"referral_date": value("2026-11-02")})
     page = client.get("/caseload").text
-    assert "Initial assessment</a>, 16 Nov 2026" in page  # ten working days on
+    assert "Complete the initial assessment, 16 Nov 2026" in page  # ten working days on
     assert page.count("Nothing due") == 2  # Ruby and Jade
 
 

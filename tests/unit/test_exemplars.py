@@ -48,6 +48,7 @@ def test_every_exemplar_in_the_folder_loads_and_lints_clean() -> None:
         ("sign_off_required", 9, "a sign-off field is filled by the server: it cannot be required"),
         ("sign_off_decision_codes", 16, "a sign-off decision needs the options returned"),
         ("on_finalise_missing_field", 15, "'closure_reasn' must be a choice or text field"),
+        ("due_next_not_a_date", 16, "clock_start 'review_notes' must be a date field"),
         ("unknown_court_heading", 14, "no court heading 'wishes_and_feelings'"),
         ("bad_court_sentence", 14, "'maybe' is not a value of child_seen; use answered, no, yes"),
     ],

@@ -227,8 +227,27 @@ def test_every_page_type_has_no_axe_violations(
     expect(page.locator(".govuk-error-summary")).to_contain_text("real date")
     check(page, "section-with-errors", None, found, artifacts_dir)
     context.close()
+    context, page = new_page(browser, server, bypass_csp=True)
+    sign_in(page, "manager")  # the manager lands on the team view
+    assert page.url.endswith("/team")
+    check(page, "team", None, found, artifacts_dir)
+    context.close()
     assert found == {}, json.dumps(found, indent=2)[:4000]
     assert [m for m in missing if "/records/" not in m] == [], missing  # the bad date is a 422
+
+
+def test_the_team_view_allocates_without_javascript(
+    browser: Browser, server: LiveServer, artifacts_dir: Path
+) -> None:
+    context, page = new_page(browser, server, java_script_enabled=False)
+    sign_in(page, "manager")
+    expect(page.get_by_role("heading", name="Your team")).to_be_visible()
+    row = page.locator("tr", has_text="Tyler")
+    row.get_by_role("button", name="Reallocate").click()  # to the worker they have: no change
+    page.wait_for_url("**/team#case-*")
+    expect(page.locator("tr", has_text="Tyler")).to_contain_text("Sam")
+    shoot(page, artifacts_dir, "team-no-js")
+    context.close()
 
 
 def check(page: Page, name: str, url: str | None, found: dict[str, Any], artifacts: Path) -> None:
