@@ -342,7 +342,9 @@ def _date_form(item: FieldDef, value: Any, context: FormContext) -> FormValue:
     return FormValue({"day": str(int(day)), "month": str(int(month)), "year": year})
 
 
-def _posted_date(posted: Form, name: str) -> dict[str, str]:
+def _posted_date(posted: Form, name: str) -> dict[str, str] | str:
+    if name in posted:  # a group cell's one box: shown again as typed
+        return _first(posted, name)
     return {part: _first(posted, f"{name}-{part}") for part in ("day", "month", "year")}
 
 
@@ -710,7 +712,7 @@ GROUP = FieldKind(
     check=_check_rows,
     parse=_parse_rows,
     to_form=_rows_form,
-    from_post=None,  # the cells keep their stored values after a failed post
+    from_post=None,  # the rows are taken again cell by cell (records/forms.py)
     shown_as="rows",
     literal_problem=lambda c, i, lit: f"{i.id} is a group; compare count({i.id}) instead",
     candidates=lambda c, i, seen: [[{}]],

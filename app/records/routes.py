@@ -5,6 +5,7 @@ Every form works without JavaScript. The autosave script posts the same section 
 """
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -16,6 +17,7 @@ from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine import answers as engine
 from app.engine.definitions import Section, text_for
 from app.engine.display import describe
+from app.engine.fieldtypes import SPARE_ROWS
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid, NotFound
 from app.records import forms, service, views
@@ -88,7 +90,9 @@ def section_page(
     library: LibraryDep,
     record: Viewing,
 ) -> Response:
-    return _section(request, db, library, record, _section_of(record.exemplar, section_id))
+    section = _section_of(record.exemplar, section_id)
+    adding = request.query_params.get("add")
+    return _section(request, db, library, record, section, adding=adding)
 
 
 @router.post("/records/{record_id}/sections/{section_id}")
@@ -100,10 +104,12 @@ async def save_section(
     library: LibraryDep,
     record: Entering,
 ) -> Response:
-    """Save a section: "Save and continue", "Save draft", "keep" a pre-filled value, or autosave."""
+    """Save a section: "Save and continue", "Save draft", "keep" a pre-filled value, autosave, or
+    (without JavaScript) add or remove a group's row, which saves the draft and comes back."""
     granted: Granted = record.granted
     section = _section_of(record.exemplar, section_id)
-    posted = _multi(await request.form())
+    posted = _without_removed_row(_multi(await request.form()))
+    adding = _first(posted, "add_row") or None
     autosave = request.headers.get("x-requested-with") == "autosave"
     answers, problems = forms.parse(record.exemplar, section, posted, current=record.answers)
     base = _base_revision(posted)
@@ -145,7 +151,11 @@ async def save_section(
             status_code=status,
         )
     if errors:
-        return _section(request, db, library, record, section, errors=errors, posted=posted)
+        return _section(
+            request, db, library, record, section, errors=errors, posted=posted, adding=adding
+        )
+    if adding or "remove_row" in posted:
+        return RedirectResponse(_rows_url(record, section, answers, adding), status_code=303)
     if posted.get("action", [""])[0] == "continue":
         next_url = _next_url(record, section, result.visible)
         return RedirectResponse(next_url, status_code=303)
@@ -365,6 +375,29 @@ def _base_revision(posted: forms.Form) -> int:
     return int(given)
 
 
+def _first(posted: forms.Form, name: str) -> str:
+    return (posted.get(name) or [""])[0]
+
+
+def _without_removed_row(posted: forms.Form) -> forms.Form:
+    """The posted form without the row whose "Remove" was pressed (`<group>__<row>`)."""
+    removing = _first(posted, "remove_row")
+    if not removing:
+        return posted
+    return {key: values for key, values in posted.items() if not key.startswith(f"{removing}__")}
+
+
+def _rows_url(
+    record: RecordContext, section: Section, answers: dict[str, Any], adding: str | None
+) -> str:
+    """Back to the section; after "Add another", with the new empty row and the focus on it."""
+    url = f"/records/{record.record.id}/sections/{section.id}"
+    if adding is None:
+        return url
+    kept = (answers.get(adding) or {}).get("value") or []
+    return f"{url}?add={quote(adding)}#{quote(adding)}__{len(kept) + SPARE_ROWS + 1}"
+
+
 def _section_of(exemplar: Exemplar, section_id: str) -> Section:
     section = exemplar.sections.get(section_id)
     if section is None:
@@ -391,6 +424,7 @@ def _section(
     posted: forms.Form | None = None,
     conflict: StaleRevision | None = None,
     status: int = 200,
+    adding: str | None = None,
 ) -> Response:
     exemplar, shown = record.exemplar, record.visibility
     fields = forms.views(
@@ -401,6 +435,7 @@ def _section(
         people=views.people_around(db, record, section.fields),
         errors=errors,
         posted=posted,
+        adding=adding,
     )
     context = views.page(library, record) | {
         "section": section,

@@ -1,0 +1,97 @@
+"""What a worker reads and does on the section pages without JavaScript: rows added and removed
+with submit buttons, typed rows kept on a refused save, Enter's button, selects with names, the
+confirmation after Submit, and codes shown in words."""
+
+import re
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from app import demo
+from tests.api.test_pages import page_sign_in
+from tests.api.test_signoff import form_of
+
+
+def _pages(db: Session, client: TestClient) -> tuple[TestClient, str]:
+    demo.load(session=db)
+    db.commit()
+    return client, page_sign_in(client, "worker")
+
+
+def _start(client: TestClient, csrf: str, case_id: int, exemplar_id: str) -> int:
+    started = client.post(
+        f"/children/{case_id}/records",
+        data={"exemplar_id": exemplar_id, "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    return int(started.headers["location"].rsplit("/", 1)[-1])
+
+
+def _case_of(client: TestClient, name: str) -> int:
+    return next(c["case_id"] for c in client.get("/api/caseload").json() if c["child_name"] == name)
+
+
+def test_add_another_without_javascript_saves_and_comes_back_with_a_new_row(
+    db: Session, client: TestClient
+) -> None:
+    client, csrf = _pages(db, client)
+    record_id = _start(client, csrf, _case_of(client, "Ruby Marshall"), "childs_plan")
+    url = f"/records/{record_id}/sections/plan"
+    posted = form_of(client.get(url).text)
+    posted |= {"csrf_token": [csrf], "plan_lines__1__need": ["Ruby's weight is checked monthly."]}
+    posted["add_row"] = ["plan_lines"]
+    added = client.post(url, data=posted, follow_redirects=False)
+    assert added.status_code == 303
+    assert added.headers["location"] == f"{url}?add=plan_lines#plan_lines__3"
+    page = client.get(added.headers["location"]).text
+    assert "Ruby&#39;s weight is checked monthly." in page
+    assert len(re.findall(r'<fieldset class="govuk-fieldset app-group-row"', page)) == 3
+    assert 'id="plan_lines__3"' in page  # the new row, where the fragment sends the focus
+    saved = client.get(f"/api/records/{record_id}").json()["answers"]["plan_lines"]["value"]
+    assert saved == [{"need": "Ruby's weight is checked monthly."}]
+
+
+def test_a_refused_save_without_javascript_keeps_every_typed_row(
+    db: Session, client: TestClient
+) -> None:
+    client, csrf = _pages(db, client)
+    record_id = _start(client, csrf, _case_of(client, "Ruby Marshall"), "childs_plan")
+    url = f"/records/{record_id}/sections/plan"
+    posted = form_of(client.get(url).text)
+    posted |= {
+        "csrf_token": [csrf],
+        "plan_lines__1__need": ["Kerry's low mood is supported."],
+        "plan_lines__1__start_date": ["3/12/2026"],
+        "plan_lines__2__need": ["Ruby sees the health visitor."],
+        "plan_lines__2__start_date": ["31/02/2026"],  # no such day: the save is refused
+        "plan_lines__2__who": ["Claire Benson"],
+        "action": ["draft"],
+    }
+    refused = client.post(url, data=posted)
+    assert refused.status_code == 200 and "There is a problem" in refused.text
+    kept = form_of(refused.text)
+    assert kept["plan_lines__1__need"] == ["Kerry's low mood is supported."]
+    assert kept["plan_lines__1__start_date"] == ["3/12/2026"]
+    assert kept["plan_lines__2__need"] == ["Ruby sees the health visitor."]
+    assert kept["plan_lines__2__start_date"] == ["31/02/2026"]  # as typed, to be put right
+    assert kept["plan_lines__2__who"] == ["Claire Benson"]
+
+
+def test_remove_without_javascript_takes_out_only_that_row(
+    db: Session, client: TestClient
+) -> None:
+    client, csrf = _pages(db, client)
+    record_id = _start(client, csrf, _case_of(client, "Jade Hughes"), "childs_plan")
+    url = f"/records/{record_id}/sections/plan"
+    posted = form_of(client.get(url).text)
+    posted |= {
+        "csrf_token": [csrf],
+        "plan_lines__1__need": ["Speech and language sessions."],
+        "plan_lines__2__need": ["A typing slip."],
+        "plan_lines__3__need": ["Makaton at home."],
+        "remove_row": ["plan_lines__2"],
+    }
+    removed = client.post(url, data=posted, follow_redirects=False)
+    assert removed.status_code == 303 and removed.headers["location"] == url
+    saved = client.get(f"/api/records/{record_id}").json()["answers"]["plan_lines"]["value"]
+    assert [row["need"] for row in saved] == ["Speech and language sessions.", "Makaton at home."]
