@@ -204,7 +204,17 @@ def read_only(
         at = service.answers_at(session=db, record_id=record_id, number=revision)
         answers = at if at is not None else answers
     template = "records/view.html"
-    return _summary(request, db, library, record, template, answers=answers, revision=revision)
+    submitted = request.query_params.get("submitted") == "1" and revision is None
+    return _summary(
+        request,
+        db,
+        library,
+        record,
+        template,
+        answers=answers,
+        revision=revision,
+        submitted=submitted,
+    )
 
 
 @router.post("/records/{record_id}/confirm")
@@ -512,6 +522,7 @@ def _summary(
     answers: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     revision: int | None = None,
+    submitted: bool = False,
 ) -> Response:
     answers = record.answers if answers is None else answers
     context = views.page(library, record) | {
@@ -521,5 +532,6 @@ def _summary(
         "section_of": record.exemplar.section_of,
         "revision": revision,
         "revisions": service.revisions(session=db, record_id=record.record.id),
+        "submitted": submitted,
     }
     return render(request, template, context, status_code=422 if errors else 200)

@@ -95,3 +95,48 @@ def test_remove_without_javascript_takes_out_only_that_row(
     assert removed.status_code == 303 and removed.headers["location"] == url
     saved = client.get(f"/api/records/{record_id}").json()["answers"]["plan_lines"]["value"]
     assert [row["need"] for row in saved] == ["Speech and language sessions.", "Makaton at home."]
+
+
+def test_the_first_button_of_a_section_form_saves_and_continues(
+    db: Session, client: TestClient
+) -> None:
+    """Enter in a text box presses the form's first submit button: never "Keep this"."""
+    client, csrf = _pages(db, client)
+    record_id = _start(client, csrf, _case_of(client, "Jade Hughes"), "referral_and_information")
+    page = client.get(f"/records/{record_id}/sections/child_details").text
+    assert "Keep this" in page  # Jade's names and religion are pre-filled from her record
+    form = page[page.index("<form method=\"post\" action=\"/records/") :]
+    first = re.search(r"<button[^>]*>", form)
+    assert first and 'value="continue"' in first[0] and 'type="submit"' in first[0]
+
+
+def test_every_long_select_is_named_by_its_question(db: Session, client: TestClient) -> None:
+    client, csrf = _pages(db, client)
+    case_id = _case_of(client, "Tyler Hughes")
+    pages = {
+        _start(client, csrf, case_id, "referral_and_information"): ["child_details", "referrer"],
+        _start(client, csrf, case_id, "childs_plan"): ["plan"],
+        _start(client, csrf, case_id, "closure"): ["closure", "progress"],
+    }
+    for record_id, sections in pages.items():
+        for section in sections:
+            html = client.get(f"/records/{record_id}/sections/{section}").text
+            for select in re.findall(r"<select [^>]*>", html):
+                named = re.search(r'aria-labelledby="([^"]+)"', select)
+                own = re.search(r'id="([^"]+)"', select)
+                assert own, select
+                assert named or f'for="{own[1]}"' in html, (section, select)
+                if named:
+                    assert f'id="{named[1]}"' in html, (section, select)
+
+
+def test_after_submit_a_panel_says_what_happened_and_offers_the_next_step_first(
+    db: Session, client: TestClient
+) -> None:
+    client, csrf = _pages(db, client)
+    record_id = _start(client, csrf, _case_of(client, "Jade Hughes"), "case_note")
+    page = client.get(f"/records/{record_id}/view?submitted=1").text
+    main = page[page.index('id="main-content"') :]
+    assert main.index("govuk-panel--confirmation") < main.index("govuk-summary-list")
+    assert "submitted" in main[: main.index("govuk-summary-list")]
+    assert main.count("<h1") == 1
