@@ -140,3 +140,21 @@ def test_after_submit_a_panel_says_what_happened_and_offers_the_next_step_first(
     assert main.index("govuk-panel--confirmation") < main.index("govuk-summary-list")
     assert "submitted" in main[: main.index("govuk-summary-list")]
     assert main.count("<h1") == 1
+
+
+def test_codes_are_shown_in_words_on_the_caseload_and_the_child_page(
+    db: Session, client: TestClient
+) -> None:
+    client, _ = _pages(db, client)
+    caseload = client.get("/caseload").text
+    assert "Not looked after: child in need" in caseload
+    assert ">cin<" not in caseload
+    jade = client.get(f"/children/{_case_of(client, 'Jade Hughes')}").text
+    assert "Not looked after: child in need" in jade
+    assert "(GP)" in jade and "(gp)" not in jade
+    assert "(Speech and language therapy)" in jade and "speech and language)" not in jade
+    assert "household household" not in jade
+    # relationship words follow each person's recorded sex
+    assert "Ruby Marshall</a> <span class=\"govuk-body-s\">(half-sister" in jade
+    assert "Tyler Hughes</a> <span class=\"govuk-body-s\">(brother" in jade
+    assert "half-brother or half-sister" not in jade and "brother or sister" not in jade
