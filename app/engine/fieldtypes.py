@@ -689,10 +689,14 @@ def _parse_rows(item: FieldDef, posted: Form, name: str) -> list[dict[str, Any]]
         }
     )
     rows = []
-    for number in numbers:
+    for position, number in enumerate(numbers, start=1):  # as the page numbers the rows
         row = {}
         for column in item.fields or []:
-            cell = parse_value(column, posted, f"{name}__{number}__{column.id}")
+            try:
+                cell = parse_value(column, posted, f"{name}__{number}__{column.id}")
+            except ValueError as error:
+                column_label = text_for(column.label, "worker")
+                raise ValueError(f"Row {position}, {column_label}: {error}") from None
             if cell not in (None, "", []):
                 row[column.id] = cell
         if row:

@@ -69,6 +69,7 @@ def test_a_refused_save_without_javascript_keeps_every_typed_row(
     }
     refused = client.post(url, data=posted)
     assert refused.status_code == 200 and "There is a problem" in refused.text
+    assert "Row 2, Start: Enter a real date" in refused.text  # which row, which cell
     kept = form_of(refused.text)
     assert kept["plan_lines__1__need"] == ["Kerry's low mood is supported."]
     assert kept["plan_lines__1__start_date"] == ["3/12/2026"]

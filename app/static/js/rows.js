@@ -3,7 +3,7 @@
 //  - "Add another row" copies the last row empty, numbered after the highest, and moves the focus to
 //    its first input;
 //  - "Remove" takes the row out and moves the focus to the row above (or the add button);
-//  - either one tells the form it changed, so autosave sends the rows as they now stand.
+//  - either one is saved at once by autosave, with the rows as they now stand.
 const renumber = (row, key, from, to) => {
   const old = `${key}__${from}__`;
   const now = `${key}__${to}__`;
@@ -34,24 +34,34 @@ const label = (container, row, number) => {
   if (remove) remove.textContent = ` ${words}`;
 };
 
-const changed = (form) => form.dispatchEvent(new Event("input", { bubbles: true }));
+// A row added or removed is saved at once, as leaving a field is (autosave.js listens for both).
+const changed = (form) => {
+  form.dispatchEvent(new Event("input", { bubbles: true }));
+  form.dispatchEvent(new Event("focusout"));
+};
+
+const rowsOf = (container) => [...container.querySelectorAll(":scope > .app-group-row")];
+
+// A copy of the last row, empty, numbered `number`; returns the new row.
+const addRow = (container, number) => {
+  const all = rowsOf(container);
+  const last = all[all.length - 1];
+  const copy = last.cloneNode(true);
+  renumber(copy, container.dataset.addAnother, last.dataset.row, number);
+  empty(copy);
+  label(container, copy, all.length + 1);
+  last.after(copy);
+  return copy;
+};
 
 for (const container of document.querySelectorAll("[data-add-another]")) {
-  const key = container.dataset.addAnother;
   const form = container.closest("form");
-  const rows = () => [...container.querySelectorAll(":scope > .app-group-row")];
   const add = container.querySelector(":scope > .app-add-row");
 
   add.addEventListener("click", (event) => {
     event.preventDefault();
-    const all = rows();
-    const last = all[all.length - 1];
-    const highest = Math.max(...all.map((row) => Number(row.dataset.row)));
-    const copy = last.cloneNode(true);
-    renumber(copy, key, last.dataset.row, highest + 1);
-    empty(copy);
-    label(container, copy, all.length + 1);
-    last.after(copy);
+    const highest = Math.max(...rowsOf(container).map((row) => Number(row.dataset.row)));
+    const copy = addRow(container, highest + 1);
     copy.querySelector("input:not([type=hidden]), select, textarea")?.focus();
     changed(form);
   });
@@ -61,12 +71,29 @@ for (const container of document.querySelectorAll("[data-add-another]")) {
     if (!remove) return;
     event.preventDefault();
     const row = remove.closest(".app-group-row");
-    const all = rows();
+    const all = rowsOf(container);
     const before = all[all.indexOf(row) - 1];
     if (all.length === 1) empty(row); // the last row stays, empty, so another can be added
     else row.remove();
-    rows().forEach((each, index) => label(container, each, index + 1));
+    rowsOf(container).forEach((each, index) => label(container, each, index + 1));
     (before?.querySelector("input:not([type=hidden]), select, textarea") ?? add).focus();
     changed(form);
   });
 }
+
+// Typing kept in this browser (autosave.js) may hold rows added here before a crash: make them
+// again, so the typing has somewhere to go back to.
+document.addEventListener("ics:restore", (event) => {
+  for (const container of document.querySelectorAll("[data-add-another]")) {
+    const prefix = `${container.dataset.addAnother}__`;
+    const wanted = new Set();
+    for (const name of Object.keys(event.detail)) {
+      const number = name.startsWith(prefix) ? Number(name.slice(prefix.length).split("__")[0]) : NaN;
+      if (Number.isInteger(number)) wanted.add(number);
+    }
+    const have = new Set(rowsOf(container).map((row) => Number(row.dataset.row)));
+    for (const number of [...wanted].sort((a, b) => a - b)) {
+      if (!have.has(number)) addRow(container, number);
+    }
+  }
+});
