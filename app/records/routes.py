@@ -204,7 +204,8 @@ def read_only(
         at = service.answers_at(session=db, record_id=record_id, number=revision)
         answers = at if at is not None else answers
     template = "records/view.html"
-    submitted = request.query_params.get("submitted") == "1" and revision is None
+    just_sent = record.record.status == service.RecordStatus.SUBMITTED and revision is None
+    submitted = request.query_params.get("submitted") == "1" and just_sent
     return _summary(
         request,
         db,

@@ -9,7 +9,16 @@ from sqlalchemy.orm import Session
 
 from app import demo
 from tests.api.test_pages import page_sign_in
+from tests.api.test_records import Worker, value
 from tests.api.test_signoff import form_of
+
+
+REFERRAL = {
+    "referral_date": value("2026-11-02"),
+    "referral_source": value("5A"),
+    "reason_for_referral": value("Jade's school saw a bruise on her arm."),
+    "decision": value("initial_assessment"),
+}
 
 
 def _pages(db: Session, client: TestClient) -> tuple[TestClient, str]:
@@ -135,11 +144,21 @@ def test_after_submit_a_panel_says_what_happened_and_offers_the_next_step_first(
     db: Session, client: TestClient
 ) -> None:
     client, csrf = _pages(db, client)
-    record_id = _start(client, csrf, _case_of(client, "Jade Hughes"), "case_note")
-    page = client.get(f"/records/{record_id}/view?submitted=1").text
+    record_id = _start(client, csrf, _case_of(client, "Jade Hughes"), "referral_and_information")
+    before = client.get(f"/records/{record_id}/view?submitted=1").text
+    assert "govuk-panel--confirmation" not in before  # a draft: nothing was submitted
+    worker = Worker(TestClient(client.app))
+    record = worker.get(f"/api/records/{record_id}")
+    worker.save(record, REFERRAL)
+    sent = client.post(
+        f"/records/{record_id}/submit", data={"csrf_token": csrf}, follow_redirects=False
+    )
+    assert sent.status_code == 303, sent.text[:2000]
+    page = client.get(sent.headers["location"]).text
     main = page[page.index('id="main-content"') :]
-    assert main.index("govuk-panel--confirmation") < main.index("govuk-summary-list")
-    assert "submitted" in main[: main.index("govuk-summary-list")]
+    top = main[: main.index("govuk-summary-list")]
+    assert "govuk-panel--confirmation" in top and "submitted" in top
+    assert "Start initial assessment" in top  # the decision's next step, before the answers
     assert main.count("<h1") == 1
 
 

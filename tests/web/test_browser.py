@@ -87,6 +87,10 @@ def test_a_referral_is_completed_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/check" not in url)
     assert "/view?submitted=1" in page.url, page.content()[-3000:]
+    # what happened, at the top, and the next step first (in view without scrolling)
+    expect(page.locator(".govuk-panel--confirmation")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Start initial assessment")).to_be_in_viewport()
+    shoot(page, artifacts_dir, "submitted")
     answers = record_answers(db_engine, record_id)
     assert answers["referral_date"]["value"] == "2026-11-02"
     assert answers["decision"]["value"] == "initial_assessment"
