@@ -12,7 +12,6 @@ from tests.api.test_pages import page_sign_in
 from tests.api.test_records import Worker, value
 from tests.api.test_signoff import form_of
 
-
 REFERRAL = {
     "referral_date": value("2026-11-02"),
     "referral_source": value("5A"),
@@ -87,9 +86,7 @@ def test_a_refused_save_without_javascript_keeps_every_typed_row(
     assert kept["plan_lines__2__who"] == ["Claire Benson"]
 
 
-def test_remove_without_javascript_takes_out_only_that_row(
-    db: Session, client: TestClient
-) -> None:
+def test_remove_without_javascript_takes_out_only_that_row(db: Session, client: TestClient) -> None:
     client, csrf = _pages(db, client)
     record_id = _start(client, csrf, _case_of(client, "Jade Hughes"), "childs_plan")
     url = f"/records/{record_id}/sections/plan"
@@ -115,7 +112,7 @@ def test_the_first_button_of_a_section_form_saves_and_continues(
     record_id = _start(client, csrf, _case_of(client, "Jade Hughes"), "referral_and_information")
     page = client.get(f"/records/{record_id}/sections/child_details").text
     assert "Keep this" in page  # Jade's names and religion are pre-filled from her record
-    form = page[page.index("<form method=\"post\" action=\"/records/") :]
+    form = page[page.index('<form method="post" action="/records/') :]
     first = re.search(r"<button[^>]*>", form)
     assert first and 'value="continue"' in first[0] and 'type="submit"' in first[0]
 
@@ -175,6 +172,6 @@ def test_codes_are_shown_in_words_on_the_caseload_and_the_child_page(
     assert "(Speech and language therapy)" in jade and "speech and language)" not in jade
     assert "household household" not in jade
     # relationship words follow each person's recorded sex
-    assert "Ruby Marshall</a> <span class=\"govuk-body-s\">(half-sister" in jade
-    assert "Tyler Hughes</a> <span class=\"govuk-body-s\">(brother" in jade
+    assert 'Ruby Marshall</a> <span class="govuk-body-s">(half-sister' in jade
+    assert 'Tyler Hughes</a> <span class="govuk-body-s">(brother' in jade
     assert "half-brother or half-sister" not in jade and "brother or sister" not in jade

@@ -108,9 +108,7 @@ def test_the_first_question_is_five_tabs_from_the_top(page: Page, server: LiveSe
         page.goto(url)
         presses = 1
         page.keyboard.press("Tab")  # the skip link
-        assert page.evaluate("() => document.activeElement.className").startswith(
-            "govuk-skip-link"
-        )
+        assert page.evaluate("() => document.activeElement.className").startswith("govuk-skip-link")
         page.keyboard.press("Enter")
         while not page.evaluate("(s) => document.activeElement.matches(s)", FIELD):
             page.keyboard.press("Tab")
