@@ -285,10 +285,13 @@ async def amend(
     record: Annotated[RecordContext, on_record(Action.WRITE, page=True)],
 ) -> Response:
     """Open the next version with the reason kept; the section's changes are its first save."""
-    posted = _multi(await request.form())
+    posted = _without_removed_row(_multi(await request.form()))
     reason = _text(posted, "reason", 2000)
     chosen = posted.get("section", [""])[0] or None
     section = _section_of(record.exemplar, chosen) if chosen else None
+    adding = _first(posted, "add_row") or None
+    if adding or "remove_row" in posted:  # rows changed without JavaScript: nothing saved yet
+        return _amend_page(request, db, library, record, chosen, posted=posted, adding=adding)
     if not reason:
         errors = {"reason": "Say why the record is being amended."}
         return _amend_page(request, db, library, record, chosen, errors=errors, posted=posted)
@@ -351,6 +354,7 @@ def _amend_page(
     *,
     errors: dict[str, str] | None = None,
     posted: forms.Form | None = None,
+    adding: str | None = None,
 ) -> Response:
     section = _section_of(record.exemplar, section_id) if section_id else None
     fields = []
@@ -363,6 +367,7 @@ def _amend_page(
             people=views.people_around(db, record, section.fields),
             errors=errors,
             posted=posted,
+            adding=adding,
         )
     context = views.page(library, record) | {
         "section": section,

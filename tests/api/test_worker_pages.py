@@ -11,6 +11,7 @@ from app import demo
 from tests.api.test_pages import page_sign_in
 from tests.api.test_records import Worker, value
 from tests.api.test_signoff import form_of
+from tests.factories import shipped_library
 
 REFERRAL = {
     "referral_date": value("2026-11-02"),
@@ -175,3 +176,31 @@ def test_codes_are_shown_in_words_on_the_caseload_and_the_child_page(
     assert 'Ruby Marshall</a> <span class="govuk-body-s">(half-sister' in jade
     assert 'Tyler Hughes</a> <span class="govuk-body-s">(brother' in jade
     assert "half-brother or half-sister" not in jade and "brother or sister" not in jade
+
+
+def test_add_another_on_the_amend_page_amends_nothing_yet(db: Session, client: TestClient) -> None:
+    """Without JavaScript, "Add another row" while amending shows the row; only "Save the
+    amendment" opens the next version."""
+    library = shipped_library()
+    demo.load(session=db, with_records=True, library=library)
+    db.commit()
+    worker = Worker(client)
+    pages = TestClient(client.app)
+    csrf = page_sign_in(pages, "worker")
+    plan = next(
+        r
+        for r in worker.get(f"/api/cases/{worker.children()['Jade']}/records")
+        if r["exemplar_id"] == "childs_plan"
+    )
+    page = pages.get(f"/records/{plan['id']}/amend?section=plan").text
+    rows = page.count('class="govuk-fieldset app-group-row"')
+    posted = form_of(page) | {
+        "csrf_token": [csrf],
+        "reason": ["A new line agreed at the review."],
+        "add_row": ["plan_lines"],
+    }
+    shown = pages.post(f"/records/{plan['id']}/amend", data=posted)
+    assert shown.status_code == 200
+    assert shown.text.count('class="govuk-fieldset app-group-row"') == rows + 1
+    assert "A new line agreed at the review." in shown.text
+    assert worker.get(f"/api/records/{plan['id']}")["status"] == "finalised"
