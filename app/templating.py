@@ -38,7 +38,10 @@ def render(
     """Render a page with the signed-in user and their CSRF token always available."""
     viewer = getattr(request.state, "viewer", None)
     settings = request.app.state.settings
+    library = getattr(request.app.state, "library", None)
     base = {
+        # a stored code in the worker's words: code_label("legal_status", "cin")
+        "code_label": library.code_label if library else (lambda _, code, *a: code or ""),
         "council_name": settings.council_name,
         "council_logo": settings.council_logo,
         "user": viewer,

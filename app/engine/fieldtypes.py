@@ -342,7 +342,9 @@ def _date_form(item: FieldDef, value: Any, context: FormContext) -> FormValue:
     return FormValue({"day": str(int(day)), "month": str(int(month)), "year": year})
 
 
-def _posted_date(posted: Form, name: str) -> dict[str, str]:
+def _posted_date(posted: Form, name: str) -> dict[str, str] | str:
+    if name in posted:  # a group cell's one box: shown again as typed
+        return _first(posted, name)
     return {part: _first(posted, f"{name}-{part}") for part in ("day", "month", "year")}
 
 
@@ -687,10 +689,14 @@ def _parse_rows(item: FieldDef, posted: Form, name: str) -> list[dict[str, Any]]
         }
     )
     rows = []
-    for number in numbers:
+    for position, number in enumerate(numbers, start=1):  # as the page numbers the rows
         row = {}
         for column in item.fields or []:
-            cell = parse_value(column, posted, f"{name}__{number}__{column.id}")
+            try:
+                cell = parse_value(column, posted, f"{name}__{number}__{column.id}")
+            except ValueError as error:
+                column_label = text_for(column.label, "worker")
+                raise ValueError(f"Row {position}, {column_label}: {error}") from None
             if cell not in (None, "", []):
                 row[column.id] = cell
         if row:
@@ -710,7 +716,7 @@ GROUP = FieldKind(
     check=_check_rows,
     parse=_parse_rows,
     to_form=_rows_form,
-    from_post=None,  # the cells keep their stored values after a failed post
+    from_post=None,  # the rows are taken again cell by cell (records/forms.py)
     shown_as="rows",
     literal_problem=lambda c, i, lit: f"{i.id} is a group; compare count({i.id}) instead",
     candidates=lambda c, i, seen: [[{}]],

@@ -7,7 +7,16 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from app.engine.conditions import Compiled, compile_condition
-from app.engine.definitions import Codelist, Definition, FieldDef, Glossary, Option, Section
+from app.engine.definitions import (
+    Codelist,
+    Definition,
+    FieldDef,
+    Glossary,
+    Option,
+    Section,
+    text_for,
+)
+from app.engine.readers import Audience
 from app.engine.schema import answers_adapter
 from app.errors import NotFound
 
@@ -115,6 +124,18 @@ class Library:
 
     def ids(self) -> list[str]:
         return sorted({exemplar_id for exemplar_id, _ in self.exemplars})
+
+    def code_label(self, codelist: str, code: str | None, audience: Audience = "worker") -> str:
+        """A stored code in a reader's words from its code list ("cin" → "Not looked after: child
+        in need"); a free-text value typed before the list existed ("None") matches its code
+        without regard to case; a value the list does not hold is shown as typed."""
+        if not code:
+            return ""
+        options = self.codelists.get(codelist)
+        for option in options.options if options else []:
+            if option.code.casefold() == str(code).casefold():
+                return text_for(option.label, audience)
+        return str(code).replace("_", " ")
 
     def current(self) -> list[Exemplar]:
         return [

@@ -449,10 +449,21 @@ def relationships_to(*, session: Session, person_id: int) -> dict[int, str]:
     found: dict[int, str] = {}
     for row in rows:
         if row.other_person_id == person_id:
-            found.setdefault(row.person_id, row.type.label)
+            found.setdefault(row.person_id, gendered(row.type.label, row.person.sex))
         elif row.type.inverse_code == row.type.code:  # symmetric: sibling, cousin, friend
-            found.setdefault(row.other_person_id, row.type.label)
+            found.setdefault(row.other_person_id, gendered(row.type.label, row.other_person.sex))
     return found
+
+
+# The half of "brother or sister" that fits a person whose sex is recorded.
+SEXED_WORDS = {"m": ("brother", "uncle", "nephew"), "f": ("sister", "aunt", "niece")}
+
+
+def gendered(words: str, sex: str | None) -> str:
+    """ "half-brother or half-sister" as "half-sister" for a girl; as it is if sex is not known."""
+    wanted = SEXED_WORDS.get((sex or "")[:1].lower(), ())
+    choices = [part for part in words.split(" or ") if any(w in part for w in wanted)]
+    return choices[0] if " or " in words and choices else words
 
 
 def relationships_among(*, session: Session, person_ids: Iterable[int]) -> list[Relationship]:

@@ -6,7 +6,7 @@ Names follow GOV.UK patterns: a date is `<id>-day`, `<id>-month`, `<id>-year`; t
 app/engine/fieldtypes.py; this module walks a section's fields and keeps envelopes.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -50,16 +50,23 @@ def views(
     people: People,
     errors: Mapping[str, str] | None = None,
     posted: Form | None = None,
+    adding: str | None = None,
 ) -> list[FieldView]:
-    """One view per field; after a failed post the worker's own typing is shown, not the old."""
+    """One view per field; after a failed post the worker's own typing is shown, not the old.
+
+    `adding` names a group that gets one more empty row ("Add another" pressed without JavaScript).
+    """
     result = []
+    cell = partial(_cell, exemplar, people=people)
     for item in section.fields:
         answer = answers.get(item.id)
         view = _view(exemplar, item, answer, people)
         view.shown = shown.get(item.id, True)
         view.error = (errors or {}).get(item.id)
         if posted is not None:
-            _take_posted(view, posted)
+            _take_posted(view, posted, cell)
+        if item.id == adding and view.kind.has_columns:
+            view.value = [*view.value, [cell(column, None) for column in item.fields or []]]
         result.append(view)
     return result
 
@@ -96,12 +103,41 @@ def _cell(exemplar: Exemplar, column: FieldDef, value: Any, *, people: People) -
     return _view(exemplar, column, answer, people, in_group=True)
 
 
-def _take_posted(view: FieldView, posted: Form) -> None:
-    key = view.item.id
+Cell = Callable[[FieldDef, Any], FieldView]
+
+
+def _take_posted(view: FieldView, posted: Form, cell: Cell, name: str | None = None) -> None:
+    key = name or view.item.id
+    if view.kind.has_columns:
+        view.value = _posted_rows(view.item, posted, cell, key)
+        return
     if view.kind.from_post is not None:
         view.value = view.kind.from_post(posted, key)
     view.when = _first(posted, f"{key}__when")
     view.absent = _first(posted, f"{key}__absent")
+
+
+def _posted_rows(item: FieldDef, posted: Form, cell: Cell, key: str) -> list[list[FieldView]]:
+    """Every row the worker had on the page, typed cells as typed, so a refused save loses none."""
+    rows = []
+    for number in row_numbers(posted, key):
+        cells = []
+        for column in item.fields or []:
+            view = cell(column, None)
+            _take_posted(view, posted, cell, f"{key}__{number}__{column.id}")
+            cells.append(view)
+        rows.append(cells)
+    return rows or [[cell(column, None) for column in item.fields or []]]
+
+
+def row_numbers(posted: Form, key: str) -> list[int]:
+    """The row numbers a posted form holds for a group, in order (gaps where rows were removed)."""
+    found = set()
+    for name in posted:
+        parts = name.split("__")
+        if name.startswith(f"{key}__") and len(parts) >= 3 and parts[1].isdigit():
+            found.add(int(parts[1]))
+    return sorted(found)
 
 
 def _first(posted: Form, name: str) -> str:

@@ -5,6 +5,7 @@ Every form works without JavaScript. The autosave script posts the same section 
 """
 
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -16,6 +17,7 @@ from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine import answers as engine
 from app.engine.definitions import Section, text_for
 from app.engine.display import describe
+from app.engine.fieldtypes import SPARE_ROWS
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid, NotFound
 from app.records import forms, service, views
@@ -88,7 +90,9 @@ def section_page(
     library: LibraryDep,
     record: Viewing,
 ) -> Response:
-    return _section(request, db, library, record, _section_of(record.exemplar, section_id))
+    section = _section_of(record.exemplar, section_id)
+    adding = request.query_params.get("add")
+    return _section(request, db, library, record, section, adding=adding)
 
 
 @router.post("/records/{record_id}/sections/{section_id}")
@@ -100,10 +104,12 @@ async def save_section(
     library: LibraryDep,
     record: Entering,
 ) -> Response:
-    """Save a section: "Save and continue", "Save draft", "keep" a pre-filled value, or autosave."""
+    """Save a section: "Save and continue", "Save draft", "keep" a pre-filled value, autosave, or
+    (without JavaScript) add or remove a group's row, which saves the draft and comes back."""
     granted: Granted = record.granted
     section = _section_of(record.exemplar, section_id)
-    posted = _multi(await request.form())
+    posted = _without_removed_row(_multi(await request.form()))
+    adding = _first(posted, "add_row") or None
     autosave = request.headers.get("x-requested-with") == "autosave"
     answers, problems = forms.parse(record.exemplar, section, posted, current=record.answers)
     base = _base_revision(posted)
@@ -145,7 +151,11 @@ async def save_section(
             status_code=status,
         )
     if errors:
-        return _section(request, db, library, record, section, errors=errors, posted=posted)
+        return _section(
+            request, db, library, record, section, errors=errors, posted=posted, adding=adding
+        )
+    if adding or "remove_row" in posted:
+        return RedirectResponse(_rows_url(record, section, answers, adding), status_code=303)
     if posted.get("action", [""])[0] == "continue":
         next_url = _next_url(record, section, result.visible)
         return RedirectResponse(next_url, status_code=303)
@@ -194,7 +204,18 @@ def read_only(
         at = service.answers_at(session=db, record_id=record_id, number=revision)
         answers = at if at is not None else answers
     template = "records/view.html"
-    return _summary(request, db, library, record, template, answers=answers, revision=revision)
+    just_sent = record.record.status == service.RecordStatus.SUBMITTED and revision is None
+    submitted = request.query_params.get("submitted") == "1" and just_sent
+    return _summary(
+        request,
+        db,
+        library,
+        record,
+        template,
+        answers=answers,
+        revision=revision,
+        submitted=submitted,
+    )
 
 
 @router.post("/records/{record_id}/confirm")
@@ -264,10 +285,13 @@ async def amend(
     record: Annotated[RecordContext, on_record(Action.WRITE, page=True)],
 ) -> Response:
     """Open the next version with the reason kept; the section's changes are its first save."""
-    posted = _multi(await request.form())
+    posted = _without_removed_row(_multi(await request.form()))
     reason = _text(posted, "reason", 2000)
     chosen = posted.get("section", [""])[0] or None
     section = _section_of(record.exemplar, chosen) if chosen else None
+    adding = _first(posted, "add_row") or None
+    if adding or "remove_row" in posted:  # rows changed without JavaScript: nothing saved yet
+        return _amend_page(request, db, library, record, chosen, posted=posted, adding=adding)
     if not reason:
         errors = {"reason": "Say why the record is being amended."}
         return _amend_page(request, db, library, record, chosen, errors=errors, posted=posted)
@@ -330,6 +354,7 @@ def _amend_page(
     *,
     errors: dict[str, str] | None = None,
     posted: forms.Form | None = None,
+    adding: str | None = None,
 ) -> Response:
     section = _section_of(record.exemplar, section_id) if section_id else None
     fields = []
@@ -342,6 +367,7 @@ def _amend_page(
             people=views.people_around(db, record, section.fields),
             errors=errors,
             posted=posted,
+            adding=adding,
         )
     context = views.page(library, record) | {
         "section": section,
@@ -363,6 +389,29 @@ def _base_revision(posted: forms.Form) -> int:
             "Reload the page: its revision number is not one we gave it.", field="base_revision"
         )
     return int(given)
+
+
+def _first(posted: forms.Form, name: str) -> str:
+    return (posted.get(name) or [""])[0]
+
+
+def _without_removed_row(posted: forms.Form) -> forms.Form:
+    """The posted form without the row whose "Remove" was pressed (`<group>__<row>`)."""
+    removing = _first(posted, "remove_row")
+    if not removing:
+        return posted
+    return {key: values for key, values in posted.items() if not key.startswith(f"{removing}__")}
+
+
+def _rows_url(
+    record: RecordContext, section: Section, answers: dict[str, Any], adding: str | None
+) -> str:
+    """Back to the section; after "Add another", with the new empty row and the focus on it."""
+    url = f"/records/{record.record.id}/sections/{section.id}"
+    if adding is None:
+        return url
+    kept = (answers.get(adding) or {}).get("value") or []
+    return f"{url}?add={quote(adding)}#{quote(adding)}__{len(kept) + SPARE_ROWS + 1}"
 
 
 def _section_of(exemplar: Exemplar, section_id: str) -> Section:
@@ -391,6 +440,7 @@ def _section(
     posted: forms.Form | None = None,
     conflict: StaleRevision | None = None,
     status: int = 200,
+    adding: str | None = None,
 ) -> Response:
     exemplar, shown = record.exemplar, record.visibility
     fields = forms.views(
@@ -401,6 +451,7 @@ def _section(
         people=views.people_around(db, record, section.fields),
         errors=errors,
         posted=posted,
+        adding=adding,
     )
     context = views.page(library, record) | {
         "section": section,
@@ -477,6 +528,7 @@ def _summary(
     answers: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
     revision: int | None = None,
+    submitted: bool = False,
 ) -> Response:
     answers = record.answers if answers is None else answers
     context = views.page(library, record) | {
@@ -486,5 +538,6 @@ def _summary(
         "section_of": record.exemplar.section_of,
         "revision": revision,
         "revisions": service.revisions(session=db, record_id=record.record.id),
+        "submitted": submitted,
     }
     return render(request, template, context, status_code=422 if errors else 200)

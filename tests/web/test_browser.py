@@ -87,6 +87,10 @@ def test_a_referral_is_completed_with_the_keyboard_alone(
     page.keyboard.press("Enter")
     page.wait_for_url(lambda url: "/check" not in url)
     assert "/view?submitted=1" in page.url, page.content()[-3000:]
+    # what happened, at the top, and the next step first (in view without scrolling)
+    expect(page.locator(".govuk-panel--confirmation")).to_be_in_viewport()
+    expect(page.get_by_role("button", name="Start initial assessment")).to_be_in_viewport()
+    shoot(page, artifacts_dir, "submitted")
     answers = record_answers(db_engine, record_id)
     assert answers["referral_date"]["value"] == "2026-11-02"
     assert answers["decision"]["value"] == "initial_assessment"
@@ -202,6 +206,8 @@ def test_every_page_type_has_no_axe_violations(
     sign_in(page)
     case_id = child_case_id(page, 1)
     record_id = start_record(page, server, 1, "referral_and_information")
+    plan_id = start_record(page, server, 1, "childs_plan")
+    closure_id = start_record(page, server, 1, "closure")
     view = page.request.get(f"/api/children/{case_id}").json()
     pages = {
         "family": f"/families/{view['families'][0]['id']}",
@@ -214,6 +220,12 @@ def test_every_page_type_has_no_axe_violations(
         "section-fields": f"/records/{record_id}/sections/history_and_status",
         "section-group": f"/records/{record_id}/sections/household",
         "section-dates": f"/records/{record_id}/sections/case",
+        # the long selects: ethnicity, referral source, plan dimension (in rows), closure reason
+        "section-ethnicity": f"/records/{record_id}/sections/child_details",
+        "section-referral-source": f"/records/{record_id}/sections/referrer",
+        "section-plan-lines": f"/records/{plan_id}/sections/plan",
+        "section-closure-reason": f"/records/{closure_id}/sections/closure",
+        "section-plan-outcomes": f"/records/{closure_id}/sections/progress",
         "check-answers": f"/records/{record_id}/check",
         "record-view": f"/records/{record_id}/view",
     }

@@ -54,6 +54,8 @@ if (form && userId) {
     const raw = localStorage.getItem(key);
     if (!raw) return;
     const entry = JSON.parse(raw);
+    // rows.js makes again any rows added in the page before the typing was kept
+    document.dispatchEvent(new CustomEvent("ics:restore", { detail: entry.values }));
     fill(entry.values);
     // Save against the revision the typing started from, so the server can spot a newer save.
     revisionInput().value = entry.revision;
