@@ -42,6 +42,9 @@ def child(request: Request) -> Response:
             "csrf_token": "",
             "cspNonce": "",
             "idle_minutes": 30,
+            "code_label": library.code_label,
+            "council_name": settings.council_name,
+            "council_logo": settings.council_logo,
         }
         html = templates.env.get_template("pages/child.html").render(context)
     return HTMLResponse(html)
