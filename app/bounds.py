@@ -8,6 +8,8 @@ the place it was found, so the person sees which answer to fix.
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from pydantic import BaseModel, ConfigDict, field_validator
+
 MAX_DEPTH = 8  # an answer is at most envelope → rows → row → cell → qualified value
 MAX_ANSWER_BYTES = 1_000_000  # a long narrative is ~100 KB
 
@@ -52,3 +54,17 @@ def _size(value: Any, depth: int) -> int:
     if isinstance(value, list | tuple):
         return sum(_size(v, depth + 1) for v in value)
     return 8
+
+
+class Input(BaseModel):
+    """Every input: unknown keys refused, and no text PostgreSQL could not store (NUL)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        found = first_problem(value, "")
+        if found:
+            raise ValueError(found[1])
+        return value

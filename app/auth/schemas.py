@@ -2,8 +2,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from app import bounds
 from app.auth.models import Role
+from app.bounds import Input
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Lines = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
@@ -57,14 +57,13 @@ class ProfileOut(BaseModel):
     missing: list[str]
 
 
-class ProfileChange(BaseModel):
+class ProfileChange(Input):
     """A change to a profile: only the fields given change (full name may not be blanked)."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    full_name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
-    ] | None = None
+    full_name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+        | None
+    ) = None
     job_title: Line | None = None
     employer: Line | None = None
     work_address: Lines | None = None
@@ -72,14 +71,6 @@ class ProfileChange(BaseModel):
     registration_number: SweNumber | None = Field(
         default=None, description="Social Work England registration number: SW and digits"
     )
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        found = bounds.first_problem(value, "")
-        if found:
-            raise ValueError(found[1])
-        return value
 
     @field_validator("registration_number", mode="before")
     @classmethod

@@ -12,7 +12,7 @@ from pydantic import (
     model_validator,
 )
 
-from app import bounds
+from app.bounds import Input as Input  # every input schema's base, re-exported here
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -26,20 +26,6 @@ LegalStatus = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,49}$"
 
 # Ids fit a 32-bit integer column on both databases: bigger is a 422 naming the field.
 DbId = Annotated[int, Field(ge=1, le=2_147_483_647)]
-
-
-class Input(BaseModel):
-    """Every input: unknown keys refused, and no text PostgreSQL could not store (NUL)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        found = bounds.first_problem(value, "")
-        if found:
-            raise ValueError(found[1])
-        return value
 
 
 class PersonFields(Input):

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, aliased
 from app.people.models import FamilyMember, Person, Relationship
 from app.people.names import fold, likeness, sound
 from app.people.service import network_of as network_ids
+from app.people.service import network_query
 
 Scored = list[tuple[Person, float]]
 # How many candidates the index hands to the ranking, and how alike a name must be to be shown.
@@ -120,20 +121,8 @@ def visible_among(*, session: Session, children: Select[Any]) -> tuple[Among, Am
     view is narrow, as queries (left to the database) when it is wide."""
     ids = list(session.scalars(children.limit(NARROW + 1)))
     if len(ids) > NARROW:
-        return children, with_network(children)
+        return children, network_query(children)
     return ids, sorted(network_ids(session=session, person_ids=ids))
-
-
-def with_network(children: Select[Any]) -> Select[Any]:
-    """These people and everyone in their network: their households and whom they relate to."""
-    homes = select(FamilyMember.family_id).where(FamilyMember.person_id.in_(children))
-    network = union(
-        select(Person.id).where(Person.id.in_(children)),
-        select(FamilyMember.person_id).where(FamilyMember.family_id.in_(homes)),
-        select(Relationship.other_person_id).where(Relationship.person_id.in_(children)),
-        select(Relationship.person_id).where(Relationship.other_person_id.in_(children)),
-    )
-    return select(network.subquery().c[0])
 
 
 def linked_among(*, session: Session, person_ids: list[int], others: Among) -> dict[int, set[int]]:

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select, union
+from sqlalchemy import Select, func, select, union
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app.audit import service as audit
@@ -382,13 +382,19 @@ def network_of(*, session: Session, person_ids: list[int]) -> set[int]:
 
     A person is reachable through any child in this network that the user may see.
     """
-    homes = select(FamilyMember.family_id).where(FamilyMember.person_id.in_(person_ids))
-    housemates = select(FamilyMember.person_id).where(FamilyMember.family_id.in_(homes))
-    linked = select(Relationship.other_person_id).where(Relationship.person_id.in_(person_ids))
-    linking = select(Relationship.person_id).where(Relationship.other_person_id.in_(person_ids))
-    found = set(person_ids)
-    found.update(session.scalars(union(housemates, linked, linking)))  # one statement, not three
-    return found
+    return set(person_ids) | set(session.scalars(network_query(person_ids)))  # one statement
+
+
+def network_query(people: Select[Any] | Sequence[int]) -> Select[Any]:
+    """These people's networks as one query (ids, or a query of ids: search's visible children)."""
+    homes = select(FamilyMember.family_id).where(FamilyMember.person_id.in_(people))
+    network = union(
+        select(Person.id).where(Person.id.in_(people)),
+        select(FamilyMember.person_id).where(FamilyMember.family_id.in_(homes)),
+        select(Relationship.other_person_id).where(Relationship.person_id.in_(people)),
+        select(Relationship.person_id).where(Relationship.other_person_id.in_(people)),
+    )
+    return select(network.subquery().c[0])
 
 
 def member_ids(family: Family) -> list[int]:

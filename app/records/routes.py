@@ -4,6 +4,7 @@ Every form works without JavaScript. The autosave script posts the same section 
 `X-Requested-With: autosave` and gets JSON back instead of a page.
 """
 
+from collections.abc import Mapping
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -357,18 +358,7 @@ def _amend_page(
     adding: str | None = None,
 ) -> Response:
     section = _section_of(record.exemplar, section_id) if section_id else None
-    fields = []
-    if section is not None:
-        fields = forms.views(
-            record.exemplar,
-            section,
-            answers=record.answers,
-            shown=record.visibility.fields,
-            people=views.people_around(db, record, section.fields),
-            errors=errors,
-            posted=posted,
-            adding=adding,
-        )
+    fields = _fields(db, record, section, errors, posted, adding) if section is not None else []
     context = views.page(library, record) | {
         "section": section,
         "section_title": text_for(section.title, "worker") if section else "",
@@ -443,16 +433,7 @@ def _section(
     adding: str | None = None,
 ) -> Response:
     exemplar, shown = record.exemplar, record.visibility
-    fields = forms.views(
-        exemplar,
-        section,
-        answers=record.answers,
-        shown=shown.fields,
-        people=views.people_around(db, record, section.fields),
-        errors=errors,
-        posted=posted,
-        adding=adding,
-    )
+    fields = _fields(db, record, section, errors, posted, adding)
     context = views.page(library, record) | {
         "section": section,
         "section_title": text_for(section.title, "worker"),
@@ -541,3 +522,24 @@ def _summary(
         "submitted": submitted,
     }
     return render(request, template, context, status_code=422 if errors else 200)
+
+
+def _fields(
+    db: Session,
+    record: RecordContext,
+    section: Section,
+    errors: Mapping[str, str] | None,
+    posted: Mapping[str, list[str]] | None,
+    adding: str | None,
+) -> list[forms.FieldView]:
+    """A section's questions as the page shows them, with what was posted and what was wrong."""
+    return forms.views(
+        record.exemplar,
+        section,
+        answers=record.answers,
+        shown=record.visibility.fields,
+        people=views.people_around(db, record, section.fields),
+        errors=errors,
+        posted=posted,
+        adding=adding,
+    )
