@@ -33,16 +33,16 @@ def caseload(request: Request, db: SessionDep, library: LibraryDep, user: PageSi
     mine = cases.caseload(session=db, user=user)
     families = {family_id for case in mine for family_id in case.family_ids[:1]}
     names = {case.case_id: case.child_name for case in mine}
-    dues = views.due_rows(
-        db, library, {c.case_id: (c.child_name, c.legal_status) for c in mine}, date.today()
-    )
-    awaiting, drafts = views.awaiting_and_drafts(db, library, names, user.id)
+    found = records.records_for_cases(session=db, case_ids=list(names))
+    legal = {c.case_id: (c.child_name, c.legal_status) for c in mine}
+    dues = views.due_rows(db, library, legal, date.today(), found)
+    awaiting, drafts = views.awaiting_and_drafts(library, names, user.id, found)
     context = {
         "title": "My work",
         "active_nav": "caseload",
         "cases": mine,
         "family_count": len(families),
-        "work": views.work_of(db, library, list(names)),
+        "work": views.work_of(db, library, list(names), found),
         "dues": dues,
         "pressing": views.pressing(dues),
         "awaiting": awaiting,
@@ -63,7 +63,9 @@ def team(
     team_id, today = granted.user.team_id, date.today()
     shown = cases.team_cases(session=db, team_id=team_id, visible=visible_cases(granted.user))
     names = {c.id: c.child.full_name for c in shown}
-    dues = views.due_rows(db, library, {c.id: (names[c.id], c.legal_status) for c in shown}, today)
+    found = records.records_for_cases(session=db, case_ids=list(names))
+    legal = {c.id: (names[c.id], c.legal_status) for c in shown}
+    dues = views.due_rows(db, library, legal, today, found)
     queue = records.sign_off_queue(session=db, team_id=team_id)
     workers = cases.allocatable(session=db, team_id=team_id)
     context = {
@@ -73,7 +75,7 @@ def team(
         "dues": dues,
         "pressing": views.pressing(dues),
         "signoff": views.signoff_ages(queue, names, today),
-        "work": views.work_of(db, library, list(names)),
+        "work": views.work_of(db, library, list(names), found),
         "workers": workers,
         "counts": {w.id: sum(c.allocated_worker_id == w.id for c in shown) for w in workers},
         "unallocated": [c for c in shown if c.allocated_worker_id is None],
@@ -104,14 +106,13 @@ def child_page(
 ) -> Response:
     """The child: identity, the people around them, records, what is next."""
     view = cases.child_view(session=db, case_id=case_id)
-    rows = [
-        views.record_row(library, r) for r in records.records_for_case(session=db, case_id=case_id)
-    ]
+    found = {case_id: records.records_for_case(session=db, case_id=case_id)}
+    rows = [views.record_row(library, r) for r in found[case_id]]
     legal = {case_id: (view.child.full_name, granted.case.legal_status)}
     context = {
         "title": view.child.full_name,
         "child": view,
-        "dues": views.due_rows(db, library, legal, date.today())[case_id],
+        "dues": views.due_rows(db, library, legal, date.today(), found)[case_id],
         "records": rows,
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),

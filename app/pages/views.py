@@ -55,9 +55,13 @@ def record_row(library: Library, record: Record) -> RecordRow:
     )
 
 
-def work_of(db: Session, library: Library, case_ids: list[int]) -> dict[int, dict[str, Any]]:
+Found = dict[int, list["Record"]]  # case id → its records, read once a page
+
+
+def work_of(
+    db: Session, library: Library, case_ids: list[int], found: Found
+) -> dict[int, dict[str, Any]]:
     """Per case: drafts in progress and the nearest due date among records not yet completed."""
-    found = records.records_for_cases(session=db, case_ids=case_ids)
     every = [r for rows in found.values() for r in rows]
     comments = records.returned_comments(session=db, records=every)
     work = {case_id: _work(library, found.get(case_id, [])) for case_id in case_ids}
@@ -100,18 +104,23 @@ class DueRow:
 
 
 def due_rows(
-    db: Session, library: Library, children: dict[int, tuple[str, str]], today: date
+    db: Session,
+    library: Library,
+    children: dict[int, tuple[str, str]],
+    today: date,
+    found: Found,
 ) -> dict[int, list[DueRow]]:
     """Case id → what is due for that child (`children`: case id → name and legal status)."""
-    found = records.due_for_cases(
+    dues = records.due_for_cases(
         session=db,
         library=library,
         legal_statuses={case_id: status for case_id, (_, status) in children.items()},
         today=today,
+        found=found,
     )
     return {
         case_id: [DueRow(case_id, children[case_id][0], d, d.status(today)) for d in dues]
-        for case_id, dues in found.items()
+        for case_id, dues in dues.items()
     }
 
 
@@ -122,11 +131,10 @@ def pressing(rows: dict[int, list[DueRow]]) -> list[DueRow]:
 
 
 def awaiting_and_drafts(
-    db: Session, library: Library, children: dict[int, str], author_id: int
+    library: Library, children: dict[int, str], author_id: int, found: Found
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The author's records with answers typed for them to check (which, and who typed them),
     and their drafts still being written."""
-    found = records.records_for_cases(session=db, case_ids=list(children))
     awaiting, drafts = [], []
     for case_id, rows in found.items():
         for r in rows:

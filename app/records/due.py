@@ -6,7 +6,7 @@ any record's date answer counts once the day has come, whatever the record's sta
 series the latest clock start wins, so the next review runs from the last one held.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -33,10 +33,19 @@ class _Start:
 
 
 def due_for_cases(
-    *, session: Session, library: Library, legal_statuses: dict[int, str], today: date
+    *,
+    session: Session,
+    library: Library,
+    legal_statuses: dict[int, str],
+    today: date,
+    found: Mapping[int, list[Record]] | None = None,
 ) -> dict[int, list[Due]]:
-    """Case id → what is due for that child, soonest first (`today` fixes what has happened)."""
-    found = records_for_cases(session=session, case_ids=list(legal_statuses))
+    """Case id → what is due for that child, soonest first (`today` fixes what has happened).
+
+    `found`: the cases' records when the page has read them already (they are read once a page).
+    """
+    if found is None:
+        found = records_for_cases(session=session, case_ids=list(legal_statuses))
     return {
         case_id: sorted(
             _due_of_case(library, found.get(case_id, []), legal_status, today),
