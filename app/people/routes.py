@@ -244,13 +244,19 @@ async def save_person(
     typed_now = checked.model_dump(exclude_unset=True)
     changed = {k: v for k, v in typed_now.items() if v != getattr(person, k)}
     if changed:
-        service.update_person(
-            session=db,
-            actor=granted.user,
-            person_id=person_id,
-            data=PersonPatch.model_validate(changed),
-            case_ids=network_case_ids(db, [person_id]),
-        )
+        try:
+            service.update_person(
+                session=db,
+                actor=granted.user,
+                person_id=person_id,
+                data=PersonPatch.model_validate(changed),
+                case_ids=network_case_ids(db, [person_id]),
+            )
+        except DomainError as refused:  # e.g. a date of birth for someone not yet born
+            db.rollback()
+            values = {**typed, "date_of_birth": date_parts(form, "date_of_birth")}
+            problem = {refused.field or "given_names": refused.message}
+            return _editing(request, db, person, values, problem)
         db.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 

@@ -219,6 +219,9 @@ def test_a_relationship_changed_in_the_household_ends_the_old_one_and_keeps_it(
         ("former_partner", None),
     }
     assert "ended " in client.get(url).text
+    hiding = client.post(url, data={**form, "type_code": "unknown"})  # would hide a known link
+    assert hiding.status_code == 400 and "known relationship" in hiding.text
+    assert 'href="#type_code"' in hiding.text
 
 
 def test_a_professional_is_added_working_with_the_child_from_a_date(
