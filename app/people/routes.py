@@ -243,6 +243,8 @@ async def save_person(
     # Only the fields this page shows: the rest (ethnicity, language…) are never touched here.
     typed_now = checked.model_dump(exclude_unset=True)
     changed = {k: v for k, v in typed_now.items() if v != getattr(person, k)}
+    if changed.get("date_of_birth") and person.expected_date:  # the expected baby is born
+        changed["expected_date"] = None
     if changed:
         try:
             service.update_person(

@@ -278,3 +278,29 @@ def test_business_support_may_look_but_not_add_or_change_anyone(
     ).first()
     refusals = db.scalars(select(AuditEvent).where(AuditEvent.allowed.is_(False))).all()
     assert len(refusals) >= 4
+
+
+def test_a_date_of_birth_for_an_expected_baby_records_the_birth_and_keeps_the_expected_date(
+    db: Session, client: TestClient
+) -> None:
+    csrf = _signed_in(db, client)
+    due = date.today() + timedelta(days=30)
+    unborn = {"given_names": "Baby", "family_name": "Walsh", "expected_date": due.isoformat()}
+    made = client.post("/api/people", json=unborn, headers={"X-CSRF-Token": csrf})
+    assert made.status_code == 201, made.text
+    baby_id = made.json()["person"]["id"]
+    today = date.today()
+    form = {"csrf_token": csrf, "given_names": "Ivy", "family_name": "Walsh"}
+    form |= {"date_of_birth-day": str(today.day), "date_of_birth-month": str(today.month)}
+    saved = client.post(
+        f"/people/{baby_id}/edit",
+        data={**form, "date_of_birth-year": str(today.year)},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303, saved.text
+    baby = db.get(Person, baby_id)
+    assert baby is not None
+    db.refresh(baby)
+    assert (baby.given_names, baby.date_of_birth, baby.expected_date) == ("Ivy", today, None)
+    page = client.get(f"/people/{baby_id}/edit").text
+    assert f"Expected date: {due.isoformat()} → (blank)" in page  # the expected date is kept
