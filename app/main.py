@@ -35,6 +35,7 @@ from app.limits import BodyLimit
 from app.meetings import api as meetings_api
 from app.pages import routes as pages
 from app.people import api as people_api
+from app.people import routes as people_routes
 from app.printing import routes as printing_routes
 from app.records import api as records_api
 from app.records import routes as records_routes
@@ -88,6 +89,7 @@ ROUTERS = (
     auth_api,
     pages,
     people_api,
+    people_routes,
     cases_api,
     records_api,
     records_routes,
