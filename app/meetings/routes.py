@@ -166,6 +166,7 @@ def _meeting(
         "sent_count": request.query_params.get("sent", "")[:3],
         "arranged": request.query_params.get("arranged") == "1",
         "wordings": forms.WORDINGS,
+        "local": service.LOCAL,
     }
     return render(request, "meetings/meeting.html", context, status_code=status_code)
 
