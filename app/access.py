@@ -263,7 +263,8 @@ def _cases_of(
     if target in (Target.PERSON, Target.FAMILY):
         return _people_cases(db, user, action, target, target_id)
     found = _owning_cases(db, target, target_id)
-    every = target == Target.MEETING  # a meeting discusses several children: all must be allowed
+    # A meeting (and its letters) discusses several children: all must be allowed.
+    every = target in (Target.MEETING, Target.PRINTOUT)
     return decide(session=db, user=user, action=action, cases=found, every=every)
 
 
