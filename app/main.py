@@ -33,6 +33,7 @@ from app.engine.loader import load_library
 from app.errors import DomainError, ErrorBody, conform, problem, snake
 from app.limits import BodyLimit
 from app.meetings import api as meetings_api
+from app.meetings import routes as meetings_routes
 from app.pages import routes as pages
 from app.people import api as people_api
 from app.people import routes as people_routes
@@ -96,6 +97,7 @@ ROUTERS = (
     printing_routes,
     audit_api,
     meetings_api,
+    meetings_routes,
 )
 
 

@@ -71,9 +71,10 @@ class Glossary(Strict):
 
 
 class Prefill(Strict):
-    """Where a field's first value comes from: a fact about the child, or an earlier record."""
+    """Where a field's first value comes from: a fact about the child, an earlier record, or
+    the meeting a record was started from."""
 
-    source: Literal["child", "case", "family", "record"] = Field(alias="from")
+    source: Literal["child", "case", "family", "record", "meeting"] = Field(alias="from")
     attribute: Identifier | None = None
     exemplar: Identifier | None = None
     field: Identifier | None = None

@@ -116,6 +116,7 @@ def child_page(
         "records": rows,
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),
+        "can_arrange": allowed(user=granted.user, action=Action.MEETINGS, case=granted.case),
     }
     return render(request, "pages/child.html", context)
 

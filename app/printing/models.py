@@ -13,8 +13,11 @@ class Printout(Base):
     __tablename__ = "printouts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
-    record_version: Mapped[int]
+    # A printout is of a record, or a meeting's invitation letter to one invitee (numbered from 1).
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
+    record_version: Mapped[int | None]
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    invitee: Mapped[int | None]
     audience: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(10), default="en")
     large_print: Mapped[bool] = mapped_column(default=False)

@@ -105,11 +105,13 @@ def log_delivery(
 ) -> Response:
     """The distribution log: who a printout went to, how and when."""
     printout = service.get_printout(session=db, printout_id=printout_id)
-    record = records.get(session=db, record_id=printout.record_id)
     service.deliver(
         session=db, actor=granted.user, printout_id=printout.id, recipient=recipient, method=method
     )
     db.commit()
+    if printout.record_id is None:  # a meeting's letter, sent again another way
+        return RedirectResponse(f"/meetings/{printout.meeting_id}#letters", status_code=303)
+    record = records.get(session=db, record_id=printout.record_id)
     return RedirectResponse(
         f"/records/{record.id}/print?audience={printout.audience}", status_code=303
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -307,7 +308,9 @@ def _statement_number(session: Session, record: Record, author: User | None) -> 
         .where(Printout.record_id.in_(theirs), Printout.audience == "court")
         .group_by(Printout.record_id)
     )
-    first_printed: dict[int, int] = {record_id: first for record_id, first in rows}
+    first_printed: dict[int, int] = {
+        record_id: first for record_id, first in rows if record_id is not None
+    }
     own = first_printed.pop(record.id, None)
     return 1 + sum(1 for first in first_printed.values() if own is None or first < own)
 
@@ -432,6 +435,57 @@ def deliver(
     session.add(delivery)
     session.flush()
     return delivery
+
+
+def store_letter(
+    *,
+    session: Session,
+    actor: User,
+    meeting_id: int,
+    invitee: int,
+    wording: str,
+    rendered: pdf.Rendered,
+    recipient: str,
+    method: str,
+) -> PrintoutDelivery:
+    """A meeting's invitation letter to one invitee, kept as a printout and logged as sent."""
+    printout = Printout(
+        meeting_id=meeting_id,
+        invitee=invitee,
+        audience=wording,
+        checksum=hashlib.sha256(rendered.html.encode()).hexdigest(),
+        pages=rendered.pages,
+        withheld=[],
+        created_by_id=actor.id,
+    )
+    session.add(printout)
+    session.flush()
+    return deliver(
+        session=session, actor=actor, printout_id=printout.id, recipient=recipient, method=method
+    )
+
+
+@dataclass(frozen=True)
+class LetterSent:
+    invitee: int
+    printout_id: int
+    recipient: str
+    method: str
+    sent_at: datetime
+
+
+def letters_of(*, session: Session, meeting_id: int) -> list[LetterSent]:
+    """Every invitation letter of a meeting sent so far, oldest first (the distribution log)."""
+    rows = session.execute(
+        select(Printout.invitee, PrintoutDelivery)
+        .join(PrintoutDelivery, PrintoutDelivery.printout_id == Printout.id)
+        .where(Printout.meeting_id == meeting_id)
+        .order_by(PrintoutDelivery.id)
+    ).all()
+    return [
+        LetterSent(int(number or 0), d.printout_id, d.recipient, d.method, d.sent_at)
+        for number, d in rows
+    ]
 
 
 def readability_of(document: PrintDocument, library: Library) -> readability.Readability:
