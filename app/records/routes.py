@@ -51,11 +51,7 @@ async def start(
         on_behalf_of=granted.typing_for(),
     )
     db.commit()
-    # A brother's or sister's record of the same kind is offered before the first section.
-    opened = service.load(session=db, library=library, record_id=record.id)
-    offer = siblings.sibling_offer(session=db, library=library, user=granted.user, context=opened)
-    where = "/from-sibling" if offer else ""
-    return RedirectResponse(f"/records/{record.id}{where}", status_code=303)
+    return RedirectResponse(f"/records/{record.id}", status_code=303)
 
 
 @router.get("/records/{record_id}")
@@ -613,7 +609,12 @@ def sibling_offer_page(
     keep_at_end(db, *siblings.offer_reads(user, offer))
     names = views.names_around(db, record)
     rows = [
-        (o, describe(record.exemplar, record.exemplar.fields[o.field_id], o.value, names=names))
+        (
+            o,
+            views.in_one_line(
+                describe(record.exemplar, record.exemplar.fields[o.field_id], o.value, names=names)
+            ),
+        )
         for o in offer.answers
     ]
     context = views.page(library, record) | {"offer": offer, "rows": rows}
