@@ -117,7 +117,11 @@ def child_page(
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),
         "start_together": siblings.home_choices(
-            session=db, library=library, user=granted.user, case=granted.case
+            session=db,
+            library=library,
+            user=granted.user,
+            case=granted.case,
+            families=view.families,
         ),
     }
     return render(request, "pages/child.html", context)

@@ -23,6 +23,7 @@ from app.engine.display import long_date
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid
 from app.people import service as people
+from app.people.schemas import FamilyOut
 from app.records import drafts, lifecycle, revisions
 from app.records.context import RecordContext, load
 from app.records.models import Record, RecordStatus
@@ -68,38 +69,54 @@ def group_exemplars(library: Library) -> list[tuple[str, str]]:
 
 
 def start_choices(
-    *,
+    *, session: Session, library: Library, user: User, family_id: int
+) -> StartTogether | None:
+    """The family page's form: every child of the household whose record the user may write."""
+    family = people.get_family(session=session, family_id=family_id)
+    members = people.member_ids(family)
+    return _choices(session, library, user, (family.id, family.name, members), ticked=None)
+
+
+def home_choices(
+    *, session: Session, library: Library, user: User, case: "Case", families: list[FamilyOut]
+) -> StartTogether | None:
+    """The child's page's form: the household the child lives in (already read for the page,
+    so the form costs the page one statement), the child ticked."""
+    home = next(
+        (
+            f
+            for f in families
+            if any(m.person.id == case.child_id and m.lives_here for m in f.members)
+        ),
+        None,
+    )
+    if home is None:
+        return None
+    members = [m.person.id for m in home.members]
+    return _choices(session, library, user, (home.id, home.name, members), ticked=case.id)
+
+
+def _choices(
     session: Session,
     library: Library,
     user: User,
-    family_id: int,
-    ticked: int | None = None,
+    household: tuple[int, str, list[int]],
+    *,
+    ticked: int | None,
 ) -> StartTogether | None:
-    """The children of a household whose records the user may write; None under two children."""
-    family = people.get_family(session=session, family_id=family_id)
-    found = cases.cases_of_children(session=session, child_ids=people.member_ids(family))
+    """None under two children the user may write, or when no exemplar may be started so."""
+    family_id, name, members = household
+    exemplars = group_exemplars(library)
+    found = cases.cases_of_children(session=session, child_ids=members) if exemplars else []
     writable = [
         c
         for c in found
         if allowed(user=user, action=Action.WRITE, case=c) and not cases.is_closed(c)
     ]
-    exemplars = group_exemplars(library)
-    if len(writable) < 2 or not exemplars:
+    if len(writable) < 2:
         return None
     children = [Child(c.id, c.child.full_name, c.id == ticked) for c in writable]
-    return StartTogether(family.id, family.name, exemplars, children)
-
-
-def home_choices(
-    *, session: Session, library: Library, user: User, case: "Case"
-) -> StartTogether | None:
-    """The start-together form for a child's page: the household the child lives in."""
-    home = people.home_of(session=session, person_id=case.child_id)
-    if home is None:
-        return None
-    return start_choices(
-        session=session, library=library, user=user, family_id=home.id, ticked=case.id
-    )
+    return StartTogether(family_id, name, exemplars, children)
 
 
 def start_together(
