@@ -257,3 +257,31 @@ def test_choosing_per_field_keeps_only_the_ticked_answers(
     assert "household_members" not in answers and "referral_source" not in answers
     task_list = client.get(f"/records/{tyler_id}").text
     assert "has answers for 2 questions" in task_list  # the rest still offered
+
+
+def test_each_child_of_a_group_keeps_their_own_timescale_and_submit(
+    pages: tuple[Worker, str], client: TestClient
+) -> None:
+    worker, _ = pages
+    kids = worker.children()
+    ruby, tyler = worker.post(
+        "/api/record-groups",
+        201,
+        exemplar_id="referral_and_information",
+        case_ids=[kids["Ruby"], kids["Tyler"]],
+    )
+    own = {
+        "referral_source": value("5A"),
+        "reason_for_referral": value("Ruby's nursery saw a bruise."),
+        "decision": value("initial_assessment"),
+    }
+    worker.save(ruby, own | {"referral_date": value("2026-11-02")})
+    worker.save(worker.get(f"/api/records/{tyler['id']}"), {"referral_date": value("2026-11-09")})
+    worker.post(f"/api/records/{ruby['id']}/submit")
+    ruby_now = worker.get(f"/api/records/{ruby['id']}")
+    tyler_now = worker.get(f"/api/records/{tyler['id']}")
+    assert ruby_now["status"] == "submitted" and tyler_now["status"] == "draft"
+    assert ruby_now["due"] != tyler_now["due"]  # each child's own clock
+    task_list = client.get(f"/records/{tyler['id']}").text
+    assert f'<a class="govuk-link" href="/records/{ruby["id"]}">Ruby Marshall' in task_list
+    assert "Submitted" in task_list
