@@ -114,8 +114,21 @@ def recipient_for(people: list[dict[str, Any]], key: str | None, copy_for: str) 
         (e for e in people if f"person-{_id(e)}" == key and e.get("role") != "child"), None
     )
     if found is None:
-        raise Invalid(_refused_words(key, child_name), field="recipient")
+        raise Invalid("Choose someone in the child's network for this copy.", field="recipient")
     return _judge(found, people)
+
+
+def outsider(people: list[dict[str, Any]], key: str, name: str) -> Recipient:
+    """Someone with no place in the child's network: refused, with the reason."""
+    child_name = _first(_child(people))
+    reason = rules().reasons.refused.format(name=name, child=child_name, relation="")
+    return Recipient(key, name, "", "refused", reason, person_id=int(key.split("-")[1]))
+
+
+def in_network(people: list[dict[str, Any]], key: str | None) -> bool:
+    return (
+        not key or not key.startswith("person-") or any(f"person-{_id(e)}" == key for e in people)
+    )
 
 
 def ensure_printable(recipient: Recipient | None) -> None:
@@ -172,12 +185,6 @@ def _parent(entry: dict[str, Any], child_id: int) -> bool:
     return False
 
 
-def _refused_words(key: str, child_name: str) -> str:
-    return "No copy: " + rules().reasons.refused.format(
-        name=f"the person chosen ({key})", child=child_name, relation=""
-    )
-
-
 def _child(people: list[dict[str, Any]]) -> dict[str, Any] | None:
     return next((p for p in people if p.get("relationship_to_child") == "the child"), None)
 
@@ -208,9 +215,9 @@ def releasable(recipient: Recipient | None) -> bool:
 
 
 def private_why(rule: Private) -> str:
-    topics = ", ".join(rules().topics[t] for t in rule.topics)
-    whose = "the adults the child lives with" if rule.about == "household" else "other adults"
-    return f"about {whose}' {topics}".replace("adults' ", "adults’ ")
+    topics = " or ".join(rules().topics[t] for t in rule.topics)
+    whose = "the household's" if rule.about == "household" else "an adult's"
+    return f"about {whose} {topics}: only for those who may read it"
 
 
 def private_rows(item: FieldDef, value: Any, recipient: Recipient | None) -> dict[int, Private]:

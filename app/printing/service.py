@@ -134,6 +134,11 @@ def _screen(
     copy_for: str,
 ) -> recipients.Screen | None:
     """What a copy for one recipient screens out (None: a worker's or court copy)."""
+    if copy_for == "person" and key and not recipients.in_network(source.people, key):
+        # Someone outside the child's network (Ruby's plan, asked for her sister's father) is
+        # refused with the reason, and not named: the id may be of anyone in the database.
+        outsider = recipients.outsider(source.people, key, "The person chosen")
+        return recipients.Screen(outsider, {}, [])
     recipient = recipients.recipient_for(source.people, key, copy_for)
     if recipient is None:
         return None
@@ -384,6 +389,14 @@ def _statement_number(session: Session, record: Record, author: User | None) -> 
     first_printed: dict[int, int] = {record_id: first for record_id, first in rows}
     own = first_printed.pop(record.id, None)
     return 1 + sum(1 for first in first_printed.values() if own is None or first < own)
+
+
+def recipients_of(
+    *, session: Session, record: Record, version: int | None = None
+) -> list[recipients.Recipient]:
+    """The adults in the child's network a family copy could be for, each with their standing."""
+    source = records.source_of(session=session, record=record, version=version)
+    return recipients.choices(source.people)
 
 
 def author_of(*, session: Session, record: Record) -> User | None:
