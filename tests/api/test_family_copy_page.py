@@ -23,7 +23,7 @@ def _setup(db: Session, client: TestClient) -> tuple[Worker, int, dict[str, int]
 
 
 def test_the_page_asks_who_the_copy_is_for(db: Session, client: TestClient) -> None:
-    worker, plan, ids = _setup(db, client)
+    _, plan, ids = _setup(db, client)
     page = client.get(f"/records/{plan}/print?audience=family&recipient=person-{ids['Pat Walsh']}")
     assert page.status_code == 200
     assert "Who is this copy for?" in page.text
@@ -36,7 +36,7 @@ def test_the_page_asks_who_the_copy_is_for(db: Session, client: TestClient) -> N
     )
     assert "Check before you print" in kerry.text
     assert "Release Dean Marshall&#39;s pen-picture: worries" in kerry.text
-    assert 'name="recipient" value="person-%d"' % ids["Kerry Walsh"] in kerry.text
+    assert f'name="recipient" value="person-{ids["Kerry Walsh"]}"' in kerry.text
 
 
 def test_a_release_needs_a_note_and_is_kept_with_the_printout(
