@@ -88,6 +88,40 @@ class Prefill(Strict):
         return self
 
 
+# What another adult's private life is made of: an answer on one of these topics is withheld from
+# a family copy unless its reader is entitled to it (printouts/family/recipients.yaml says who).
+PrivateTopic = Literal[
+    "health", "mental_health", "substances", "money", "offending", "whereabouts",
+    "relationships", "behaviour",
+]  # fmt: skip
+
+
+class RowsWhere(Strict):
+    """Only the rows of a group whose `column` holds one of `codes` are private."""
+
+    column: Identifier
+    codes: list[str] = Field(min_length=1)
+
+
+class Private(Strict):
+    """An answer about adults' private lives: about `household` (the adults the child lives
+    with may read it) or any `adults` (only a copy the worker releases it to)."""
+
+    topics: list[PrivateTopic] = Field(min_length=1)
+    about: Literal["adults", "household"] = "adults"
+    rows_where: RowsWhere | None = None
+
+
+class AnonymousSource(Strict):
+    """Fields naming someone who may ask not to be named to the family (a referrer): unless the
+    yes_no field `named_if` says yes, any free-text answer holding their name or address is
+    flagged before a family copy prints."""
+
+    name: Identifier
+    address: Identifier | None = None
+    named_if: Identifier
+
+
 class FieldDef(Strict):
     id: Identifier
     type: FieldType
@@ -116,6 +150,7 @@ class FieldDef(Strict):
     signed_off_by: Literal["manager"] | None = None  # filled at sign-off, never by the author
     holds: SignOffPart | None = None
     court_heading: Identifier | None = None  # this answer's own heading, not its section's
+    private: list[Private] | None = None  # about adults' private lives: see Private
     # The answer as a sentence of evidence, per code ("yes", an option) or "answered" for any:
     # "{child} was seen alone." The court statement joins such sentences into paragraphs.
     court_sentence: (
@@ -262,3 +297,4 @@ class Definition(Strict):
     outcomes: Outcomes | None = None
     chronology: Chronology | None = None
     on_finalise: OnFinalise | None = None
+    anonymous_source: AnonymousSource | None = None

@@ -25,6 +25,9 @@ class Printout(Base):
     checksum: Mapped[str] = mapped_column(String(64))  # SHA-256 of the rendered HTML
     pages: Mapped[int]
     withheld: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # A family copy is made for someone; what the worker released to them is kept with its note.
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    released: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
