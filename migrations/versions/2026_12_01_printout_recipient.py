@@ -1,7 +1,7 @@
 """printouts: whom a family copy was made for, and what the worker released to them
 
 Revision ID: 0022
-Revises: 0014
+Revises: 0016
 Create Date: 2026-12-01 21:00:00.000000
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0022"
-down_revision: str | None = "0014"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
