@@ -71,12 +71,17 @@ class Glossary(Strict):
 
 
 class Prefill(Strict):
-    """Where a field's first value comes from: a fact about the child, or an earlier record."""
+    """Where a field's first value comes from: a fact about the child, or an earlier record.
+
+    A group filled from rows with other columns (a plan's lines from an assessment's needs, a
+    household from the family's people) says which of its columns takes which of theirs:
+    `columns: {need: need, person: person}`; columns it does not name start empty."""
 
     source: Literal["child", "case", "family", "record"] = Field(alias="from")
     attribute: Identifier | None = None
     exemplar: Identifier | None = None
     field: Identifier | None = None
+    columns: dict[Identifier, Identifier] | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _one_kind_of_source(self) -> "Prefill":

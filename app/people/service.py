@@ -496,3 +496,14 @@ def home_of(*, session: Session, person_id: int) -> Family | None:
         if any(m.person_id == person_id and m.lives_here for m in family.members)
     ]
     return homes[0] if homes else None
+
+
+def parental_responsibility_for(*, session: Session, person_id: int) -> dict[int, bool | None]:
+    """Whether each person related to this one holds parental responsibility for them (None:
+    not recorded), from the current relationships that name it."""
+    rows = session.scalars(
+        select(Relationship).where(
+            Relationship.other_person_id == person_id, Relationship.ended_on.is_(None)
+        )
+    ).all()
+    return {row.person_id: row.has_parental_responsibility for row in rows}
