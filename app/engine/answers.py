@@ -292,20 +292,14 @@ def _as_field_value(item: FieldDef, value: Any) -> Any:
     each cell in its column's shape, and so on)."""
     if item.fields and isinstance(value, list):
         columns = {column.id: column for column in item.fields}
-        return [
-            {
-                key: cell
-                for key, cell in (
-                    (key, _as_field_value(columns[key], raw))
-                    for key, raw in row.items()
-                    if key in columns
-                )
-                if cell is not None
-            }
-            for row in value
-            if isinstance(row, Mapping)
-        ]
+        return [_row_of(columns, row) for row in value if isinstance(row, Mapping)]
     return fieldtypes.kind_of(item.type).from_fact(value)
+
+
+def _row_of(columns: Mapping[str, FieldDef], row: Mapping[str, Any]) -> dict[str, Any]:
+    """One fact row as a group's row: its columns' cells in their shapes, unknowns left out."""
+    cells = {key: _as_field_value(columns[key], raw) for key, raw in row.items() if key in columns}
+    return {key: cell for key, cell in cells.items() if cell is not None}
 
 
 def next_exemplars(exemplar: Exemplar, *, answers: Mapping[str, Any]) -> list[str]:

@@ -276,7 +276,8 @@ class _Checker:
     def _prefill_columns(self, where: Path, item: FieldDef, theirs: dict[str, str]) -> None:
         """Each of this group's columns named, from a source column of the same type."""
         mine = {column.id: column.type for column in item.fields or []}
-        for column, their_column in (item.prefill.columns or {}).items() if item.prefill else []:
+        pairs = item.prefill.columns if item.prefill and item.prefill.columns else {}
+        for column, their_column in pairs.items():
             if column not in mine:
                 self.error(
                     (*where, column),
