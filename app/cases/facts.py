@@ -16,7 +16,7 @@ from app.engine.facts import age_band, months_between
 from app.people import service as people
 
 if TYPE_CHECKING:
-    from app.people.models import Person
+    from app.people.models import Family, Person
 
 AGENCIES = ("school", "gp", "health_visitor")  # each as words and as a professional reference
 
@@ -38,8 +38,10 @@ def child_facts(*, session: Session, case: Case, on: date | None = None) -> dict
     child = case.child
     facts = {f"child.{key}": value for key, value in _child(session, child, on).items()}
     facts.update({f"case.{key}": value for key, value in _case(case).items()})
-    facts.update({f"family.{key}": value for key, value in _family(session, child).items()})
-    facts["family.household"] = _household(session, child)
+    families = people.families_of(session=session, person_id=child.id)
+    home = people.home_among(families, child.id)
+    facts.update({f"family.{key}": value for key, value in _family(home).items()})
+    facts["family.household"] = _household(session, child, families)
     return facts
 
 
@@ -86,12 +88,12 @@ def _agencies(session: Session, person_id: int, on: date) -> dict[str, Any]:
     return found
 
 
-def _household(session: Session, child: Person) -> list[dict[str, Any]]:
+def _household(session: Session, child: Person, families: list[Family]) -> list[dict[str, Any]]:
     """One row per person in the child's households or related to them: who, how related,
     whether they live with the child, and parental responsibility where it is recorded."""
-    families = people.families_of(session=session, person_id=child.id)
-    related = people.relationships_to(session=session, person_id=child.id)
-    responsible = people.parental_responsibility_for(session=session, person_id=child.id)
+    links = people.current_relationships(session=session, person_id=child.id)
+    related = people.relationship_words(links, child.id)
+    responsible = people.parental_responsibility(links, child.id)
     home = {
         m.person_id
         for family in families
@@ -125,9 +127,8 @@ def _case(case: Case) -> dict[str, Any]:
     }
 
 
-def _family(session: Session, child: Person) -> dict[str, Any]:
+def _family(family: Family | None) -> dict[str, Any]:
     """The household the child lives in (the first, if records disagree)."""
-    family = people.home_of(session=session, person_id=child.id)
     if family is None:
         return {"name": None, "address": None, "members": []}
     return {
