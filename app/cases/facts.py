@@ -16,7 +16,9 @@ from app.engine.facts import age_band, months_between
 from app.people import service as people
 
 if TYPE_CHECKING:
-    from app.people.models import Person
+    from app.people.models import Family, Person
+
+AGENCIES = ("school", "gp", "health_visitor")  # each as words and as a professional reference
 
 # Legal status codes, and the kind of case each makes (cases: cin, cp, lac, care_leaver).
 CASE_TYPE_BY_LEGAL_STATUS = {
@@ -36,7 +38,10 @@ def child_facts(*, session: Session, case: Case, on: date | None = None) -> dict
     child = case.child
     facts = {f"child.{key}": value for key, value in _child(session, child, on).items()}
     facts.update({f"case.{key}": value for key, value in _case(case).items()})
-    facts.update({f"family.{key}": value for key, value in _family(session, child).items()})
+    families = people.families_of(session=session, person_id=child.id)
+    home = people.home_among(families, child.id)
+    facts.update({f"family.{key}": value for key, value in _family(home).items()})
+    facts["family.household"] = _household(session, child, families)
     return facts
 
 
@@ -68,16 +73,45 @@ def _child(session: Session, child: Person, on: date) -> dict[str, Any]:
     }
 
 
-def _agencies(session: Session, person_id: int, on: date) -> dict[str, str | None]:
+def _agencies(session: Session, person_id: int, on: date) -> dict[str, Any]:
     """The child's current school, GP and health visitor, from their involvements."""
     rows = people.involvements_of(session=session, person_id=person_id)
     current = [row for row in rows if row.ended_on is None or row.ended_on >= on]
-    found: dict[str, str | None] = {"school": None, "gp": None, "health_visitor": None}
+    found: dict[str, Any] = {}
+    for kind in AGENCIES:
+        found[kind] = found[f"{kind}_professional"] = None
     for row in sorted(current, key=lambda r: r.started_on or date.min):
         kind = row.professional.agency_type
-        if kind in found:
+        if kind in AGENCIES:
             found[kind] = row.professional.organisation or row.professional.name
+            found[f"{kind}_professional"] = {"kind": "professional", "id": row.professional.id}
     return found
+
+
+def _household(session: Session, child: Person, families: list[Family]) -> list[dict[str, Any]]:
+    """One row per person in the child's households or related to them: who, how related,
+    whether they live with the child, and parental responsibility where it is recorded."""
+    links = people.current_relationships(session=session, person_id=child.id)
+    related = people.relationship_words(links, child.id)
+    responsible = people.parental_responsibility(links, child.id)
+    home = {
+        m.person_id
+        for family in families
+        if any(m.person_id == child.id and m.lives_here for m in family.members)
+        for m in family.members
+        if m.lives_here
+    }
+    roles = {m.person_id: m.role for family in families for m in family.members}
+    ids = (set(roles) | set(related)) - {child.id}
+    return [
+        {
+            "person": {"kind": "person", "id": person_id},
+            "relationship": related.get(person_id) or roles.get(person_id),
+            "lives_here": person_id in home,
+            "parental_responsibility": responsible.get(person_id),
+        }
+        for person_id in sorted(ids)
+    ]
 
 
 def _case(case: Case) -> dict[str, Any]:
@@ -93,9 +127,8 @@ def _case(case: Case) -> dict[str, Any]:
     }
 
 
-def _family(session: Session, child: Person) -> dict[str, Any]:
+def _family(family: Family | None) -> dict[str, Any]:
     """The household the child lives in (the first, if records disagree)."""
-    family = people.home_of(session=session, person_id=child.id)
     if family is None:
         return {"name": None, "address": None, "members": []}
     return {

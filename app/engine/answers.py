@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from app.engine import fieldtypes
 from app.engine.conditions import Scope, compile_condition, plain
-from app.engine.definitions import FieldDef, text_for
+from app.engine.definitions import FieldDef, Prefill, text_for
 from app.engine.fieldtypes import Ref
 from app.engine.library import Exemplar
 from app.engine.schema import ABSENCE_CODES
@@ -208,6 +208,67 @@ def settle(
     }
 
 
+@dataclass
+class PrefillContext:
+    """What every pre-fill source may read: the case's facts and the child's earlier records
+    (each exemplar looked up once however many fields name it)."""
+
+    facts: Mapping[str, Any]
+    earlier: EarlierLookup
+    today: date
+    cache: dict[str, EarlierRecord | None] = field(default_factory=dict)
+
+    def record_of(self, exemplar_id: str) -> EarlierRecord | None:
+        if exemplar_id not in self.cache:
+            self.cache[exemplar_id] = self.earlier(exemplar_id)
+        return self.cache[exemplar_id]
+
+
+def _from_fact(item: FieldDef, source: Prefill, context: PrefillContext) -> Any:
+    value = context.facts.get(f"{source.source}.{source.attribute}")
+    value = _as_field_value(item, _mapped(source, value))
+    origin = {"source": FACT_SOURCES[source.source], "on": context.today.isoformat()}
+    return {"value": value, "prefilled": origin} if value not in (None, []) else None
+
+
+def _from_earlier(item: FieldDef, source: Prefill, context: PrefillContext) -> Any:
+    record = context.record_of(source.exemplar or "")
+    answer = record.answers.get(source.field or "") if record else None
+    if record is None or not isinstance(answer, Mapping) or "value" not in answer:
+        return None
+    origin = {"source": record.label, "on": record.on.isoformat(), "record_id": record.record_id}
+    value = _mapped(source, answer["value"])
+    return {"value": value, "prefilled": origin} if value not in (None, []) else None
+
+
+# Where a pre-fill may come from (`from:` in YAML): one entry per source, checked in
+# app/engine/checks.py by the entry of the same name.
+PrefillSource = Callable[[FieldDef, Prefill, PrefillContext], dict[str, Any] | None]
+PREFILL_SOURCES: dict[str, PrefillSource] = {
+    "child": _from_fact,
+    "case": _from_fact,
+    "family": _from_fact,
+    "meeting": _from_fact,  # facts known when a record is started from a meeting's page
+    "record": _from_earlier,
+}
+
+
+def _mapped(source: Prefill, value: Any) -> Any:
+    """Rows with the field's own columns, each taken from the source column the YAML names;
+    a row left with nothing in it is dropped."""
+    if source.columns is None or not isinstance(value, list):
+        return value
+    rows = []
+    for row in value:
+        if not isinstance(row, Mapping):
+            continue
+        cells = {mine: row.get(theirs) for mine, theirs in source.columns.items()}
+        kept = {key: cell for key, cell in cells.items() if cell is not None}
+        if kept:
+            rows.append(kept)
+    return rows
+
+
 def prefill(
     exemplar: Exemplar,
     *,
@@ -217,37 +278,40 @@ def prefill(
     today: date,
 ) -> dict[str, Any]:
     """Answers for unanswered fields that name a source, each marked with where it came from."""
+    context = PrefillContext(facts=facts, earlier=earlier, today=today)
     filled: dict[str, Any] = {}
-    cache: dict[str, EarlierRecord | None] = {}
     for field_id, item in exemplar.fields.items():
         if item.prefill is None or answers.get(field_id) is not None:
             continue
-        source = item.prefill
-        if source.source == "record":
-            exemplar_id = source.exemplar or ""
-            if exemplar_id not in cache:
-                cache[exemplar_id] = earlier(exemplar_id)
-            found = _from_record(cache[exemplar_id], source.field or "")
-        else:
-            value = _as_field_value(item, facts.get(f"{source.source}.{source.attribute}"))
-            origin = {"source": FACT_SOURCES[source.source], "on": today.isoformat()}
-            found = {"value": value, "prefilled": origin} if value is not None else None
+        found = _first_found(item, item.prefill, context)
         if found is not None and value_problem(exemplar, item, found.get("value")) is None:
             filled[field_id] = found
     return filled
 
 
+def _first_found(item: FieldDef, source: Prefill | None, context: PrefillContext) -> Any:
+    """The value of the first source in the chain (`otherwise:`) that has one."""
+    while source is not None:
+        found = PREFILL_SOURCES[source.source](item, source, context)
+        if found is not None:
+            return found
+        source = source.otherwise
+    return None
+
+
 def _as_field_value(item: FieldDef, value: Any) -> Any:
-    """A fact's value in the shape the field keeps (a yes/no from true or false, and so on)."""
+    """A fact's value in the shape the field keeps (a yes/no from true or false, rows with
+    each cell in its column's shape, and so on)."""
+    if item.fields and isinstance(value, list):
+        columns = {column.id: column for column in item.fields}
+        return [_row_of(columns, row) for row in value if isinstance(row, Mapping)]
     return fieldtypes.kind_of(item.type).from_fact(value)
 
 
-def _from_record(record: EarlierRecord | None, field_id: str) -> dict[str, Any] | None:
-    answer = record.answers.get(field_id) if record else None
-    if record is None or not isinstance(answer, Mapping) or "value" not in answer:
-        return None
-    origin = {"source": record.label, "on": record.on.isoformat(), "record_id": record.record_id}
-    return {"value": answer["value"], "prefilled": origin}
+def _row_of(columns: Mapping[str, FieldDef], row: Mapping[str, Any]) -> dict[str, Any]:
+    """One fact row as a group's row: its columns' cells in their shapes, unknowns left out."""
+    cells = {key: _as_field_value(columns[key], raw) for key, raw in row.items() if key in columns}
+    return {key: cell for key, cell in cells.items() if cell is not None}
 
 
 def next_exemplars(exemplar: Exemplar, *, answers: Mapping[str, Any]) -> list[str]:

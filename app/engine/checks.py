@@ -19,7 +19,7 @@ from app.engine.conditions import (
     satisfiable,
     search_size,
 )
-from app.engine.definitions import SIGN_OFF_DECISIONS, FieldDef, Section, has_form
+from app.engine.definitions import SIGN_OFF_DECISIONS, FieldDef, Prefill, Section, has_form
 from app.engine.facts import FACTS
 from app.engine.fieldtypes import around, kind_of
 from app.engine.library import Exemplar, Library
@@ -212,18 +212,48 @@ class _Checker:
         return kind_of(item.type).literal_problem(self.exemplar, item, literal) if item else None
 
     def _prefill(self, path: Path, item: FieldDef) -> None:
-        source = item.prefill
-        assert source is not None
+        """Each source of the chain must exist and hold what the field keeps; a column map must
+        name this group's columns and the source's."""
         where = (*path, "prefill")
-        if source.source != "record":
-            fact = f"{source.source}.{source.attribute}"
-            if fact not in FACTS:
-                self.error(where, f"'{fact}' is not something we know about{suggest(fact, FACTS)}")
-            elif FACTS[fact].kind not in kind_of(item.type).prefill_from:
-                self.error(
-                    where, f"type mismatch: {fact} is {FACTS[fact].kind}, the field is {item.type}"
-                )
-            return
+        source = item.prefill
+        while source is not None:
+            self._prefill_source(where, item, source)
+            source, where = source.otherwise, (*where, "otherwise")
+
+    def _prefill_source(self, where: Path, item: FieldDef, source: Prefill) -> None:
+        checks = {
+            "child": self._prefill_fact,
+            "case": self._prefill_fact,
+            "family": self._prefill_fact,
+            "meeting": self._prefill_fact,
+            "record": self._prefill_record,
+        }
+        theirs = checks[source.source](where, item, source)
+        if source.columns is None and theirs and set(theirs) - {c.id for c in item.fields or []}:
+            pairs = ", ".join(f"<column>: {column}" for column in theirs)
+            self.error(where, f"the rows have other columns: say which takes which, {{{pairs}}}")
+        elif source.columns is not None and not item.fields:
+            self.error((*where, "columns"), f"'columns' maps rows: {item.id} is not a group")
+        elif source.columns is not None and theirs is not None:
+            self._prefill_columns((*where, "columns"), item, source.columns, theirs)
+
+    def _prefill_fact(self, where: Path, item: FieldDef, source: Prefill) -> dict[str, str] | None:
+        """A fact the system knows, of a kind this field can hold; its columns if it has rows."""
+        fact = f"{source.source}.{source.attribute}"
+        if fact not in FACTS:
+            self.error(where, f"'{fact}' is not something we know about{suggest(fact, FACTS)}")
+            return None
+        if FACTS[fact].kind not in kind_of(item.type).prefill_from:
+            self.error(
+                where, f"type mismatch: {fact} is {FACTS[fact].kind}, the field is {item.type}"
+            )
+            return None
+        return dict(FACTS[fact].columns) if FACTS[fact].columns else None
+
+    def _prefill_record(
+        self, where: Path, item: FieldDef, source: Prefill
+    ) -> dict[str, str] | None:
+        """A field of an exemplar that exists; the same type unless a column map joins rows."""
         ids = self.library.ids()
         if source.exemplar not in ids:
             self.error(
@@ -231,17 +261,45 @@ class _Checker:
                 f"pre-fill names exemplar '{source.exemplar}', which does not exist"
                 f"{suggest(source.exemplar or '', ids)}",
             )
-            return
+            return None
         other = self.library.latest(source.exemplar) if source.exemplar else None
         theirs = other.fields.get(source.field or "") if other else None
         if theirs is None:
             self.error(where, f"{source.exemplar} has no field '{source.field}'")
-        elif theirs.type != item.type:
+            return None
+        if theirs.type != item.type:
             self.error(
                 where,
                 f"type mismatch: {source.exemplar}.{source.field} is {theirs.type},"
                 f" this field is {item.type}",
             )
+            return None
+        return {column.id: column.type for column in theirs.fields or []}
+
+    def _prefill_columns(
+        self, where: Path, item: FieldDef, pairs: dict[str, str], theirs: dict[str, str]
+    ) -> None:
+        """Each of this group's columns named, from a source column of the same type."""
+        mine = {column.id: column.type for column in item.fields or []}
+        for column, their_column in pairs.items():
+            if column not in mine:
+                self.error(
+                    (*where, column),
+                    f"{item.id} has no column '{column}'{suggest(column, mine)}",
+                )
+            elif their_column not in theirs:
+                known = ", ".join(theirs)
+                self.error(
+                    (*where, column),
+                    f"the source has no column '{their_column}'"
+                    f"{suggest(their_column, theirs)}; it has {known}",
+                )
+            elif theirs[their_column] != mine[column]:
+                self.error(
+                    (*where, column),
+                    f"type mismatch: column {column} is {mine[column]},"
+                    f" the source's {their_column} is {theirs[their_column]}",
+                )
 
     def _labels(self, place: Place, item: FieldDef) -> None:
         """A field shown to a reader the exemplar is written for needs words for that reader."""

@@ -71,13 +71,22 @@ class Glossary(Strict):
 
 
 class Prefill(Strict):
-    """Where a field's first value comes from: a fact about the child, an earlier record, or
-    the meeting a record was started from."""
+    """Where a field's first value comes from: a fact about the child, an earlier record, or the
+    meeting a record was started from.
+
+    A group filled from rows with other columns (a plan's lines from an assessment's needs, a
+    household from the family's people) says which of its columns takes which of theirs:
+    `columns: {need: need, person: person}`; columns it does not name start empty.
+    `otherwise:` names the next source to try when this one has nothing."""
 
     source: Literal["child", "case", "family", "record", "meeting"] = Field(alias="from")
     attribute: Identifier | None = None
     exemplar: Identifier | None = None
     field: Identifier | None = None
+    columns: dict[Identifier, Identifier] | None = Field(default=None, min_length=1)
+    # Where to look when this source has nothing: a review's date from the meeting it was started
+    # from, otherwise the date the plan set.
+    otherwise: "Prefill | None" = None
 
     @model_validator(mode="after")
     def _one_kind_of_source(self) -> "Prefill":

@@ -11,7 +11,10 @@ from typing import Literal
 AGE_BANDS = ("pre_birth_to_12_months", "1_to_2", "3_to_4", "5_to_10", "11_to_15", "16_plus")
 CASE_TYPES = ("cin", "cp", "lac", "care_leaver")
 
-FactKind = Literal["number", "boolean", "text", "date", "code", "list"]
+FactKind = Literal["number", "boolean", "text", "date", "code", "list", "professional", "rows"]
+# Kinds a plain answer (text, date, yes/no, number, choice) may be pre-filled from; a reference
+# or rows of people fill only the field types that hold them.
+PLAIN_FACTS: frozenset[FactKind] = frozenset({"number", "boolean", "text", "date", "code", "list"})
 # Upper bound (exclusive, in whole months of age) of each band of the assessment framework.
 _BAND_LIMITS = ((12, "pre_birth_to_12_months"), (36, "1_to_2"), (60, "3_to_4"), (132, "5_to_10"))
 
@@ -20,6 +23,25 @@ _BAND_LIMITS = ((12, "pre_birth_to_12_months"), (36, "1_to_2"), (60, "3_to_4"), 
 class Fact:
     kind: FactKind
     codes: tuple[str, ...] = ()
+    columns: tuple[tuple[str, str], ...] = ()  # rows: each column and the field type it fits
+
+
+# One row per person around the child: who, how they are related, whether they live with the
+# child, whether they hold parental responsibility (app/cases/facts.py builds them).
+HOUSEHOLD_COLUMNS = (
+    ("person", "person"),
+    ("relationship", "text"),
+    ("lives_here", "yes_no"),
+    ("parental_responsibility", "yes_no"),
+)
+
+# One row per invitee of a meeting: the person or professional picked from the network, and
+# whether they came (app/meetings/service.py `record_facts` builds them).
+ATTENDANCE_COLUMNS = (
+    ("person", "person"),
+    ("professional", "professional"),
+    ("attendance", "choice"),
+)
 
 
 FACTS: dict[str, Fact] = {
@@ -44,6 +66,9 @@ FACTS: dict[str, Fact] = {
     "child.school": Fact("text"),
     "child.gp": Fact("text"),
     "child.health_visitor": Fact("text"),
+    "child.gp_professional": Fact("professional"),
+    "child.school_professional": Fact("professional"),
+    "child.health_visitor_professional": Fact("professional"),
     "case.case_number": Fact("text"),
     "case.legal_status": Fact("text"),
     "case.type": Fact("code", CASE_TYPES),
@@ -54,10 +79,11 @@ FACTS: dict[str, Fact] = {
     "family.name": Fact("text"),
     "family.address": Fact("text"),
     "family.members": Fact("list"),
+    "family.household": Fact("rows", columns=HOUSEHOLD_COLUMNS),
     # Known only when a record is started from a meeting (meetings/service.py `record_facts`).
     "meeting.date": Fact("date"),
     "meeting.chair": Fact("text"),
-    "meeting.attendance": Fact("list"),
+    "meeting.attendance": Fact("rows", columns=ATTENDANCE_COLUMNS),
 }
 
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired, Protocol, cast, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NotRequired, Protocol, cast
 
 from pydantic import AfterValidator, ConfigDict, Field, Strict, StringConstraints
 from typing_extensions import TypedDict
 
-from app.engine.facts import FactKind
+from app.engine.facts import PLAIN_FACTS, FactKind
 from app.engine.readers import text_for
 from app.engine.yamlfile import suggest
 from app.timescales.calendar import typed_date
@@ -54,7 +54,7 @@ WHEN_WORDS = {
     "never": "never",
     "not_known": "not known when",
 }
-ANY_FACT: frozenset[FactKind] = frozenset(get_args(FactKind))
+ANY_FACT: frozenset[FactKind] = PLAIN_FACTS
 SPARE_ROWS = 1  # an empty row under the filled ones, so a row can be added without JavaScript
 FORBID = ConfigDict(extra="forbid")
 IsoDate = Annotated[
@@ -642,8 +642,9 @@ PERSON = FieldKind(
     literal_problem=lambda c, i, lit: (
         None if isinstance(lit, int) else f"{i.id} holds an id, never {lit!r}"
     ),
+    prefill_from=frozenset(),  # a person comes from an earlier record or a household's rows
 )
-PROFESSIONAL = replace(PERSON, name="professional")
+PROFESSIONAL = replace(PERSON, name="professional", prefill_from=frozenset({"professional"}))
 
 
 # group: rows of cells, each cell a column of any other type
@@ -711,7 +712,7 @@ def _rows_form(item: FieldDef, value: Any, context: FormContext) -> FormValue:
 
 
 def _fact_rows(value: Any) -> Any:
-    # Rows from a fact (a meeting's attendance): a group takes a list of rows, nothing else.
+    # Rows from a fact (a household, a meeting's attendance): a group takes a list of rows, nothing else.
     if isinstance(value, list) and all(isinstance(row, Mapping) for row in value):
         return [dict(row) for row in value]
     return None
@@ -728,6 +729,7 @@ GROUP = FieldKind(
     shown_as="rows",
     literal_problem=lambda c, i, lit: f"{i.id} is a group; compare count({i.id}) instead",
     candidates=lambda c, i, seen: [[{}]],
+    prefill_from=frozenset({"rows"}),
     has_columns=True,
     fieldset=True,
     absence_choice=False,

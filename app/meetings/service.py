@@ -350,13 +350,20 @@ def starts_record(meeting: Meeting) -> str | None:
     return KINDS.get(meeting.kind, {}).get("starts")
 
 
+def _reference(invitee: dict[str, Any]) -> dict[str, Any]:
+    """The invitee as the network reference they were picked as: {"person": {"kind", "id"}}."""
+    kind, ident = str(invitee["source"]).split(":")
+    return {kind: {"kind": kind, "id": int(ident)}}
+
+
 def record_facts(*, session: Session, meeting: Meeting) -> dict[str, Any]:
     """What a record started from this meeting knows: its date, its chair, who came."""
     chair = session.get(User, meeting.chair_id) if meeting.chair_id else None
     marks = attendance_of(session=session, meeting=meeting)
     rows = [
-        {"name": i["name"], "role": i["role"]} | ({"attendance": mark} if mark else {})
+        _reference(i) | ({"attendance": mark} if mark else {})
         for i, mark in zip(meeting.invitees, marks, strict=True)
+        if i.get("source")  # someone added by hand is in no network: the review cannot pick them
     ]
     return {
         "meeting.date": meeting.starts_at.astimezone(LOCAL).date().isoformat(),

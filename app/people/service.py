@@ -535,12 +535,25 @@ def professional_words(name: str, role: str | None, organisation: str | None) ->
 
 def relationships_to(*, session: Session, person_id: int) -> dict[int, str]:
     """Each person's relationship to this person, in words ("mother", "mother's partner")."""
-    rows = session.scalars(
-        select(Relationship).where(
-            (Relationship.other_person_id == person_id) | (Relationship.person_id == person_id),
-            Relationship.ended_on.is_(None),
-        )
-    ).all()
+    return relationship_words(
+        current_relationships(session=session, person_id=person_id), person_id
+    )
+
+
+def current_relationships(*, session: Session, person_id: int) -> list[Relationship]:
+    """The relationships naming this person, either way round, that have not ended."""
+    return list(
+        session.scalars(
+            select(Relationship).where(
+                (Relationship.other_person_id == person_id) | (Relationship.person_id == person_id),
+                Relationship.ended_on.is_(None),
+            )
+        ).all()
+    )
+
+
+def relationship_words(rows: Iterable[Relationship], person_id: int) -> dict[int, str]:
+    """Each other person's relationship to this person, in words, from their relationships."""
     found: dict[int, str] = {}
     for row in rows:
         if row.other_person_id == person_id:
@@ -579,9 +592,22 @@ def involvements_of(*, session: Session, person_id: int) -> list[Involvement]:
 
 def home_of(*, session: Session, person_id: int) -> Family | None:
     """The household a person lives in (the first, if records disagree)."""
+    return home_among(families_of(session=session, person_id=person_id), person_id)
+
+
+def home_among(families: Iterable[Family], person_id: int) -> Family | None:
+    """Of a person's households, the one they live in (the first, if records disagree)."""
     homes = [
         family
-        for family in families_of(session=session, person_id=person_id)
+        for family in families
         if any(m.person_id == person_id and m.lives_here for m in family.members)
     ]
     return homes[0] if homes else None
+
+
+def parental_responsibility(rows: Iterable[Relationship], person_id: int) -> dict[int, bool | None]:
+    """Whether each person related to this one holds parental responsibility for them (None:
+    not recorded), from their relationships."""
+    return {
+        r.person_id: r.has_parental_responsibility for r in rows if r.other_person_id == person_id
+    }

@@ -287,16 +287,17 @@ def test_a_sibling_group_shares_sections_and_keeps_one_record_per_child(worker: 
     assert ruby["id"] != jade["id"]
     worker.save(
         ruby,
-        {
-            "household_members": value([{"relationship": "Mother", "lives_with_child": "yes"}]),
-            "reason_for_referral": value("Ruby only"),
-        },
+        {"referral_source": value("3A"), "reason_for_referral": value("Ruby only")},
     )
     jade_now = worker.get(f"/api/records/{jade['id']}")["answers"]
-    assert jade_now["household_members"] == value(
-        [{"relationship": "Mother", "lives_with_child": "yes"}]
-    )  # shared: typed once
+    assert jade_now["referral_source"] == value("3A")  # shared: one referrer, typed once
     assert "reason_for_referral" not in jade_now  # per child
+    # Each child's household comes from their own relationships: Dean is Ruby's father and
+    # Jade's mother's partner, so the household is not a shared section.
+    ruby_rows = worker.get(f"/api/records/{ruby['id']}")["answers"]["household_members"]["value"]
+    jade_rows = jade_now["household_members"]["value"]
+    assert "father" in {row["relationship"] for row in ruby_rows}
+    assert "mother's partner" in {row["relationship"] for row in jade_rows}
 
 
 def test_submitting_without_the_few_required_answers_names_them(worker: Worker) -> None:
