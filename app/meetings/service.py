@@ -3,7 +3,7 @@
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.audit import service as audit
 from app.audit.service import AuditAction
@@ -80,5 +80,20 @@ def for_case(*, session: Session, case_id: int) -> list[Meeting]:
         .join(MeetingChild)
         .where(MeetingChild.case_id == case_id)
         .order_by(Meeting.starts_at)
+    )
+    return list(session.scalars(query))
+
+
+def for_cases(*, session: Session, case_ids: list[int]) -> list[Meeting]:
+    """The meetings about any of these children, earliest first, each with its children."""
+    query = (
+        select(Meeting)
+        .where(
+            Meeting.id.in_(
+                select(MeetingChild.meeting_id).where(MeetingChild.case_id.in_(case_ids))
+            )
+        )
+        .options(selectinload(Meeting.children))
+        .order_by(Meeting.starts_at, Meeting.id)
     )
     return list(session.scalars(query))
