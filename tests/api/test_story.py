@@ -4,15 +4,20 @@ dictated section saving what support may write and keeping the rest in view)."""
 
 import html
 import re
-from datetime import date, timedelta
+import shutil
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import demo
 from app.audit.models import AuditEvent
+from app.config import ROOT
 from app.engine.library import Library
+from app.engine.loader import ExemplarErrors, load_library
 from app.records import chronology
 from tests.api.test_pages import page_sign_in
 from tests.api.test_records import Worker, value
@@ -85,8 +90,6 @@ def test_the_child_page_tells_the_story_newest_first_by_month(
 
 
 def _iso(words: str) -> str:
-    from datetime import datetime
-
     return datetime.strptime(words, "%d %B %Y").date().isoformat()
 
 
@@ -203,3 +206,24 @@ def test_my_work_names_each_section_typed_for_the_worker_and_who_typed_it(
     assert "What happened (What happened), typed by" in flat
     table = mine.split('id="children"', 1)[1]
     assert "typed for you by" in table and f'href="/records/{record_id}"' in table
+
+
+def test_a_timeline_naming_a_field_that_is_not_a_yes_no_is_an_error_at_its_line(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "exemplars"
+    shutil.copytree(ROOT / "exemplars", folder)
+    path = folder / "case_note.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("    seen: child_seen\n", "    seen: child_words\n"))
+    line = next(
+        n for n, row in enumerate(path.read_text().splitlines(), 1) if "seen: child_words" in row
+    )
+    with pytest.raises(ExemplarErrors) as raised:
+        load_library(folder)
+    assert f"case_note.yaml:{line}:" in str(raised.value)
+    assert "seen 'child_words' must be a yes_no field of case_note" in str(raised.value)
+    path.write_text(text.replace('line: "{note_type}: {purpose}"', 'line: "{note_kind}"'))
+    with pytest.raises(ExemplarErrors) as raised:
+        load_library(folder)
+    assert "'{note_kind}' in the timeline line is not a field of case_note" in str(raised.value)
