@@ -84,6 +84,7 @@ class _Checker:
         self._timescale()
         self._due_next()
         self._chronology()
+        self._timeline()
         self._on_finalise()
         if not any(p.severity == "error" for p in self.problems):
             self._reachability()
@@ -371,35 +372,57 @@ class _Checker:
         chronology = self.exemplar.definition.chronology
         if chronology is None:
             return
-        item = self.exemplar.fields.get(chronology.date)
+        self._dated_line("chronology", chronology.date, chronology.line)
+        if chronology.when:
+            self._condition(("chronology", "when"), chronology.when)
+
+    def _timeline(self) -> None:
+        """As a chronology line; a visit's seen and seen-alone answers must be yes/no fields."""
+        timeline = self.exemplar.definition.timeline
+        if timeline is None:
+            return
+        self._dated_line("timeline", timeline.date, timeline.line)
+        visit = timeline.visit
+        if visit is None:
+            return
+        for key in ("seen", "seen_alone"):
+            name = getattr(visit, key)
+            item = self.exemplar.fields.get(name) if name else None
+            if name and (item is None or item.type != "yes_no"):
+                hint = suggest(name, self.exemplar.fields)
+                self.error(
+                    ("timeline", "visit", key),
+                    f"{key} '{name}' must be a yes_no field of {self.exemplar.id}{hint}",
+                )
+        if visit.when:
+            self._condition(("timeline", "visit", "when"), visit.when)
+
+    def _dated_line(self, key: str, date_field: str, line: str) -> None:
+        item = self.exemplar.fields.get(date_field)
         if item is None or not kind_of(item.type).starts_clock:
-            hint = suggest(chronology.date, self.exemplar.fields)
+            hint = suggest(date_field, self.exemplar.fields)
             self.error(
-                ("chronology", "date"),
-                f"chronology date '{chronology.date}' must be a date field of"
-                f" {self.exemplar.id}{hint}",
+                (key, "date"),
+                f"{key} date '{date_field}' must be a date field of {self.exemplar.id}{hint}",
             )
         try:
-            names = placeholders(chronology.line)
+            names = placeholders(line)
         except ValueError as error:
-            self.error(("chronology", "line"), f"chronology line: {error}")
+            self.error((key, "line"), f"{key} line: {error}")
             return
         for name in names:
             quoted = self.exemplar.fields.get(name)
             if quoted is None:
                 hint = suggest(name, self.exemplar.fields)
                 self.error(
-                    ("chronology", "line"),
-                    f"'{{{name}}}' in the chronology line is not a field of"
-                    f" {self.exemplar.id}{hint}",
+                    (key, "line"),
+                    f"'{{{name}}}' in the {key} line is not a field of {self.exemplar.id}{hint}",
                 )
             elif kind_of(quoted.type).shown_as == "rows":
                 self.error(
-                    ("chronology", "line"),
-                    f"'{{{name}}}' is a table of rows; a chronology line quotes single answers",
+                    (key, "line"),
+                    f"'{{{name}}}' is a table of rows; a {key} line quotes single answers",
                 )
-        if chronology.when:
-            self._condition(("chronology", "when"), chronology.when)
 
     def _on_finalise(self) -> None:
         declared = self.exemplar.definition.on_finalise

@@ -275,6 +275,24 @@ class Chronology(Strict):
     when: Condition | None = None  # a case note is in the chronology only when marked significant
 
 
+class Visit(Strict):
+    """When a note is a visit (`when`), and the yes/no answers saying whether the child was seen
+    and seen alone: the child's timeline shows "Seen", "Seen alone" or "Not seen"."""
+
+    when: Condition | None = None
+    seen: Identifier
+    seen_alone: Identifier | None = None
+
+
+class Timeline(Strict):
+    """Every record of this exemplar is an entry on the child's timeline (case notes, visits),
+    dated by an answer and written as a line over the record's answers, as a chronology line."""
+
+    date: Identifier
+    line: Annotated[str, StringConstraints(min_length=1, max_length=300)]
+    visit: Visit | None = None
+
+
 class CloseCase(Strict):
     """Finalising closes the child's case, with the reason (and date) from these answers."""
 
@@ -305,5 +323,6 @@ class Definition(Strict):
     sections: list[Section] = Field(min_length=1)
     outcomes: Outcomes | None = None
     chronology: Chronology | None = None
+    timeline: Timeline | None = None
     on_finalise: OnFinalise | None = None
     anonymous_source: AnonymousSource | None = None

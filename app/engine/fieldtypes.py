@@ -712,7 +712,7 @@ def _rows_form(item: FieldDef, value: Any, context: FormContext) -> FormValue:
 
 
 def _fact_rows(value: Any) -> Any:
-    # Rows from a fact (a household, a meeting's attendance): a group takes a list of rows, nothing else.
+    # Rows from a fact (a household, a meeting's attendance): a group takes rows, nothing else.
     if isinstance(value, list) and all(isinstance(row, Mapping) for row in value):
         return [dict(row) for row in value]
     return None

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from ruamel.yaml import YAML
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from app.audit import service as audit
 from app.audit.service import AuditAction
@@ -173,6 +173,7 @@ def for_cases(
                 select(MeetingChild.meeting_id).where(MeetingChild.case_id.in_(case_ids))
             )
         )
+        .options(selectinload(Meeting.children))  # each summary names its children: one query
         .order_by(Meeting.starts_at, Meeting.id)
     )
     if since is not None:

@@ -16,7 +16,8 @@ from app.cases import search as finding
 from app.cases import service as cases
 from app.cases.policy import Action, allowed, visible_cases
 from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
-from app.pages import views
+from app.meetings import service as meetings
+from app.pages import timeline, views
 from app.people import service as people
 from app.records import chronology, siblings
 from app.records import service as records
@@ -103,16 +104,31 @@ def child_page(
     db: SessionDep,
     library: LibraryDep,
     granted: Annotated[Granted, allow(Action.VIEW, Target.CASE, page=True)],
+    show: Annotated[str, Query(max_length=20)] = "",
 ) -> Response:
-    """The child: identity, the people around them, records, what is next."""
+    """The child: identity, the people around them, records, what is next, and their story
+    (the timeline, filtered to one kind with `show`)."""
     view = cases.child_view(session=db, case_id=case_id)
     found = {case_id: records.records_for_case(session=db, case_id=case_id)}
     rows = [views.record_row(library, r) for r in found[case_id]]
     legal = {case_id: (view.child.full_name, granted.case.legal_status)}
+    dues = views.due_rows(db, library, legal, date.today(), found)[case_id]
+    story = timeline.of_child(
+        library=library,
+        case_id=case_id,
+        found=found,
+        meetings=meetings.for_cases(session=db, case_ids=[case_id]),
+        dues=dues,
+        chronology=chronology.of_case(session=db, library=library, case_id=case_id),
+        show=show,
+    )
     context = {
         "title": view.child.full_name,
         "child": view,
-        "dues": views.due_rows(db, library, legal, date.today(), found)[case_id],
+        "dues": dues,
+        "timeline": story,
+        "timeline_kinds": timeline.KINDS,
+        "show": show,
         "records": rows,
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),

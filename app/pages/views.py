@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from app.engine.definitions import SIGNIFICANCES as SIGNIFICANCES
 from app.engine.definitions import ChronologyKind, text_for
-from app.engine.library import Library
+from app.engine.display import long_date
+from app.engine.library import Exemplar, Library
 from app.errors import Invalid
 from app.records import service as records
 from app.records.chronology import Entry
@@ -141,14 +142,48 @@ def awaiting_and_drafts(
             if r.author_id != author_id or r.status not in IN_PROGRESS:
                 continue
             exemplar = records.definition_of(library=library, record=r)
-            item = {"record": r, "title": records.title_of(exemplar), "child": children[case_id]}
-            if waiting := records.awaiting_check(r):
-                typists = sorted({r.answers[k]["awaiting_check"]["typed_by"] for k in waiting})
-                labels = [text_for(exemplar.fields[k].label, "worker") for k in waiting]
-                awaiting.append({**item, "fields": labels, "typed_by": typists})
+            typed = typed_sections(exemplar, r)
+            item = {
+                "record": r,
+                "title": records.title_of(exemplar),
+                "child": children[case_id],
+                "case_id": case_id,
+                "typed": typed,
+            }
+            if typed:
+                typists = sorted({name for s in typed for name in s["typed_by"]})
+                awaiting.append({**item, "typed_by": typists})
             if r.status != records.RecordStatus.RETURNED:  # listed with the manager's comment
                 drafts.append(item)
     return awaiting, drafts
+
+
+def typed_sections(exemplar: Exemplar, record: Record) -> list[dict[str, Any]]:
+    """Each section holding answers typed for the author to check: its title, who typed them
+    and when, in the exemplar's order."""
+    found: dict[str, dict[str, Any]] = {}
+    for field_id in records.awaiting_check(record):
+        if field_id not in exemplar.section_of:
+            continue
+        note = record.answers[field_id]["awaiting_check"]
+        section = exemplar.sections[exemplar.section_of[field_id]]
+        row = found.setdefault(
+            section.id, {"id": section.id, "title": records.title_of_section(section),
+                         "typed_by": set(), "on": note.get("on", ""), "fields": []},
+        )  # fmt: skip
+        row["typed_by"].add(note["typed_by"])
+        row["fields"].append(text_for(exemplar.fields[field_id].label, "worker"))
+        row["on"] = max(row["on"], note.get("on", ""))
+    order = [s.id for s in exemplar.definition.sections]
+    rows = sorted(found.values(), key=lambda row: order.index(row["id"]))
+    return [
+        {
+            **row,
+            "typed_by": sorted(row["typed_by"]),
+            "on": long_date(row["on"]) if row["on"] else "",
+        }
+        for row in rows
+    ]
 
 
 def signoff_ages(queue: list[Record], children: dict[int, str], today: date) -> list[Any]:

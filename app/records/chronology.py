@@ -98,7 +98,12 @@ def _entry(event: Event, marks: Mapping[tuple[int, int], str]) -> Entry | None:
 
 
 def _line(event: Event, line: str) -> str:
-    """The declared line with each answer in the worker's words; a blank answer leaves no gap."""
+    return line_over(event.exemplar, event.answers, line)
+
+
+def line_over(exemplar: Exemplar, answers: Mapping[str, Any], line: str) -> str:
+    """A declared line with each answer in the worker's words; a blank answer leaves no gap."""
+    event = Event(0, 0, exemplar, answers, date.min)
     quoted = {name: _quote(event, name) for name in placeholders(line)}
     text = re.sub(r"\s+", " ", line.format(**quoted))
     return re.sub(r"[\s.:;,]+$", "", text).strip()

@@ -54,11 +54,24 @@ class AuthorOnly(Forbidden):
         self.record_id, self.case_id, self.fields = record.id, record.case_id, fields
 
 
+def judged(exemplar: Exemplar, keys: Any) -> list[str]:
+    """The keys among `keys` that are the author's judgement (fields marked author_only)."""
+    return [key for key in keys if key in exemplar.fields and exemplar.fields[key].author_only]
+
+
 def refuse_judgement(*, exemplar: Exemplar, record: Record, keys: dict[str, Any]) -> None:
     """Fields marked author_only hold the worker's judgement: nobody types them on their behalf."""
-    judged = [key for key in keys if key in exemplar.fields and exemplar.fields[key].author_only]
-    if judged:
-        raise AuthorOnly(exemplar, record, judged)
+    if found := judged(exemplar, keys):
+        raise AuthorOnly(exemplar, record, found)
+
+
+def withheld_words(exemplar: Exemplar, field_id: str, author: User) -> str:
+    """Why a typist's words for a judgement field were not saved, naming who writes it."""
+    label = text_for(exemplar.fields[field_id].label, "worker")
+    return (
+        f"'{label}' was not saved: it is written by the allocated worker ({author.full_name})."
+        " What you typed is shown below so you can pass it on."
+    )
 
 
 def confirm(

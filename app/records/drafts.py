@@ -3,7 +3,7 @@
 A save is refused only when someone else has changed the same answers since the page was loaded.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -31,6 +31,9 @@ class SaveResult:
     record: Record
     errors: dict[str, str]
     visible: engine.Visibility
+    # A typist's words for the author's judgement, not saved (field id → why); the page shows
+    # them back so nothing typed is lost.
+    withheld: dict[str, str] = field(default_factory=dict)
 
 
 def start(
@@ -128,8 +131,13 @@ def save(
     answers: dict[str, Any],
     section_id: str | None = None,
     on_behalf_of: User | None = None,
+    withhold_judgement: bool = False,
 ) -> SaveResult:
-    """Save answers as a new revision; answers of the wrong shape are reported, the rest kept."""
+    """Save answers as a new revision; answers of the wrong shape are reported, the rest kept.
+
+    A typist's answer to a judgement field refuses the save, or with `withhold_judgement` (a
+    page, where the typing must not be lost) is left out and named in `withheld`.
+    """
     record, exemplar, facts = context.record, context.exemplar, context.facts
     lifecycle.ensure_editable(record)
     changed = {
@@ -138,7 +146,15 @@ def save(
         if record.answers.get(key) != value
     }
     signoff.refuse(exemplar, changed)
+    withheld: dict[str, str] = {}
     if on_behalf_of is not None:
+        if withhold_judgement:
+            withheld = {
+                key: dictation.withheld_words(exemplar, key, on_behalf_of)
+                for key in dictation.judged(exemplar, changed)
+            }
+            changed = {k: v for k, v in changed.items() if k not in withheld}
+            _keep_withheld(session=session, actor=actor, record=record, withheld=withheld)
         dictation.refuse_judgement(exemplar=exemplar, record=record, keys=changed)
         changed = {k: dictation.typed_for(v, actor, on_behalf_of) for k, v in changed.items()}
     _refuse_lost_updates(
@@ -169,7 +185,26 @@ def save(
             changed=good,
             actor=actor,
         )
-    return SaveResult(record=record, errors=checked.errors, visible=context.refreshed())
+    visible = context.refreshed()
+    return SaveResult(record=record, errors=checked.errors, visible=visible, withheld=withheld)
+
+
+def _keep_withheld(
+    *, session: Session, actor: User, record: Record, withheld: dict[str, str]
+) -> None:
+    """What a typist may not write stays in the trail, in the same unit of work as the save."""
+    if not withheld:
+        return
+    audit.record(
+        session=session,
+        actor=actor,
+        action=AuditAction.DENIED_AUTHOR_ONLY,
+        target_type="record",
+        target_id=record.id,
+        case_id=record.case_id,
+        allowed=False,
+        detail={"fields": sorted(withheld)},
+    )
 
 
 def mark_section(

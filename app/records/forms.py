@@ -39,6 +39,9 @@ class FieldView:
     error: str | None = None
     options: list[tuple[str, str]] = field(default_factory=list)
     signed: str | None = None  # a sign-off field: what the manager's sign-off wrote, read-only
+    # An author-only field shown to a typist: read-only, saying who writes it and what it holds.
+    written_by: str | None = None
+    stored: str = ""
 
 
 def views(
@@ -51,10 +54,12 @@ def views(
     errors: Mapping[str, str] | None = None,
     posted: Form | None = None,
     adding: str | None = None,
+    author: str | None = None,
 ) -> list[FieldView]:
     """One view per field; after a failed post the worker's own typing is shown, not the old.
 
     `adding` names a group that gets one more empty row ("Add another" pressed without JavaScript).
+    `author` names the worker a typist types for: their author-only fields are shown read-only.
     """
     result = []
     cell = partial(_cell, exemplar, people=people)
@@ -67,6 +72,9 @@ def views(
             _take_posted(view, posted, cell)
         if item.id == adding and view.kind.has_columns:
             view.value = [*view.value, [cell(column, None) for column in item.fields or []]]
+        if author is not None and item.author_only:
+            view.written_by = f"Written by the allocated worker ({author})"
+            view.stored = describe(exemplar, item, answer).text
         result.append(view)
     return result
 

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from app.access import ENTER, Granted, Target, allow, keep_refusal, on_record
+from app.access import ENTER, Granted, Target, allow, on_record
 from app.cases.policy import Action
 from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
 from app.engine import answers as engine
@@ -141,14 +141,12 @@ async def save_section(
             answers=answers,
             section_id=section.id,
             on_behalf_of=granted.typing_for(),
+            withhold_judgement=True,  # the rest is saved; the page shows back what was not
         )
     except StaleRevision as conflict:
         db.rollback()
-        return _conflict(request, db, library, record_id, section, conflict, posted, autosave)
-    except service.AuthorOnly as refused:
-        keep_refusal(db, granted.user, refused, case_id=record.case.id)
-        raise
-    errors = {**result.errors, **problems}
+        return _conflict(request, db, library, record, section, conflict, posted, autosave)
+    errors = {**result.errors, **problems, **result.withheld}
     complete = posted.get("section_complete", [""])[0]
     if not errors and complete in ("yes", "no"):
         service.mark_section(
@@ -486,14 +484,15 @@ def _conflict(
     request: Request,
     db: Session,
     library: Library,
-    record_id: int,
+    opened: RecordContext,
     section: Section,
     conflict: StaleRevision,
     posted: forms.Form,
     autosave: bool,
 ) -> Response:
     """Someone saved the same answers first: show both, keep the worker's typing in the form."""
-    record = service.load(session=db, library=library, record_id=record_id)
+    record = service.load(session=db, library=library, record_id=opened.record.id)
+    record.granted = opened.granted
     page = _section(
         request, db, library, record, section, posted=posted, conflict=conflict, status=409
     )
@@ -559,6 +558,7 @@ def _fields(
         errors=errors,
         posted=posted,
         adding=adding,
+        author=views.typing_for(record),
     )
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.cases import service as cases
-from app.cases.policy import Action, allowed
+from app.cases.policy import Action, allowed, writing_action
 from app.engine import answers as engine
 from app.engine.definitions import FieldDef, text_for
 from app.engine.display import Shown, describe
@@ -28,10 +28,21 @@ def identity(context: RecordContext) -> dict[str, Any]:
     }
 
 
+def typing_for(context: RecordContext) -> str | None:
+    """The allocated worker's name when the user only types for them (business support)."""
+    if writing_action(context.granted.user) != Action.ON_BEHALF:
+        return None
+    author = context.case.allocated_worker
+    return author.full_name if author is not None else "not yet allocated"
+
+
 def page(library: Library, context: RecordContext) -> dict[str, Any]:
-    """What every record page shows around its content."""
+    """What every record page shows around its content; Submit only to those who may submit."""
     record, exemplar = context.record, context.exemplar
+    user, case = context.granted.user, context.case
     return {
+        "can_submit": allowed(user=user, action=Action.SUBMIT, case=case, named=True),
+        "typing_for": typing_for(context),
         "title": service.title_of(exemplar),
         "record": record,
         "exemplar": exemplar,

@@ -214,6 +214,7 @@ def test_every_page_type_has_no_axe_violations(
         "person": f"/people/{view['people'][0]['person']['id']}",
         "caseload": "/caseload",
         "child": f"/children/{case_id}",
+        "child-timeline-filtered": f"/children/{case_id}?show=note",
         "chronology": f"/children/{case_id}/chronology",
         "search": "/search?q=jade",
         "task-list": f"/records/{record_id}",
