@@ -139,4 +139,3 @@ def _figure_alt(reader: PdfReader) -> list[str]:
             if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
                 stack.append(kid)
     return found
-
