@@ -282,8 +282,7 @@ def _owning_cases(db: Session, target: Target, target_id: int) -> list["Case"]:
         return [cases.get_case(session=db, case_id=record.case_id)]
     if target == Target.PRINTOUT:
         printout = printing.get_printout(session=db, printout_id=target_id)
-        record = records.get(session=db, record_id=printout.record_id)
-        return [cases.get_case(session=db, case_id=record.case_id)]
+        return [cases.get_case(session=db, case_id=printing.case_of(session=db, printout=printout))]
     meeting = meetings.get(session=db, meeting_id=target_id)
     return [cases.get_case(session=db, case_id=c) for c in meetings.case_ids(meeting)]
 

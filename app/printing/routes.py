@@ -105,11 +105,13 @@ def log_delivery(
 ) -> Response:
     """The distribution log: who a printout went to, how and when."""
     printout = service.get_printout(session=db, printout_id=printout_id)
-    record = records.get(session=db, record_id=printout.record_id)
     service.deliver(
         session=db, actor=granted.user, printout_id=printout.id, recipient=recipient, method=method
     )
     db.commit()
+    if printout.record_id is None:  # a statement compiled for the child
+        case_id = service.case_of(session=db, printout=printout)
+        return RedirectResponse(f"/children/{case_id}/statement", status_code=303)
     return RedirectResponse(
-        f"/records/{record.id}/print?audience={printout.audience}", status_code=303
+        f"/records/{printout.record_id}/print?audience={printout.audience}", status_code=303
     )

@@ -27,7 +27,7 @@ from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
 from app.engine.readers import reader
 from app.errors import NotFound
-from app.printing import genogram, pdf, readability
+from app.printing import genogram, pdf, readability, witness
 from app.printing.document import (
     Answer,
     ChronologyEntry,
@@ -307,7 +307,7 @@ def _statement_number(session: Session, record: Record, author: User | None) -> 
         .where(Printout.record_id.in_(theirs), Printout.audience == "court")
         .group_by(Printout.record_id)
     )
-    first_printed: dict[int, int] = {record_id: first for record_id, first in rows}
+    first_printed: dict[int, int] = {r: first for r, first in rows if r is not None}
     own = first_printed.pop(record.id, None)
     return 1 + sum(1 for first in first_printed.values() if own is None or first < own)
 
@@ -334,6 +334,7 @@ class Prepared:
     finalised: bool
     document: PrintDocument
     withheld: list[Withheld]
+    frozen: dict[str, Any] | None = None  # the witness a court statement keeps (witness.py)
 
 
 def prepare(
@@ -363,7 +364,12 @@ def prepare(
     finalised = version is not None or record.status == records.RecordStatus.FINALISED
     document = replace(document, large_print=large_print)
     printed = version or record.version
-    return Prepared(record.id, printed, record.case_id, finalised, document, withheld)
+    frozen = None
+    if finalised:
+        document, frozen = witness.keep(
+            session=session, document=document, record_id=record.id, version=printed
+        )
+    return Prepared(record.id, printed, record.case_id, finalised, document, withheld, frozen)
 
 
 def store(*, session: Session, actor: User, prepared: Prepared, rendered: pdf.Rendered) -> Printed:
@@ -379,6 +385,7 @@ def store(*, session: Session, actor: User, prepared: Prepared, rendered: pdf.Re
         checksum=hashlib.sha256(rendered.html.encode()).hexdigest(),
         pages=rendered.pages,
         withheld=[{"what": w.what, "why": w.why} for w in prepared.withheld],
+        frozen=prepared.frozen,
         created_by_id=actor.id,
     )
     session.add(printout)
@@ -471,6 +478,14 @@ def get_printout(*, session: Session, printout_id: int) -> Printout:
     if printout is None:
         raise NotFound(f"No printout with id {printout_id}.", field="printout_id")
     return printout
+
+
+def case_of(*, session: Session, printout: Printout) -> int:
+    """The case a printout belongs to: its own for a compiled statement, its record's otherwise."""
+    if printout.case_id is not None:
+        return printout.case_id
+    assert printout.record_id is not None
+    return records.get(session=session, record_id=printout.record_id).case_id
 
 
 def printouts_of(

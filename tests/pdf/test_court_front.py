@@ -202,3 +202,38 @@ def _figure_alt(reader: PdfReader) -> list[str]:
             if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
                 stack.append(kid)
     return found
+
+
+def test_a_reprint_keeps_the_witness_it_was_signed_by(
+    db: Session,
+    jade: dict[str, Any],  # noqa: F811
+) -> None:
+    """Printed, the profile changed, printed again: the same bytes; a new statement reads the
+    new profile."""
+    _with_profile(db)
+    _, _, first = printed(db, jade["core"], "court")
+    user = _worker(db)
+    user.job_title, user.employer = "Team manager", "Northshire County Council"
+    user.work_address, user.registration_number = "County Hall\nNorthshire NS1 1AA", "SW999999"
+    db.commit()
+    _, _, again = printed(db, jade["core"], "court")
+    assert again.pdf == first.pdf  # byte-identical
+    assert again.printout.frozen == first.printout.frozen
+    assert first.printout.frozen and first.printout.frozen["witness"]["registration_number"] == (
+        "SW123456"
+    )
+    text, _, _ = printed(db, jade["plan"], "court")  # never printed: signed today
+    assert "SW999999" in _flat(text) and "Northshire County Council" in _flat(text)
+
+
+def test_an_incomplete_profile_is_not_kept(
+    db: Session,
+    jade: dict[str, Any],  # noqa: F811
+) -> None:
+    """ "Before filing … print again": until the profile is complete, nothing is frozen."""
+    before, _, first = printed(db, jade["core"], "court")
+    assert "Before filing" in _flat(before) and first.printout.frozen is None
+    _with_profile(db)
+    after, _, second = printed(db, jade["core"], "court")
+    assert "Before filing" not in _flat(after) and "SW123456" in _flat(after)
+    assert second.printout.frozen is not None
