@@ -39,8 +39,14 @@ def freeze(court: CourtDetails) -> dict[str, Any] | None:
     """The witness as the statement names them, or None while their profile is incomplete."""
     if court.witness is None or court.witness.missing:
         return None
-    witness = {k: v for k, v in asdict(court.witness).items() if k != "missing"}
-    return {"witness": witness, "name": court.witness_name, "role": court.witness_role}
+    return as_signed(court)
+
+
+def as_signed(court: CourtDetails) -> dict[str, Any]:
+    """The witness as the statement names them, gaps and all (a compiled statement is made
+    once: what it lacked is said on its front sheet, and a new one is made to fill it)."""
+    signed = asdict(court.witness) if court.witness else None
+    return {"witness": signed, "name": court.witness_name, "role": court.witness_role}
 
 
 def thaw(document: PrintDocument, kept: dict[str, Any]) -> PrintDocument:
@@ -50,7 +56,7 @@ def thaw(document: PrintDocument, kept: dict[str, Any]) -> PrintDocument:
         document.court,
         witness_name=str(kept["name"]),
         witness_role=str(kept["role"]),
-        witness=Witness(**kept["witness"]),
+        witness=_witness(kept["witness"]),
     )
     return replace(document, court=court, author=str(kept["name"]))
 
@@ -66,3 +72,9 @@ def keep(
     if kept is not None:
         return thaw(document, kept), kept
     return document, freeze(document.court)
+
+
+def _witness(kept: dict[str, Any] | None) -> Witness | None:
+    if kept is None:
+        return None
+    return Witness(**{**kept, "missing": tuple(kept.get("missing") or ())})
