@@ -4,6 +4,7 @@ child's "Court statement" page, read back from the PDF as a court would read it.
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -11,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import demo
-from app.auth.models import User
+from app.auth.models import Role, User
 from app.cases import service as cases
 from app.engine.display import long_date
 from app.printing.models import Printout
@@ -19,6 +20,8 @@ from app.printing.pdf import court_settings
 from app.records import service as records
 from app.records.models import Record
 from tests.api.test_pages import page_sign_in
+from tests.api.test_records import Worker, value
+from tests.conftest import PASSWORD
 from tests.factories import shipped_library
 from tests.pdf.test_court_front import PROFILE, assert_accessible
 from tests.pdf.test_court_statement import _between, _heading, _headings, _paragraphs
@@ -30,8 +33,8 @@ def _jade(db: Session, client: TestClient) -> tuple[int, list[Record], str]:
     """The demo with Jade's five finalised records, the worker's profile complete, signed in."""
     numbers = demo.load(session=db, with_records=True, library=shipped_library())
     worker = db.scalars(select(User).where(User.username == "worker")).one()
-    for name, value in PROFILE.items():
-        setattr(worker, name, value)
+    for name, given in PROFILE.items():
+        setattr(worker, name, given)
     db.commit()
     case = cases.get_case_by_number(session=db, case_number=numbers[1])  # Jade's
     assert case is not None
@@ -76,8 +79,8 @@ def test_a_statement_about_the_child_is_compiled_from_the_records_ticked(
     assert flat.count("In the matter of the Children Act 1989") == 1
     assert flat.count("Statement of truth") == 1
     assert str(court_settings()["court_name"]) in flat.split("Contents")[0]
-    for value in PROFILE.values():
-        assert " ".join(value.split()) in flat, value  # the witness block, from the profile
+    for given in PROFILE.values():
+        assert " ".join(given.split()) in flat, given  # the witness block, from the profile
     assert "Before filing" not in flat
     # The SWET headings in order, then the chronology exhibited after the signature.
     positions = [flat.find(h) for h in _headings()]
@@ -116,7 +119,7 @@ def test_a_statement_about_the_child_is_compiled_from_the_records_ticked(
 
 
 def test_printed_again_it_is_the_same_bytes_whatever_changed_since(
-    db: Session, client: TestClient
+    db: Session, client: TestClient, make_user: Any
 ) -> None:
     case_id, made, csrf = _jade(db, client)
     picked = [f"{r.id}:{r.version}" for r in made[:3]]
@@ -124,10 +127,23 @@ def test_printed_again_it_is_the_same_bytes_whatever_changed_since(
     worker = db.scalars(select(User).where(User.username == "worker")).one()
     worker.employer, worker.registration_number = "Northshire County Council", "SW999999"
     db.commit()
+    core = next(r for r in made if r.exemplar_id == "core_assessment")
+    api = Worker(TestClient(client.app))  # a later amendment, finalised as version 2
+    amended = api.post(f"/api/records/{core.id}/amend", reason="The analysis was updated.")
+    api.save(amended, {"analysis": value("Jade is loved; since the review mornings are calm.")})
+    api.post(f"/api/records/{core.id}/submit")
+    team = _worker(db).team
+    assert team is not None
+    other = make_user(Role.TEAM_MANAGER, username="second-manager", team=team.name)
+    Worker(TestClient(client.app), other.username, PASSWORD).post(
+        f"/api/records/{core.id}/finalise"
+    )  # the demo's manager signed this record off before: another manager signs the amendment
+    assert api.get(f"/api/records/{core.id}")["version"] == 2
     printout = db.scalars(select(Printout).where(Printout.case_id == case_id)).one()
     again = client.post(f"/printouts/{printout.id}/again", data={"csrf_token": csrf})
     assert again.status_code == 200 and again.content == first  # byte-identical
     assert "Northshire" not in " ".join(_text(again.content)[0].split())
+    assert f'value="{core.id}:2"' in client.get(f"/children/{case_id}/statement").text
     page = client.get(f"/children/{case_id}/statement").text
     assert "Print statement 1 again" in page
     second = _compile(client, case_id, picked, chronology=False)  # a new statement: signed now
@@ -162,3 +178,7 @@ def test_a_statement_without_records_or_with_another_childs_is_refused(
     )
     assert junk.status_code == 422 and "Choose records from the list" in junk.text
     assert db.scalar(select(func.count(Printout.id))) == before  # nothing half-written
+
+
+def _worker(db: Session) -> User:
+    return db.scalars(select(User).where(User.username == "worker")).one()
