@@ -134,6 +134,7 @@ def _statement_page(
         "errors": {},
         "picked": [],
         "chronology": True,
+        "page_limit": int(pdf.court_settings()["page_limit"]),
         **page,
     }
     status = 422 if context["errors"] else 200

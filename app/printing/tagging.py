@@ -8,12 +8,13 @@ HTML's `scope` gave them, which WeasyPrint writes only as /Headers on the data c
 """
 
 import io
+import re
 from collections.abc import Iterator
 
 import pikepdf
 
-ARTIFACT = pikepdf.Name("/Artifact")
-PAGINATION = pikepdf.Dictionary(Type=pikepdf.Name("/Pagination"))
+MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
+ARTIFACT_MARK = b"/Artifact << /Type /Pagination >> BDC"
 
 
 def for_readers(data: bytes) -> bytes:
@@ -73,24 +74,16 @@ def _outside(marks: pikepdf.Array | None, reached: set[tuple[int, int]]) -> set[
 
 
 def _as_artifacts(document: pikepdf.Pdf, page: pikepdf.Page, mcids: set[int]) -> None:
-    """Rewrite `/Span <</MCID n>> BDC` as `/Artifact <</Type /Pagination>> BDC` for those ids."""
+    """Rewrite `/Span << /MCID n >> BDC` as `/Artifact << /Type /Pagination >> BDC` for those
+    ids. On the bytes, as WeasyPrint (pydyf) writes them: parsing every operator of a long
+    statement took 1.5 s for 53 pages, this takes a few milliseconds."""
     page.contents_coalesce()
-    rewritten: list[pikepdf.ContentStreamInstruction | pikepdf.ContentStreamInlineImage] = []
-    for instruction in pikepdf.parse_content_stream(page):
-        operands = list(instruction.operands)
-        if str(instruction.operator) == "BDC" and _mcid(operands) in mcids:
-            instruction = pikepdf.ContentStreamInstruction(
-                [ARTIFACT, PAGINATION], instruction.operator
-            )
-        rewritten.append(instruction)
-    page.Contents = document.make_stream(pikepdf.unparse_content_stream(rewritten))
+    stream = page.obj.Contents
 
+    def artifact(found: re.Match[bytes]) -> bytes:
+        return ARTIFACT_MARK if int(found[1]) in mcids else found[0]
 
-def _mcid(operands: list[pikepdf.Object]) -> int | None:
-    properties = operands[1] if len(operands) > 1 else None
-    if isinstance(properties, pikepdf.Dictionary) and "/MCID" in properties:
-        return int(properties.MCID)
-    return None
+    stream.write(MARKED.sub(artifact, stream.read_bytes()))
 
 
 def _scope(header: pikepdf.Dictionary) -> None:

@@ -46,6 +46,8 @@ def as_signed(court: CourtDetails) -> dict[str, Any]:
     """The witness as the statement names them, gaps and all (a compiled statement is made
     once: what it lacked is said on its front sheet, and a new one is made to fill it)."""
     signed = asdict(court.witness) if court.witness else None
+    if signed is not None:
+        signed["missing"] = list(signed["missing"])  # stored as JSON: as it will read back
     return {"witness": signed, "name": court.witness_name, "role": court.witness_role}
 
 

@@ -113,6 +113,9 @@ def test_a_statement_about_the_child_is_compiled_from_the_records_ticked(
         assert declared.chronology is not None
         assert long_date(str(record.answers[declared.chronology.date]["value"])) in chronology
     assert_accessible(data, tmp_path / "compiled.pdf")
+    listed = client.get(f"/children/{case_id}/statement").text.replace("&#39;", "'")
+    over = len(pages) > court_settings()["page_limit"]  # the demo's five records run past it
+    assert (f"{len(pages)} pages, over the court's limit" in listed) == over
     stored = db.scalars(select(Printout).where(Printout.case_id == case_id)).one()
     assert [s["record_id"] for s in stored.sources] == [r.id for r in made]
     assert stored.record_id is None and stored.frozen and stored.frozen["chronology"] is True
