@@ -283,11 +283,9 @@ def _owning_cases(db: Session, target: Target, target_id: int) -> list["Case"]:
         return [cases.get_case(session=db, case_id=record.case_id)]
     if target == Target.PRINTOUT:
         printout = printing.get_printout(session=db, printout_id=target_id)
-        if printout.record_id is None:  # a meeting's invitation letter: the meeting's children
-            assert printout.meeting_id is not None
+        if printout.meeting_id is not None:  # a meeting's invitation letter: the meeting's children
             return _owning_cases(db, Target.MEETING, printout.meeting_id)
-        record = records.get(session=db, record_id=printout.record_id)
-        return [cases.get_case(session=db, case_id=record.case_id)]
+        return [cases.get_case(session=db, case_id=printing.case_of(session=db, printout=printout))]
     meeting = meetings.get(session=db, meeting_id=target_id)
     return [cases.get_case(session=db, case_id=c) for c in meetings.case_ids(meeting)]
 

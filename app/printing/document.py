@@ -28,6 +28,7 @@ class Section:
     title: str
     answers: tuple[Answer, ...]
     court_heading: str = "harm"
+    source: str = ""  # a compiled statement's "From the core assessment completed on …"
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class CourtDetails:
     applicant: str = ""  # the council, from settings
     respondents: tuple[str, ...] = ()  # "Kerry Walsh (mother)": parents and those with PR
     witness: "Witness | None" = None
+    chronology_exhibit: str = ""  # a compiled statement exhibits the chronology at its end
+    compiled_from: tuple[str, ...] = ()  # each record and version a compiled statement uses
 
 
 @dataclass(frozen=True)

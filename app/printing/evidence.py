@@ -40,6 +40,7 @@ class Part:
 
     title: str
     blocks: tuple[Block, ...]
+    source: str = ""  # the record it comes from, in a statement compiled from several
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def _parts(sections: Iterable[Section], code: str) -> Iterable[Part]:
         placed = [a for a in section.answers if (a.court_heading or section.court_heading) == code]
         blocks = _blocks(placed)
         if blocks:
-            yield Part(section.title, tuple(blocks))
+            yield Part(section.title, tuple(blocks), section.source)
 
 
 def _blocks(answers: list[Answer]) -> list[Block]:

@@ -10,14 +10,24 @@ from app.db import Base, utcnow
 
 
 class Printout(Base):
+    """One print of one record, or a court statement compiled from several (record_id empty,
+    `sources` naming each record and finalised version it was made from)."""
+
     __tablename__ = "printouts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # A printout is of a record, or a meeting's invitation letter to one invitee (numbered from 1).
+    # A printout is of a record; a statement compiled from several records of a case; or a
+    # meeting's invitation letter to one invitee (numbered from 1).
     record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
     record_version: Mapped[int | None]
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
     invitee: Mapped[int | None]
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # [{"record_id", "version", "snapshot_id"}]: what a compiled statement was made from
+    sources: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # What a reprint must not read afresh: the witness as they signed, the statement's number
+    # and date, whether the chronology is exhibited. Empty until a statement is fit to file.
+    frozen: Mapped[dict[str, Any] | None]
     audience: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(10), default="en")
     large_print: Mapped[bool] = mapped_column(default=False)

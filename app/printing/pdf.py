@@ -20,7 +20,7 @@ from ruamel.yaml import YAML
 
 from app.engine import readers
 from app.engine.readers import reader
-from app.printing import evidence
+from app.printing import evidence, tagging
 from app.printing.document import Answer, PrintDocument
 
 PRINTOUTS = Path(__file__).resolve().parents[2] / "printouts"
@@ -163,10 +163,11 @@ def _layout(html: str) -> Any:
 
 
 def render(document: PrintDocument) -> Rendered:
-    """HTML once, laid out once: a tagged PDF (PDF/UA-1, bookmarks from headings), its pages."""
+    """HTML once, laid out once: a tagged PDF (PDF/UA-1, bookmarks from headings, the margins
+    as artifacts), its pages."""
     html = render_html(document)
     laid_out = _layout(html)
-    pdf = bytes(laid_out.write_pdf(pdf_variant="pdf/ua-1"))
+    pdf = tagging.for_readers(bytes(laid_out.write_pdf(pdf_variant="pdf/ua-1")))
     return Rendered(html=html, pdf=pdf, pages=len(laid_out.pages))
 
 
@@ -220,5 +221,5 @@ def letter(template: str, context: dict[str, Any]) -> Rendered:
     """A letter laid out once: its HTML (for the checksum), the PDF and its pages."""
     html = _environment().get_template(template).render(**context)
     laid_out = _layout(html)
-    pdf = bytes(laid_out.write_pdf(pdf_variant="pdf/ua-1"))
+    pdf = tagging.for_readers(bytes(laid_out.write_pdf(pdf_variant="pdf/ua-1")))
     return Rendered(html=html, pdf=pdf, pages=len(laid_out.pages))

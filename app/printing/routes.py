@@ -12,7 +12,7 @@ from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine.definitions import Audience
 from app.engine.readers import reader
 from app.errors import Invalid
-from app.printing import pdf, service
+from app.printing import pdf, service, statement
 from app.records import service as records
 from app.records.context import RecordContext
 from app.templating import render
@@ -139,9 +139,93 @@ def log_delivery(
         session=db, actor=granted.user, printout_id=printout.id, recipient=recipient, method=method
     )
     db.commit()
-    if printout.record_id is None:  # a meeting's letter, sent again another way
+    if printout.meeting_id is not None:  # a meeting's letter, sent again another way
         return RedirectResponse(f"/meetings/{printout.meeting_id}#letters", status_code=303)
-    record = records.get(session=db, record_id=printout.record_id)
+    if printout.record_id is None:  # a statement compiled for the child
+        case_id = service.case_of(session=db, printout=printout)
+        return RedirectResponse(f"/children/{case_id}/statement", status_code=303)
     return RedirectResponse(
-        f"/records/{record.id}/print?audience={printout.audience}", status_code=303
+        f"/records/{printout.record_id}/print?audience={printout.audience}", status_code=303
     )
+
+
+# A court statement about the child, compiled from the finalised records the worker picks.
+Compiling = Annotated[Granted, allow(Action.PRINT, Target.CASE, page=True)]
+
+
+def _statement_page(
+    request: Request, db: SessionDep, library: LibraryDep, granted: Granted, **page: object
+) -> Response:
+    case_id = granted.case.id
+    context = {
+        "title": f"Court statement for {granted.case.child.full_name}",
+        "case": granted.case,
+        "choices": statement.choices(session=db, library=library, case_id=case_id),
+        "made": statement.made_for(session=db, case_id=case_id),
+        "errors": {},
+        "picked": [],
+        "chronology": True,
+        "page_limit": int(pdf.court_settings()["page_limit"]),
+        **page,
+    }
+    status = 422 if context["errors"] else 200
+    return render(request, "printing/statement.html", context, status_code=status)
+
+
+@router.get("/children/{case_id}/statement")
+def statement_page(
+    case_id: Id, request: Request, db: SessionDep, library: LibraryDep, granted: Compiling
+) -> Response:
+    """Tick the finalised records (and the chronology) the statement is made from."""
+    return _statement_page(request, db, library, granted)
+
+
+@router.post("/children/{case_id}/statement")
+def compile_statement(
+    case_id: Id,
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Compiling,
+    picked: Annotated[list[str], Form(alias="records")] = [],  # noqa: B006 (FastAPI copies it)
+    chronology: Annotated[bool, Form()] = False,
+) -> Response:
+    try:
+        picks = statement.parse_picks(picked)
+        compiled = statement.compile_statement(
+            session=db,
+            library=library,
+            case_id=case_id,
+            picks=picks,
+            chronology=chronology,
+            actor=granted.user,
+        )
+    except Invalid as error:
+        errors = {error.field or "records": error.message}
+        return _statement_page(
+            request, db, library, granted, errors=errors, picked=picked, chronology=chronology
+        )
+    db.commit()  # the reading is done: laying out the PDF holds no lock
+    rendered = pdf.render(compiled.document)
+    printed = statement.store(session=db, actor=granted.user, compiled=compiled, rendered=rendered)
+    db.commit()
+    return _pdf(printed.pdf, f"statement-{printed.printout.id}.pdf")
+
+
+@router.post("/printouts/{printout_id}/again")
+def print_again(
+    printout_id: Id,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.PRINT, Target.PRINTOUT, page=True)],
+) -> Response:
+    """A compiled statement printed again, as it was first made: the same bytes."""
+    printout = service.get_printout(session=db, printout_id=printout_id)
+    compiled = statement.again(session=db, library=library, actor=granted.user, printout=printout)
+    db.commit()
+    return _pdf(pdf.render(compiled.document).pdf, f"statement-{printout.id}.pdf")
+
+
+def _pdf(data: bytes, name: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
+    return Response(data, media_type="application/pdf", headers=headers)

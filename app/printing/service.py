@@ -28,7 +28,7 @@ from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
 from app.engine.readers import reader
 from app.errors import Invalid, NotFound
-from app.printing import genogram, pdf, readability, recipients
+from app.printing import genogram, pdf, readability, recipients, witness
 from app.printing.document import (
     Answer,
     ChronologyEntry,
@@ -424,6 +424,7 @@ class Prepared:
     finalised: bool
     document: PrintDocument
     withheld: list[Withheld]
+    frozen: dict[str, Any] | None = None  # the witness a court statement keeps (witness.py)
 
 
 def prepare(
@@ -459,7 +460,12 @@ def prepare(
     finalised = version is not None or record.status == records.RecordStatus.FINALISED
     document = replace(document, large_print=large_print)
     printed = version or record.version
-    return Prepared(record.id, printed, record.case_id, finalised, document, withheld)
+    frozen = None
+    if finalised:
+        document, frozen = witness.keep(
+            session=session, document=document, record_id=record.id, version=printed
+        )
+    return Prepared(record.id, printed, record.case_id, finalised, document, withheld, frozen)
 
 
 def store(*, session: Session, actor: User, prepared: Prepared, rendered: pdf.Rendered) -> Printed:
@@ -479,6 +485,7 @@ def store(*, session: Session, actor: User, prepared: Prepared, rendered: pdf.Re
             {"what": w.what, "why": w.why, "note": w.note} for w in prepared.withheld if w.released
         ],
         recipient=document.recipient_name or None,
+        frozen=prepared.frozen,
         created_by_id=actor.id,
     )
     session.add(printout)
@@ -631,6 +638,14 @@ def get_printout(*, session: Session, printout_id: int) -> Printout:
     if printout is None:
         raise NotFound(f"No printout with id {printout_id}.", field="printout_id")
     return printout
+
+
+def case_of(*, session: Session, printout: Printout) -> int:
+    """The case a printout belongs to: its own for a compiled statement, its record's otherwise."""
+    if printout.case_id is not None:
+        return printout.case_id
+    assert printout.record_id is not None
+    return records.get(session=session, record_id=printout.record_id).case_id
 
 
 def printouts_of(

@@ -121,11 +121,17 @@ def freeze(
 
 
 def chronology_for_print(
-    *, session: Session, library: Library, record: Record
+    *, session: Session, library: Library, record: Record, version: int | None = None
 ) -> list[chronology.Entry]:
-    """A finalised record's chronology as frozen when it was finalised; a draft's as it is now."""
+    """A finalised record's chronology as frozen when it was finalised; a draft's as it is now.
+    `version` reads the chronology frozen with that finalised version."""
     snapshot = latest_snapshot(session=session, record_id=record.id)
-    if record.status != RecordStatus.FINALISED or snapshot is None:
+    if version is not None:
+        snapshot = next(
+            (s for s in snapshots(session=session, record_id=record.id) if s.version == version),
+            None,
+        )
+    if snapshot is None or (version is None and record.status != RecordStatus.FINALISED):
         return chronology.of_case(session=session, library=library, case_id=record.case_id)
     frozen = snapshot.content.get("chronology")
     if frozen is None:  # finalised before chronologies were frozen: read it as of that moment

@@ -5,6 +5,7 @@ review starts from the meeting already knowing its date, chair and who came."""
 import io
 import re
 from datetime import date, timedelta
+from typing import Any
 
 from fastapi.testclient import TestClient
 from pypdf import PdfReader
@@ -16,7 +17,7 @@ from app.auth.models import User
 from app.cases.models import Case
 from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingMinutes
-from app.people.models import Person
+from app.people.models import Person, Professional
 from app.printing.models import Printout, PrintoutDelivery
 from tests.api.test_pages import page_sign_in
 
@@ -206,14 +207,15 @@ def test_business_support_arranges_sends_letters_minutes_and_the_review_starts_f
     assert answers["review_date"]["value"] == held.date().isoformat()
     assert answers["review_date"]["prefilled"]["source"] == "the meeting"
     assert answers["chair_name"]["value"] == "Helen Brooks"
-    assert answers["attendance"]["value"] == [
-        {"name": "Kerry Walsh", "role": "Mother", "attendance": "attended"},
-        {"name": "Jade Hughes", "role": "Child", "attendance": "remote"},
-        {
-            "name": "Mrs Joanne Price",
-            "role": "Class teacher and SENCO, Oakfield Primary School",
-            "attendance": "apologies",
-        },
+    # Who came, as the people and professionals they were picked as from the network.
+    attended = [
+        (_name_of(db, next(iter(row.keys() - {"attendance"})), row), row["attendance"])
+        for row in answers["attendance"]["value"]
+    ]
+    assert attended == [
+        ("Kerry Walsh", "attended"),
+        ("Jade Hughes", "remote"),
+        ("Mrs Joanne Price", "apologies"),
     ]
     typed = support.post(
         f"/meetings/{meeting_id}/records",
@@ -246,3 +248,11 @@ def test_a_worker_reads_the_meeting_but_business_support_arranges_it(
     )
     assert refused.status_code == 403
     assert db.scalar(select(func.count(Printout.id)).where(Printout.meeting_id == meeting_id)) == 0
+
+
+def _name_of(db: Session, kind: str, row: dict[str, Any]) -> str:
+    """The name behind a network reference in a row ({"person": {"kind", "id"}})."""
+    model = Person if kind == "person" else Professional
+    found = db.get(model, row[kind]["id"])
+    assert found is not None
+    return str(found.full_name if kind == "person" else found.name)

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import pdfua
+import pikepdf
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
@@ -106,15 +107,77 @@ def test_every_court_statement_passes_the_pdfua_check(
     jade: dict[str, Any],  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    """Every court PDF of the demo: 0 failures (errors) from the PDF/UA checker."""
+    """Every court PDF: no errors and no warnings from the PDF/UA checker, the running header
+    and footer as artifacts outside the structure tree."""
     for name in ("core", "plan"):
         _, reader, result = printed(db, jade[name], "court")
-        path = tmp_path / f"{name}.pdf"
-        path.write_bytes(result.pdf)
-        report = pdfua.validate(str(path))
-        failures = [f for f in report.findings if f.severity == pdfua.Severity.ERROR]
-        assert failures == [], [(f.rule_id, f.message) for f in failures]
+        assert_accessible(result.pdf, tmp_path / f"{name}.pdf")
         assert _figure_alt(reader), "the family diagram lands without its words"
+
+
+def assert_accessible(data: bytes, path: Path) -> None:
+    """pdfua finds nothing to fault (errors or warnings); on every page the case line and the
+    page number are pagination artifacts, and no structure element holds them."""
+    path.write_bytes(data)
+    report = pdfua.validate(str(path))
+    faults = [f for f in report.findings if f.severity != pdfua.Severity.INFO]
+    assert faults == [], [(f.rule_id, f.message) for f in faults]
+    reader = PdfReader(path)
+    for number, page in enumerate(reader.pages, start=1):
+        artifacts, tagged = _marked_text(page)
+        assert f"Page {number} of {len(reader.pages)}" in artifacts, number
+        assert "Applicant:" in artifacts and "Statement" in artifacts, number
+        assert f"Page {number} of" not in tagged, number
+        assert "Applicant:" not in tagged, number  # the front sheet says "Applicant", no colon
+    with pikepdf.open(path) as document:
+        root = document.Root.StructTreeRoot
+        reached = _reached(root)
+        mapped = [e for e in _parent_tree(root) if isinstance(e, pikepdf.Dictionary)]
+        assert mapped and all(e.objgen in reached for e in mapped)  # no element outside the tree
+        headers = [e for e in _all(root) if e.get("/S") == "/TH"]
+        assert headers and all("/Scope" in e.A for e in headers)
+
+
+def _marked_text(page: Any) -> tuple[str, str]:
+    """The page's text inside /Artifact sequences, and the rest (tagged content)."""
+    stack: list[str] = []
+    artifacts: list[str] = []
+    tagged: list[str] = []
+
+    def before(operator: bytes, args: Any, *_: Any) -> None:
+        if operator in (b"BDC", b"BMC"):
+            stack.append(str(args[0]))
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(found: str, *_: Any) -> None:
+        (artifacts if "/Artifact" in stack else tagged).append(found)
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return "".join(artifacts), "".join(tagged)
+
+
+def _all(root: Any) -> list[Any]:
+    found, stack = [], [root]
+    while stack:
+        kids = stack.pop().get("/K")
+        for kid in kids if isinstance(kids, pikepdf.Array) else [kids] if kids is not None else []:
+            if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                found.append(kid)
+                stack.append(kid)
+    return found
+
+
+def _reached(root: Any) -> set[tuple[int, int]]:
+    return {element.objgen for element in _all(root)}
+
+
+def _parent_tree(root: Any) -> list[Any]:
+    numbers = list(root.ParentTree.Nums)
+    found: list[Any] = []
+    for value in numbers[1::2]:
+        found.extend(value if isinstance(value, pikepdf.Array) else [value])
+    return found
 
 
 def _titles(outline: Any) -> list[str]:
@@ -139,3 +202,38 @@ def _figure_alt(reader: PdfReader) -> list[str]:
             if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
                 stack.append(kid)
     return found
+
+
+def test_a_reprint_keeps_the_witness_it_was_signed_by(
+    db: Session,
+    jade: dict[str, Any],  # noqa: F811
+) -> None:
+    """Printed, the profile changed, printed again: the same bytes; a new statement reads the
+    new profile."""
+    _with_profile(db)
+    _, _, first = printed(db, jade["core"], "court")
+    user = _worker(db)
+    user.job_title, user.employer = "Team manager", "Northshire County Council"
+    user.work_address, user.registration_number = "County Hall\nNorthshire NS1 1AA", "SW999999"
+    db.commit()
+    _, _, again = printed(db, jade["core"], "court")
+    assert again.pdf == first.pdf  # byte-identical
+    assert again.printout.frozen == first.printout.frozen
+    assert first.printout.frozen and first.printout.frozen["witness"]["registration_number"] == (
+        "SW123456"
+    )
+    text, _, _ = printed(db, jade["plan"], "court")  # never printed: signed today
+    assert "SW999999" in _flat(text) and "Northshire County Council" in _flat(text)
+
+
+def test_an_incomplete_profile_is_not_kept(
+    db: Session,
+    jade: dict[str, Any],  # noqa: F811
+) -> None:
+    """ "Before filing … print again": until the profile is complete, nothing is frozen."""
+    before, _, first = printed(db, jade["core"], "court")
+    assert "Before filing" in _flat(before) and first.printout.frozen is None
+    _with_profile(db)
+    after, _, second = printed(db, jade["core"], "court")
+    assert "Before filing" not in _flat(after) and "SW123456" in _flat(after)
+    assert second.printout.frozen is not None

@@ -22,6 +22,7 @@ from app.printing.pdf import court_settings, render_html
 from app.records import service as records
 from app.records.models import Record
 from tests.api.test_records import Worker, value
+from tests.pdf.test_court_front import assert_accessible
 
 PARAGRAPH = re.compile(r"^(\d+)\. (.*)")
 
@@ -99,6 +100,12 @@ def test_the_demo_statements_follow_swet_as_evidence(
         words = records.get(session=db, record_id=_record_id(statements, exemplar_id)).answers
         said = str(words["child_words"]["value"][0]["what_they_said"]).split()[:4]
         assert " ".join(said) in wishes, exemplar_id  # the child's own words under theirs
+
+
+def test_every_demo_statement_is_accessible(db: Session, library: Library, tmp_path: Path) -> None:
+    """The demo's five court PDFs: no PDF/UA errors or warnings, margins as artifacts."""
+    for record, _, data in _statements(db, library):
+        assert_accessible(data, tmp_path / f"{record.exemplar_id}.pdf")
 
 
 def _html_paragraphs(db: Session, library: Library, record: Record) -> list[str]:
