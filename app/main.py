@@ -19,6 +19,7 @@ from sqlalchemy import exc as db_errors
 from starlette.exceptions import HTTPException
 
 from app.access import SignedIn
+from app.attachments import routes as attachments_routes
 from app.audit import api as audit_api
 from app.auth import api as auth_api
 from app.auth import routes as auth_routes
@@ -90,6 +91,7 @@ ROUTERS = (
     records_api,
     records_routes,
     printing_routes,
+    attachments_routes,
     audit_api,
     meetings_api,
 )
@@ -154,7 +156,14 @@ def _mount_static(app: FastAPI) -> None:
 
 def _add_middleware(app: FastAPI) -> None:
     # Added first, so it runs inside `security`: the refusal is an error page with its headers.
-    app.add_middleware(BodyLimit, limit=app.state.settings.max_body_bytes, refuse=_http_error)
+    settings = app.state.settings
+    uploads = (
+        attachments_routes.UPLOAD_PATHS,
+        settings.max_attachment_bytes + attachments_routes.FORM_ROOM,
+    )
+    app.add_middleware(
+        BodyLimit, limit=settings.max_body_bytes, refuse=_http_error, larger=uploads
+    )
 
     @app.middleware("http")
     async def security(

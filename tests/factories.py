@@ -120,3 +120,16 @@ class Factory:
         )
         self.session.commit()
         return pro
+
+
+def tiny_png(
+    colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (40, 30)
+) -> bytes:
+    """A real PNG, drawn by Pillow: what a photographed drawing is, in miniature."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
