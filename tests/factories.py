@@ -133,3 +133,16 @@ def tiny_png(
     out = io.BytesIO()
     Image.new("RGB", size, colour).save(out, format="PNG")
     return out.getvalue()
+
+
+def tiny_pdf() -> bytes:
+    """A real one-page PDF, written by pypdf: a scanned letter, in miniature."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
