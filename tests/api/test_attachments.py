@@ -101,8 +101,9 @@ def test_a_png_named_file_that_is_a_pdf_is_kept_as_a_pdf_and_only_ever_downloade
     assert row.content_type == "application/pdf"
     got = client.get(f"/children/{case_id}/attachments/{row.id}/file", headers=headers)
     assert got.headers["content-type"] == "application/pdf"
+    name = f"attachment-{row.id}.pdf"
     assert got.headers["content-disposition"] == (
-        f"attachment; filename=\"attachment-{row.id}.pdf\"; filename*=UTF-8''attachment-{row.id}.pdf"
+        f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     )
     assert got.content == PDF
 
