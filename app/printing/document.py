@@ -88,6 +88,20 @@ class Witness:
 
 
 @dataclass(frozen=True)
+class Attached:
+    """A drawing, letter or photo a record's answers name: an image printed, a PDF listed."""
+
+    title: str
+    description: str  # what it shows: the image's alternative text in the tagged PDF
+    content_type: str
+    data: bytes = b""  # an image's bytes; a PDF is listed by its title, not embedded
+
+    @property
+    def image_uri(self) -> str:
+        return f"data:{self.content_type};base64," + b64encode(self.data).decode()
+
+
+@dataclass(frozen=True)
 class PrintDocument:
     """Everything one printout shows, for one audience."""
 
@@ -108,6 +122,7 @@ class PrintDocument:
     large_print: bool = False
     welsh: bool = False
     reference: str = ""  # printout reference for the footer, e.g. "PR-000123"
+    attachments: tuple[Attached, ...] = ()
 
     @property
     def family_diagram_uri(self) -> str:
