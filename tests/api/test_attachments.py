@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.attachments.models import Attachment
 from app.audit.models import AuditEvent
 from app.auth.models import Role
+from tests.api.test_signoff import form_of
 from tests.factories import Factory, tiny_pdf, tiny_png
 
 PDF = tiny_pdf()
@@ -212,3 +213,40 @@ def test_a_withdrawn_attachment_is_kept_but_no_longer_listed(
     assert f"/attachments/{row.id}/file" not in page
     again = client.post(url, data={"reason": "again"}, headers=headers)
     assert again.status_code == 409
+
+
+def test_a_section_offers_the_childs_files_and_an_upload_that_comes_back_to_it(
+    client: TestClient, db: Session, factory: Factory, sign_in: Any
+) -> None:
+    case_id, headers = _case(factory, sign_in)
+    started = client.post(
+        f"/api/cases/{case_id}/records", json={"exemplar_id": "case_note"}, headers=headers
+    )
+    record_id = started.json()["id"]
+    body = {
+        "base_revision": started.json()["revision"],
+        "answers": {"note_type": {"value": "home_visit"}},
+    }
+    visit = client.patch(f"/api/records/{record_id}/answers", json=body, headers=headers)
+    assert visit.status_code == 200, visit.text
+    section = f"/records/{record_id}/sections/the_child"
+    new = client.get(f"/children/{case_id}/attachments/new?back={section}", headers=headers)
+    assert new.status_code == 200 and f'name="back" value="{section}"' in new.text
+    added = _upload(client, case_id, headers, tiny_png(), back=section)
+    assert added.status_code == 303
+    row = db.scalars(select(Attachment).where(Attachment.case_id == case_id)).one()
+    assert added.headers["location"] == f"{section}?attached={row.id}#attachments"
+    page = client.get(added.headers["location"], headers=headers).text
+    assert f'name="child_drawing" type="checkbox" value="{row.id}" checked' in page
+    assert "Jade&#39;s drawing" in page
+    elsewhere = _upload(client, case_id, headers, tiny_png(), back="https://example.org/x")
+    assert elsewhere.headers["location"].startswith(f"/children/{case_id}?")  # never off-site
+
+    form = form_of(page) | {"child_seen": ["yes"], "child_drawing": [str(row.id)]}
+    form |= {"csrf_token": [headers["X-CSRF-Token"]], "action": ["draft"]}
+    saved = client.post(section, data=form, headers=headers, follow_redirects=False)
+    assert saved.status_code == 303, saved.text[:300]
+    answers = client.get(f"/api/records/{record_id}", headers=headers).json()["answers"]
+    assert answers["child_drawing"] == {"value": [row.id]}
+    view = client.get(f"/records/{record_id}/view", headers=headers).text
+    assert "Jade&#39;s drawing" in view  # the worker's view names the file by its title
