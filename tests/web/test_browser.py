@@ -215,6 +215,7 @@ def test_every_page_type_has_no_axe_violations(
         "caseload": "/caseload",
         "child": f"/children/{case_id}",
         "chronology": f"/children/{case_id}/chronology",
+        "attachment-new": f"/children/{case_id}/attachments/new",
         "search": "/search?q=jade",
         "task-list": f"/records/{record_id}",
         "section-fields": f"/records/{record_id}/sections/history_and_status",
