@@ -41,7 +41,7 @@ def new(
 
 
 @router.post("/children/{case_id}/attachments")
-async def add(
+def add(
     case_id: Id,
     db: SessionDep,
     settings: SettingsDep,
@@ -53,12 +53,16 @@ async def add(
     for_child: Annotated[bool, Form()] = False,
     back: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
-    """Add a file to the child's case, then go back to where the worker came from."""
+    """Add a file to the child's case, then go back to where the worker came from.
+
+    A plain (not async) route: FastAPI runs it in a worker thread, so decoding a large photo
+    never holds up other requests.
+    """
     details = service.details(
         title=title, description=description, for_family=for_family, for_child=for_child
     )
     limit = settings.max_attachment_bytes
-    data = await file.read(limit + 1) if file is not None else b""
+    data = file.file.read(limit + 1) if file is not None else b""
     name = (file.filename or "") if file is not None else ""
     added = service.add(
         session=db,
