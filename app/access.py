@@ -263,7 +263,8 @@ def _cases_of(
     if target in (Target.PERSON, Target.FAMILY):
         return _people_cases(db, user, action, target, target_id)
     found = _owning_cases(db, target, target_id)
-    every = target == Target.MEETING  # a meeting discusses several children: all must be allowed
+    # A meeting (and its letters) discusses several children: all must be allowed.
+    every = target in (Target.MEETING, Target.PRINTOUT)
     return decide(session=db, user=user, action=action, cases=found, every=every)
 
 
@@ -282,6 +283,9 @@ def _owning_cases(db: Session, target: Target, target_id: int) -> list["Case"]:
         return [cases.get_case(session=db, case_id=record.case_id)]
     if target == Target.PRINTOUT:
         printout = printing.get_printout(session=db, printout_id=target_id)
+        if printout.record_id is None:  # a meeting's invitation letter: the meeting's children
+            assert printout.meeting_id is not None
+            return _owning_cases(db, Target.MEETING, printout.meeting_id)
         record = records.get(session=db, record_id=printout.record_id)
         return [cases.get_case(session=db, case_id=record.case_id)]
     meeting = meetings.get(session=db, meeting_id=target_id)

@@ -71,6 +71,7 @@ class Viewer:
     role: Role
     signs_off: bool  # the permission table gives them the sign-off queue (the navigation says so)
     leads_team: bool = False  # and the team view, to whoever allocates the team's cases
+    arranges_meetings: bool = False  # and the team's meetings, to whoever arranges them
 
 
 def client_address(request: Request) -> str:
@@ -120,8 +121,9 @@ def optional_session(request: Request, db: SessionDep, settings: SettingsDep) ->
         user = row.user
         signs_off = reach(user, Action.APPROVE) > Reach.NONE
         leads = reach(user, Action.ALLOCATE) > Reach.NONE
+        meets = reach(user, Action.MEETINGS) > Reach.NONE
         request.state.viewer = Viewer(
-            user.id, user.username, user.full_name, user.role, signs_off, leads
+            user.id, user.username, user.full_name, user.role, signs_off, leads, meets
         )
         request.state.csrf = row.csrf_token
     return row

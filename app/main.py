@@ -4,7 +4,7 @@ import logging
 import re
 import secrets
 import traceback
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from types import ModuleType
 from typing import Any
@@ -16,7 +16,9 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import exc as db_errors
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.access import SignedIn
 from app.attachments import routes as attachments_routes
@@ -32,8 +34,10 @@ from app.engine.loader import load_library
 from app.errors import DomainError, ErrorBody, conform, problem, snake
 from app.limits import BodyLimit
 from app.meetings import api as meetings_api
+from app.meetings import routes as meetings_routes
 from app.pages import routes as pages
 from app.people import api as people_api
+from app.people import routes as people_routes
 from app.printing import routes as printing_routes
 from app.records import api as records_api
 from app.records import routes as records_routes
@@ -87,6 +91,7 @@ ROUTERS = (
     auth_api,
     pages,
     people_api,
+    people_routes,
     cases_api,
     records_api,
     records_routes,
@@ -94,6 +99,7 @@ ROUTERS = (
     attachments_routes,
     audit_api,
     meetings_api,
+    meetings_routes,
 )
 
 
@@ -155,7 +161,7 @@ def _mount_static(app: FastAPI) -> None:
 
 
 def _add_middleware(app: FastAPI) -> None:
-    # Added first, so it runs inside `security`: the refusal is an error page with its headers.
+    # Added first, so it runs inside `Security`: the refusal is an error page with its headers.
     settings = app.state.settings
     uploads = (
         attachments_routes.UPLOAD_PATHS,
@@ -164,26 +170,51 @@ def _add_middleware(app: FastAPI) -> None:
     app.add_middleware(
         BodyLimit, limit=settings.max_body_bytes, refuse=_http_error, larger=uploads
     )
+    app.add_middleware(Security, cookie_secure=settings.cookie_secure)
 
-    @app.middleware("http")
-    async def security(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+
+class Security:
+    """Pure ASGI middleware: a request id, CSRF and CSP values for the request, the security
+    headers on every answer, and a page or JSON (never a stack trace) when nothing handled an
+    error. Not Starlette's BaseHTTPMiddleware: that runs the app in a task of its own and
+    streams the answer through a queue, which cost every save more than the route's own work."""
+
+    def __init__(self, app: ASGIApp, *, cookie_secure: bool) -> None:
+        self.app = app
+        self.cookie_secure = cookie_secure
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope, receive)  # its state lives in the scope, shared with the routes
         anon = _prepare(request)
+        started = False
+
+        async def secured(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                _secure(headers, request)
+                if anon is None:
+                    headers.append("set-cookie", self._anon_cookie(request.state.anon_csrf))
+            await send(message)
+
         try:
-            response = await call_next(request)
+            await self.app(scope, receive, secured)
         except Exception as exc:  # no handler took it: a page or JSON, never a stack trace
-            response = _server_error(request, exc)
-        _secure(response, request)
-        if anon is None:
-            response.set_cookie(
-                ANON_CSRF_COOKIE,
-                request.state.anon_csrf,
-                httponly=True,
-                samesite="strict",
-                secure=app.state.settings.cookie_secure,
-            )
-        return response
+            if started:  # the answer is half sent: nothing better can be said
+                raise
+            await _server_error(request, exc)(scope, receive, secured)
+
+    def _anon_cookie(self, value: str) -> str:
+        """The Set-Cookie value for the anonymous CSRF token, as Starlette words one."""
+        carrier = Response()
+        carrier.set_cookie(
+            ANON_CSRF_COOKIE, value, httponly=True, samesite="strict", secure=self.cookie_secure
+        )
+        return carrier.headers["set-cookie"]
 
 
 def _prepare(request: Request) -> str | None:
@@ -200,13 +231,11 @@ def _prepare(request: Request) -> str | None:
     return anon
 
 
-def _secure(response: Response, request: Request) -> None:
+def _secure(headers: MutableHeaders, request: Request) -> None:
     for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    response.headers.setdefault(
-        "Content-Security-Policy", CSP.format(nonce=request.state.csp_nonce)
-    )
-    response.headers[REQUEST_ID_HEADER] = request.state.request_id
+        headers.setdefault(name, value)
+    headers.setdefault("Content-Security-Policy", CSP.format(nonce=request.state.csp_nonce))
+    headers[REQUEST_ID_HEADER] = request.state.request_id
 
 
 TITLES = {

@@ -154,3 +154,27 @@ def latest_details(
         .order_by(AuditEvent.id)
     )
     return {e.target_id: e.detail for e in session.scalars(query) if e.target_id is not None}
+
+
+def changes_to(*, session: Session, target_type: str, target_id: int) -> list[AuditEvent]:
+    """What was changed in one thing, newest first, each change once.
+
+    A change to someone around several children is one event on each child's trail, written
+    together (consecutive ids, same actor and detail): those read as the one change they are.
+    """
+    query = (
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == AuditAction.CHANGE.value,
+            AuditEvent.target_type == target_type,
+            AuditEvent.target_id == target_id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(500)
+    )
+    found: list[AuditEvent] = []
+    for event in session.scalars(query):
+        if found and (found[-1].actor_id, found[-1].detail) == (event.actor_id, event.detail):
+            continue
+        found.append(event)
+    return found

@@ -49,6 +49,9 @@ class User(Base):
     work_address: Mapped[str | None] = mapped_column(Text)
     qualifications: Mapped[str | None] = mapped_column(Text)
     registration_number: Mapped[str | None] = mapped_column(String(20))  # Social Work England
+    # How a family or a professional reaches the sender of a letter (meeting invitations).
+    work_phone: Mapped[str | None] = mapped_column(String(50))
+    work_email: Mapped[str | None] = mapped_column(String(200))
 
     team: Mapped[Team | None] = relationship(lazy="joined")
 

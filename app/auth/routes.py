@@ -107,6 +107,8 @@ PROFILE_LABELS = {
     "work_address": "Work address",
     "qualifications": "Qualifications",
     "registration_number": "Social Work England registration number",
+    "work_phone": "Work phone",
+    "work_email": "Work email",
 }
 
 
@@ -141,6 +143,8 @@ def save_profile(
     work_address: Annotated[str, Form()] = "",
     qualifications: Annotated[str, Form()] = "",
     registration_number: Annotated[str, Form()] = "",
+    work_phone: Annotated[str, Form()] = "",
+    work_email: Annotated[str, Form()] = "",
 ) -> Response:
     """What your court statements say about you: a wrong value is shown back, naming the field."""
     values: dict[str, str | None] = {
@@ -150,6 +154,8 @@ def save_profile(
         "work_address": work_address,
         "qualifications": qualifications,
         "registration_number": registration_number,
+        "work_phone": work_phone,
+        "work_email": work_email,
     }
     try:
         change = ProfileChange.model_validate(values)
@@ -167,4 +173,8 @@ def _profile_error(name: str) -> str:
         return "Enter a Social Work England registration number like SW123456"
     if name == "full_name":
         return "Enter your full name"
+    if name == "work_phone":
+        return "Enter a phone number in digits, like 01632 960 001"
+    if name == "work_email":
+        return "Enter an email address like name@council.gov.uk"
     return f"{PROFILE_LABELS.get(name, name)} is too long"

@@ -7,6 +7,15 @@ from app.bounds import Input
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Lines = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=50, pattern=r"^$|^\+?[0-9 ()-]{6,}$")
+]
+Email = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=200, pattern=r"^$|^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    ),
+]
 # Social Work England registration numbers are "SW" and digits (SW123456).
 SweNumber = Annotated[str, StringConstraints(pattern=r"^(SW\d{1,10})?$")]
 
@@ -54,6 +63,8 @@ class ProfileOut(BaseModel):
     work_address: str | None
     qualifications: str | None
     registration_number: str | None
+    work_phone: str | None = None
+    work_email: str | None = None
     missing: list[str]
 
 
@@ -71,6 +82,9 @@ class ProfileChange(Input):
     registration_number: SweNumber | None = Field(
         default=None, description="Social Work England registration number: SW and digits"
     )
+    # How the family reaches you: printed on the meeting letters you send.
+    work_phone: Phone | None = None
+    work_email: Email | None = None
 
     @field_validator("registration_number", mode="before")
     @classmethod

@@ -33,6 +33,7 @@ FACT_SOURCES = {
     "child": "the child's details",
     "case": "the case",
     "family": "the family's details",
+    "meeting": "the meeting",
 }
 
 

@@ -71,9 +71,10 @@ class Glossary(Strict):
 
 
 class Prefill(Strict):
-    """Where a field's first value comes from: a fact about the child, or an earlier record."""
+    """Where a field's first value comes from: a fact about the child, an earlier record, or
+    the meeting a record was started from."""
 
-    source: Literal["child", "case", "family", "record"] = Field(alias="from")
+    source: Literal["child", "case", "family", "record", "meeting"] = Field(alias="from")
     attribute: Identifier | None = None
     exemplar: Identifier | None = None
     field: Identifier | None = None
@@ -85,6 +86,40 @@ class Prefill(Strict):
         if self.source != "record" and not self.attribute:
             raise ValueError(f"pre-fill from {self.source} needs an 'attribute'")
         return self
+
+
+# What another adult's private life is made of: an answer on one of these topics is withheld from
+# a family copy unless its reader is entitled to it (printouts/family/recipients.yaml says who).
+PrivateTopic = Literal[
+    "health", "mental_health", "substances", "money", "offending", "whereabouts",
+    "relationships", "behaviour",
+]  # fmt: skip
+
+
+class RowsWhere(Strict):
+    """Only the rows of a group whose `column` holds one of `codes` are private."""
+
+    column: Identifier
+    codes: list[str] = Field(min_length=1)
+
+
+class Private(Strict):
+    """An answer about adults' private lives: about `household` (the adults the child lives
+    with may read it) or any `adults` (only a copy the worker releases it to)."""
+
+    topics: list[PrivateTopic] = Field(min_length=1)
+    about: Literal["adults", "household"] = "adults"
+    rows_where: RowsWhere | None = None
+
+
+class AnonymousSource(Strict):
+    """Fields naming someone who may ask not to be named to the family (a referrer): unless the
+    yes_no field `named_if` says yes, any free-text answer holding their name or address is
+    flagged before a family copy prints."""
+
+    name: Identifier
+    address: Identifier | None = None
+    named_if: Identifier
 
 
 class FieldDef(Strict):
@@ -115,6 +150,7 @@ class FieldDef(Strict):
     signed_off_by: Literal["manager"] | None = None  # filled at sign-off, never by the author
     holds: SignOffPart | None = None
     court_heading: Identifier | None = None  # this answer's own heading, not its section's
+    private: list[Private] | None = None  # about adults' private lives: see Private
     # The answer as a sentence of evidence, per code ("yes", an option) or "answered" for any:
     # "{child} was seen alone." The court statement joins such sentences into paragraphs.
     court_sentence: (
@@ -261,3 +297,4 @@ class Definition(Strict):
     outcomes: Outcomes | None = None
     chronology: Chronology | None = None
     on_finalise: OnFinalise | None = None
+    anonymous_source: AnonymousSource | None = None

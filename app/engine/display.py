@@ -84,7 +84,7 @@ def value_text(
     child: str | None = None,
 ) -> str:
     """One value in words: option labels, long dates, yes/no with when, people by name."""
-    if value is None or value == "" or value == []:
+    if _empty(value):
         return BLANK_WORDS[plain_reader(audience)]
     words = partial(text_for, audience=audience, child=child)
     return shown_value(item, value, Reading(exemplar, words, names))
@@ -101,12 +101,29 @@ def _row(
     return tuple(
         (
             text_for(column.label, audience, child=child),
-            value_text(
-                exemplar, column, row.get(column.id), audience=audience, names=names, child=child
-            ),
+            _cell(exemplar, column, row.get(column.id), audience, names, child),
         )
         for column in item.fields or []
     )
+
+
+def _cell(
+    exemplar: Exemplar,
+    column: FieldDef,
+    value: Any,
+    audience: Audience,
+    names: Names,
+    child: str | None,
+) -> str:
+    # An empty cell stays empty for a reader who is not shown unanswered questions: a family's
+    # plan never reads "Not answered yet" in every row.
+    if _empty(value) and reader(audience).leaves_out_unanswered:
+        return ""
+    return value_text(exemplar, column, value, audience=audience, names=names, child=child)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == []
 
 
 def _typed(answer: Mapping[str, Any]) -> str | None:

@@ -54,6 +54,10 @@ FACTS: dict[str, Fact] = {
     "family.name": Fact("text"),
     "family.address": Fact("text"),
     "family.members": Fact("list"),
+    # Known only when a record is started from a meeting (meetings/service.py `record_facts`).
+    "meeting.date": Fact("date"),
+    "meeting.chair": Fact("text"),
+    "meeting.attendance": Fact("list"),
 }
 
 

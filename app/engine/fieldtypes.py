@@ -710,9 +710,17 @@ def _rows_form(item: FieldDef, value: Any, context: FormContext) -> FormValue:
     return FormValue([[context.cell(c, row.get(c.id)) for c in columns] for row in rows])
 
 
+def _fact_rows(value: Any) -> Any:
+    # Rows from a fact (a meeting's attendance): a group takes a list of rows, nothing else.
+    if isinstance(value, list) and all(isinstance(row, Mapping) for row in value):
+        return [dict(row) for row in value]
+    return None
+
+
 GROUP = FieldKind(
     name="group",
     stored=_stored_rows,
+    from_fact=_fact_rows,
     check=_check_rows,
     parse=_parse_rows,
     to_form=_rows_form,

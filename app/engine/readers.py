@@ -37,6 +37,10 @@ class _Strict(BaseModel):
 class Reader(_Strict):
     """One reader's row: whose words they read, what they see, what their printout carries."""
 
+    # Who a copy is made for: a named person in the child's network (family copies are for
+    # someone: "Kerry Walsh's copy"), the child, or no one in particular (the worker, the court).
+    copy_for: Literal["person", "child", "none"]
+    leaves_out_unanswered: bool  # unanswered questions are left out, never "Not answered yet"
     labels_from: list[Audience] = Field(min_length=1)
     plain_words: Literal["worker", "family"]
     reads_fields_for: list[Audience] = Field(min_length=1)

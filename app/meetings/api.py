@@ -8,8 +8,7 @@ from app.access import Granted, Target, allow
 from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.cases.policy import Action
-from app.deps import CsrfChecked, Id, SessionDep, keep_at_end
-from app.errors import NotFound
+from app.deps import CsrfChecked, Id, SessionDep, SettingsDep, keep_at_end
 from app.meetings import service
 from app.meetings.models import Meeting
 from app.meetings.schemas import MeetingIn, MeetingOut, MinutesIn
@@ -41,37 +40,36 @@ def get_meeting(
 @router.post("/meetings/{meeting_id}/minutes")
 def minutes(meeting_id: Id, body: MinutesIn, db: SessionDep, granted: Arranging) -> MeetingOut:
     meeting = service.record_minutes(
-        session=db, actor=granted.user, meeting_id=meeting_id, minutes=body.minutes
+        session=db,
+        actor=granted.user,
+        meeting_id=meeting_id,
+        minutes=body.minutes,
+        attendance=list(body.attendance),
     )
     db.commit()
     return _out(meeting)
 
 
 @router.get("/meetings/{meeting_id}/invitations/{number}")
-def invitation(meeting_id: Id, number: int, db: SessionDep, granted: Arranging) -> Response:
-    """The invitation letter for one invitee (numbered from 1), as a PDF; sending is audited."""
+def invitation(
+    meeting_id: Id, number: int, db: SessionDep, settings: SettingsDep, granted: Arranging
+) -> Response:
+    """The invitation letter for one invitee (numbered from 1), as a PDF, in the wording chosen
+    for them and signed by the chair or the worker. Sending it is logged by the meeting's page
+    (`POST /meetings/{id}/letters`, the distribution log); this download is audited."""
     meeting = service.get(session=db, meeting_id=meeting_id)
-    user = granted.user
-    if not 1 <= number <= len(meeting.invitees):
-        raise NotFound(f"This meeting has {len(meeting.invitees)} invitees.", field="number")
+    context = service.letters(
+        session=db, meeting=meeting, numbers=[number], dated={}, council=settings.council_name
+    )
     invitee = meeting.invitees[number - 1]
-    children = [c.child.full_name for c in granted.cases]
-    context = {
-        "meeting": meeting,
-        "starts": meeting.starts_at.astimezone(service.LOCAL),
-        "invitee": invitee,
-        "children": children,
-        "kind_words": service.KIND_WORDS.get(meeting.kind, "meeting"),
-        "sender": user.full_name,
-    }
     data = pdf.render_letter("meeting/invitation.html", context)
     sent = audit.on_each(
         service.case_ids(meeting),
-        actor=user,
+        actor=granted.user,
         action=AuditAction.MEETING_INVITATION,
         target_type="meeting",
         target_id=meeting.id,
-        detail={"meeting": meeting.id, "to": invitee["name"], "role": invitee["role"]},
+        detail={"meeting": meeting.id, "invitee": number, "wording": invitee["wording"]},
     )
     keep_at_end(db, *sent)
     headers = {
@@ -86,6 +84,7 @@ def _out(meeting: Meeting) -> MeetingOut:
         kind=meeting.kind,
         starts_at=meeting.starts_at,
         venue=meeting.venue,
+        chair_id=meeting.chair_id,
         invitees=meeting.invitees,
         minutes=meeting.minutes,
         case_ids=service.case_ids(meeting),

@@ -19,7 +19,7 @@ from app.cases.policy import Action, allowed, visible_cases
 from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
 from app.pages import views
 from app.people import service as people
-from app.records import chronology
+from app.records import chronology, siblings
 from app.records import service as records
 from app.records.context import RecordContext
 from app.templating import render
@@ -117,6 +117,14 @@ def child_page(
         "records": rows,
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),
+        "can_arrange": allowed(user=granted.user, action=Action.MEETINGS, case=granted.case),
+        "start_together": siblings.home_choices(
+            session=db,
+            library=library,
+            user=granted.user,
+            case=granted.case,
+            families=view.families,
+        ),
     } | attachments.on_child_page(db, granted, request)
     return render(request, "pages/child.html", context)
 
@@ -212,6 +220,7 @@ def family_page(
     family_id: Id,
     request: Request,
     db: SessionDep,
+    library: LibraryDep,
     granted: Annotated[Granted, allow(Action.VIEW, Target.FAMILY, page=True)],
 ) -> Response:
     """A household: every child and adult in it, each with their pen-picture, written once."""
@@ -222,6 +231,9 @@ def family_page(
         "family": family,
         "pictures": people.current_pen_pictures(session=db, person_ids=members),
         "cases": {c.child_id: c for c in cases.cases_of_children(session=db, child_ids=members)},
+        "start_together": siblings.start_choices(
+            session=db, library=library, user=granted.user, family_id=family_id
+        ),
     }
     return render(request, "pages/family.html", context)
 

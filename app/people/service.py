@@ -7,6 +7,7 @@ with before and after, pen-pictures are versioned.
 
 import difflib
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -238,6 +239,68 @@ def add_relationship(*, session: Session, actor: User, data: RelationshipIn) -> 
     return link
 
 
+def change_relationship(
+    *,
+    session: Session,
+    actor: User,
+    data: RelationshipIn,
+    case_ids: Sequence[int] = (),
+    on: date | None = None,
+) -> Relationship:
+    """Link two people as `data` says, ending (never deleting) any other current link between
+    them either way round: "partner" becomes "former partner", the old link kept with its end."""
+    kind = session.get(RelationshipType, data.type_code)
+    if kind is not None and kind.known:  # "not known" never ends a known link (add refuses it)
+        a, b = data.person_id, data.other_person_id
+        for link in [*_current_links(session, a, b), *_current_links(session, b, a)]:
+            if link.type_code != data.type_code:
+                link.ended_on = on or date.today()
+                after = {"type_code": link.type_code, "ended_on": link.ended_on.isoformat()}
+                _changed(session, actor, "relationship", link.id, case_ids, {"after": after})
+    return add_relationship(session=session, actor=actor, data=data)
+
+
+@dataclass(frozen=True)
+class AroundChild:
+    """Who joins a child's world, as the worker said: their link to the child and household."""
+
+    type_code: str
+    parental_responsibility: bool | None = None
+    family_id: int | None = None
+    lives_here: bool = True
+
+
+def add_around_child(
+    *,
+    session: Session,
+    actor: User,
+    child_id: int,
+    around: AroundChild,
+    person: PersonIn | None = None,
+    person_id: int | None = None,
+    case_ids: Sequence[int] = (),
+) -> Person:
+    """Add a new person (`person`), or one already recorded (`person_id`), around a child: into
+    one of the child's households and related to the child, in one unit of work."""
+    if person is not None:
+        someone, _ = create_person(session=session, actor=actor, data=person)
+    else:
+        someone = get_person(session=session, person_id=person_id or 0)
+    if around.family_id is not None:
+        family = get_family(session=session, family_id=around.family_id)
+        if all(m.person_id != someone.id for m in family.members):
+            member = MemberIn(person_id=someone.id, lives_here=around.lives_here)
+            add_member(session=session, actor=actor, family_id=family.id, data=member)
+    link = RelationshipIn(
+        person_id=someone.id,
+        other_person_id=child_id,
+        type_code=around.type_code,
+        has_parental_responsibility=around.parental_responsibility,
+    )
+    change_relationship(session=session, actor=actor, data=link, case_ids=case_ids)
+    return someone
+
+
 def _current_links(session: Session, a: int, b: int) -> list[Relationship]:
     return list(
         session.scalars(
@@ -334,6 +397,32 @@ def involve(
     )
     session.add(involvement)
     session.flush()
+    return involvement
+
+
+def add_professional(
+    *,
+    session: Session,
+    actor: User,
+    person_id: int,
+    data: ProfessionalIn,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+) -> Involvement:
+    """A professional new to the records, and their work with a person from one date to another."""
+    get_person(session=session, person_id=person_id)
+    professional = create_professional(session=session, actor=actor, data=data)
+    involvement = involve(
+        session=session,
+        actor=actor,
+        person_id=person_id,
+        professional_id=professional.id,
+        started_on=started_on,
+    )
+    if ended_on is not None:
+        end_involvement(
+            session=session, actor=actor, involvement_id=involvement.id, ended_on=ended_on
+        )
     return involvement
 
 

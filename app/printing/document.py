@@ -122,6 +122,9 @@ class PrintDocument:
     large_print: bool = False
     welsh: bool = False
     reference: str = ""  # printout reference for the footer, e.g. "PR-000123"
+    recipient: str = ""  # whose copy a family copy is: "Kerry Walsh's copy"
+    recipient_name: str = ""
+    refused: str = ""  # why no copy may be made for this recipient (nothing prints)
     attachments: tuple[Attached, ...] = ()
 
     @property

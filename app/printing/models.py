@@ -13,8 +13,11 @@ class Printout(Base):
     __tablename__ = "printouts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
-    record_version: Mapped[int]
+    # A printout is of a record, or a meeting's invitation letter to one invitee (numbered from 1).
+    record_id: Mapped[int | None] = mapped_column(ForeignKey("records.id"), index=True)
+    record_version: Mapped[int | None]
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id"), index=True)
+    invitee: Mapped[int | None]
     audience: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(10), default="en")
     large_print: Mapped[bool] = mapped_column(default=False)
@@ -22,6 +25,9 @@ class Printout(Base):
     checksum: Mapped[str] = mapped_column(String(64))  # SHA-256 of the rendered HTML
     pages: Mapped[int]
     withheld: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
+    # A family copy is made for someone; what the worker released to them is kept with its note.
+    recipient: Mapped[str | None] = mapped_column(String(200))
+    released: Mapped[list[dict[str, Any]]] = mapped_column(default=list)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -213,5 +213,12 @@ def render_pdf(document: PrintDocument) -> bytes:
 
 def render_letter(template: str, context: dict[str, Any]) -> bytes:
     """A letter from one of the printouts/ templates (invitations): same fetcher, same tagging."""
+    return letter(template, context).pdf
+
+
+def letter(template: str, context: dict[str, Any]) -> Rendered:
+    """A letter laid out once: its HTML (for the checksum), the PDF and its pages."""
     html = _environment().get_template(template).render(**context)
-    return bytes(_layout(html).write_pdf(pdf_variant="pdf/ua-1"))
+    laid_out = _layout(html)
+    pdf = bytes(laid_out.write_pdf(pdf_variant="pdf/ua-1"))
+    return Rendered(html=html, pdf=pdf, pages=len(laid_out.pages))

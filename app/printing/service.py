@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -27,8 +28,8 @@ from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
 from app.engine.readers import reader
-from app.errors import NotFound
-from app.printing import genogram, pdf, readability
+from app.errors import Invalid, NotFound
+from app.printing import genogram, pdf, readability, recipients
 from app.printing.document import (
     Answer,
     Attached,
@@ -54,6 +55,21 @@ PEN_PICTURE_PARTS = ("who_they_are", "what_they_are_like", "strengths", "worries
 class Withheld:
     what: str
     why: str
+    key: str = ""  # the preview's handle on a withheld item the worker may release
+    releasable: bool = False
+    flagged: bool = False
+    note: str | None = None  # released by the worker, with this note: it prints
+
+    @property
+    def released(self) -> bool:
+        return self.note is not None
+
+
+def _kept(outcomes: list[recipients.Outcome], withheld: list[Withheld]) -> None:
+    withheld.extend(
+        Withheld(o.item.what, o.item.why, o.item.key, o.item.releasable, o.item.flagged, o.note)
+        for o in outcomes
+    )
 
 
 def build(
@@ -65,17 +81,22 @@ def build(
     author: User | None,
     lang: str = "en",
     version: int | None = None,
+    recipient: str | None = None,
+    released: recipients.Released | None = None,
 ) -> tuple[PrintDocument, list[Withheld]]:
     """The printout of one record for one reader (or of one of its finalised versions), and
-    what was withheld from it."""
+    what was withheld from it. A family copy is for `recipient` ("person-12"); `released`
+    holds what the worker released to them, with a note each."""
     exemplar = records.definition_of(library=library, record=record)
     source = records.source_of(session=session, record=record, version=version)
     version = source.version or record.version
     withheld: list[Withheld] = []
     child = str(source.facts.get("child.first_name") or "")
     names = records.names_of(source)
-    sections = _sections(exemplar, source, audience, child, names, withheld, lang)
     row = reader(audience)
+    screen = _screen(exemplar, source, recipient, released or {}, row.copy_for)
+    sections = _sections(exemplar, source, audience, child, names, withheld, lang, screen)
+    pictures = _pen_pictures(source, audience, withheld, screen)
     document = PrintDocument(
         audience=audience,
         title=in_language(
@@ -96,8 +117,11 @@ def build(
         record_status=_status(record, source, version),
         author=author.full_name if author else "",
         sections=tuple(sections),
-        pen_pictures=_pen_pictures(source, audience, withheld),
-        glossary=_glossary(library, sections, audience),
+        pen_pictures=pictures,
+        recipient=screen.recipient.title if screen else "",
+        recipient_name=screen.recipient.name if screen else "",
+        refused=_refusal(screen),
+        glossary=_glossary(library, sections, audience, pictures),
         court=_court(session, record, source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
         reference=f"{source.facts.get('case.case_number')}/{record.id}/v{version}",
@@ -143,6 +167,32 @@ def _attachments(
     return tuple(printed)
 
 
+def _screen(
+    exemplar: Exemplar,
+    source: records.Source,
+    key: str | None,
+    released: recipients.Released,
+    copy_for: str,
+) -> recipients.Screen | None:
+    """What a copy for one recipient screens out (None: a worker's or court copy)."""
+    if copy_for == "person" and key and not recipients.in_network(source.people, key):
+        # Someone outside the child's network (Ruby's plan, asked for her sister's father) is
+        # refused with the reason, and not named: the id may be of anyone in the database.
+        outsider = recipients.outsider(source.people, key, "The person chosen")
+        return recipients.Screen(outsider, {}, [])
+    recipient = recipients.recipient_for(source.people, key, copy_for)
+    if recipient is None:
+        return None
+    anonymous = exemplar.definition.anonymous_source
+    found = recipients.needles(anonymous, source.answers, source.people, recipient)
+    return recipients.Screen(recipient, released, found)
+
+
+def _refusal(screen: recipients.Screen | None) -> str:
+    refused = screen is not None and screen.recipient.standing == "refused"
+    return f"{screen.recipient.reason}" if screen and refused else ""
+
+
 def _status(record: Record, source: records.Source, version: int) -> str:
     if source.finalised:
         return f"Finalised {long_date(source.on.isoformat())}, version {version}"
@@ -157,6 +207,7 @@ def _sections(
     names: Names,
     withheld: list[Withheld],
     lang: str = "en",
+    screen: recipients.Screen | None = None,
 ) -> list[Section]:
     shown = engine.visibility(exemplar, answers=source.answers, facts=source.facts)
     result = []
@@ -179,8 +230,18 @@ def _sections(
                 why = "typed for the author, not yet checked by them"
                 withheld.append(Withheld(text_for(item.label, "worker"), why))
                 continue
+            label = text_for(item.label, "worker")
+            if _unanswered(answer) and reader(audience).leaves_out_unanswered:
+                withheld.append(Withheld(label, "not answered: left out", f"blank:{item.id}"))
+                continue
             shown_answer = _answer(exemplar, item, answer, audience, child, names)
             shown_answer = replace(shown_answer, court_heading=item.court_heading)
+            if screen is not None:
+                screened, outcomes = recipients.screen(item, answer, shown_answer, label, screen)
+                _kept(outcomes, withheld)
+                if screened is None:
+                    continue
+                shown_answer = screened
             if lang == "cy":
                 welsh = in_language(item.label, item.label_cy, audience, lang=lang, child=child)
                 shown_answer = replace(shown_answer, label=welsh)
@@ -195,6 +256,13 @@ def _sections(
                 )
             )
     return result
+
+
+def _unanswered(answer: Any) -> bool:
+    """Nothing typed and no absence code ("Not known" is an answer; blank is not)."""
+    if not isinstance(answer, dict) or ("value" not in answer and "absent" not in answer):
+        return True
+    return "absent" not in answer and answer.get("value") in (None, "", [])
 
 
 def _for(exemplar: Exemplar, item: FieldDef, audience: Audience) -> bool:
@@ -234,14 +302,21 @@ def _sentence(item: FieldDef, answer: Any, text: str, child: str) -> str | None:
 
 
 def _pen_pictures(
-    source: records.Source, audience: Audience, withheld: list[Withheld]
+    source: records.Source,
+    audience: Audience,
+    withheld: list[Withheld],
+    screen: recipients.Screen | None = None,
 ) -> tuple[PenPicture, ...]:
-    """Everyone around the child, written once and shown on every printout (addresses never)."""
+    """Everyone around the child, written once and shown on every printout (addresses never);
+    a family copy carries only what its recipient may read of other people's."""
     pictures = []
+    reading = screen.recipient if screen else None
     for entry in source.people:
-        picture = entry.get("pen_picture") or {}
-        text = " ".join(str(picture[part]) for part in PEN_PICTURE_PARTS if picture.get(part))
-        if not text:
+        text, outcomes = recipients.pen_picture(
+            entry, PEN_PICTURE_PARTS, reading, screen.released if screen else {}
+        )
+        _kept(outcomes, withheld)
+        if not text and not outcomes:
             continue
         confidential = entry["person"].get("address_confidential")
         if confidential and not reader(audience).sees_confidential_addresses:
@@ -256,13 +331,18 @@ def _pen_pictures(
 
 
 def _glossary(
-    library: Library, sections: list[Section], audience: Audience
+    library: Library,
+    sections: list[Section],
+    audience: Audience,
+    pictures: tuple[PenPicture, ...] = (),
 ) -> tuple[GlossaryTerm, ...]:
-    """Each glossary term (or alias) the family's printout still uses, with its plain meaning."""
+    """Each glossary term (or alias) the family's printout still uses, with its plain meaning
+    (pen-pictures included: they print too)."""
     if not reader(audience).glossary:
         return ()
     text = " ".join(
-        f"{s.title} {a.label} {a.text or ''}" for s in sections for a in s.answers
+        [f"{s.title} {a.label} {a.text or ''}" for s in sections for a in s.answers]
+        + [p.text for p in pictures]
     ).lower()
     found = []
     for term in library.glossary.terms:
@@ -347,9 +427,19 @@ def _statement_number(session: Session, record: Record, author: User | None) -> 
         .where(Printout.record_id.in_(theirs), Printout.audience == "court")
         .group_by(Printout.record_id)
     )
-    first_printed: dict[int, int] = {record_id: first for record_id, first in rows}
+    first_printed: dict[int, int] = {
+        record_id: first for record_id, first in rows if record_id is not None
+    }
     own = first_printed.pop(record.id, None)
     return 1 + sum(1 for first in first_printed.values() if own is None or first < own)
+
+
+def recipients_of(
+    *, session: Session, record: Record, version: int | None = None
+) -> list[recipients.Recipient]:
+    """The adults in the child's network a family copy could be for, each with their standing."""
+    source = records.source_of(session=session, record=record, version=version)
+    return recipients.choices(source.people)
 
 
 def author_of(*, session: Session, record: Record) -> User | None:
@@ -385,6 +475,8 @@ def prepare(
     large_print: bool = False,
     lang: str = "en",
     version: int | None = None,
+    recipient: str | None = None,
+    released: recipients.Released | None = None,
 ) -> Prepared:
     """Read what one printout needs. The caller may end its transaction before rendering, so a
     long print holds no lock while WeasyPrint lays out the pages. `version` prints an earlier
@@ -399,7 +491,11 @@ def prepare(
         author=author,
         lang=lang,
         version=version,
+        recipient=recipient,
+        released=released,
     )
+    if document.refused:
+        raise Invalid(f"No copy is made: {document.refused}.", field="recipient")
     finalised = version is not None or record.status == records.RecordStatus.FINALISED
     document = replace(document, large_print=large_print)
     printed = version or record.version
@@ -418,12 +514,21 @@ def store(*, session: Session, actor: User, prepared: Prepared, rendered: pdf.Re
         finalised=prepared.finalised,
         checksum=hashlib.sha256(rendered.html.encode()).hexdigest(),
         pages=rendered.pages,
-        withheld=[{"what": w.what, "why": w.why} for w in prepared.withheld],
+        withheld=[{"what": w.what, "why": w.why} for w in prepared.withheld if not w.released],
+        released=[
+            {"what": w.what, "why": w.why, "note": w.note} for w in prepared.withheld if w.released
+        ],
+        recipient=document.recipient_name or None,
         created_by_id=actor.id,
     )
     session.add(printout)
     session.flush()
-    detail = {"audience": document.audience, "printout": printout.id, "checksum": printout.checksum}
+    detail = {
+        "audience": document.audience,
+        "printout": printout.id,
+        "checksum": printout.checksum,
+        "released": len(printout.released),
+    }
     audit.record(
         session=session,
         actor=actor,
@@ -446,6 +551,8 @@ def print_record(
     large_print: bool = False,
     lang: str = "en",
     version: int | None = None,
+    recipient: str | None = None,
+    released: recipients.Released | None = None,
 ) -> Printed:
     """Prepare, render and store one printout in one go (routes split it: see `prepare`)."""
     prepared = prepare(
@@ -456,6 +563,8 @@ def print_record(
         large_print=large_print,
         lang=lang,
         version=version,
+        recipient=recipient,
+        released=released,
     )
     return store(
         session=session, actor=actor, prepared=prepared, rendered=pdf.render(prepared.document)
@@ -472,6 +581,57 @@ def deliver(
     session.add(delivery)
     session.flush()
     return delivery
+
+
+def store_letter(
+    *,
+    session: Session,
+    actor: User,
+    meeting_id: int,
+    invitee: int,
+    wording: str,
+    rendered: pdf.Rendered,
+    recipient: str,
+    method: str,
+) -> PrintoutDelivery:
+    """A meeting's invitation letter to one invitee, kept as a printout and logged as sent."""
+    printout = Printout(
+        meeting_id=meeting_id,
+        invitee=invitee,
+        audience=wording,
+        checksum=hashlib.sha256(rendered.html.encode()).hexdigest(),
+        pages=rendered.pages,
+        withheld=[],
+        created_by_id=actor.id,
+    )
+    session.add(printout)
+    session.flush()
+    return deliver(
+        session=session, actor=actor, printout_id=printout.id, recipient=recipient, method=method
+    )
+
+
+@dataclass(frozen=True)
+class LetterSent:
+    invitee: int
+    printout_id: int
+    recipient: str
+    method: str
+    sent_at: datetime
+
+
+def letters_of(*, session: Session, meeting_id: int) -> list[LetterSent]:
+    """Every invitation letter of a meeting sent so far, oldest first (the distribution log)."""
+    rows = session.execute(
+        select(Printout.invitee, PrintoutDelivery)
+        .join(PrintoutDelivery, PrintoutDelivery.printout_id == Printout.id)
+        .where(Printout.meeting_id == meeting_id)
+        .order_by(PrintoutDelivery.id)
+    ).all()
+    return [
+        LetterSent(int(number or 0), d.printout_id, d.recipient, d.method, d.sent_at)
+        for number, d in rows
+    ]
 
 
 def readability_of(document: PrintDocument, library: Library) -> readability.Readability:

@@ -42,8 +42,12 @@ def start(
     exemplar_id: str,
     on_behalf_of: User | None = None,
     group: RecordGroup | None = None,
+    known: dict[str, Any] | None = None,
 ) -> Record:
-    """Start a record on the newest version of an exemplar, pre-filled from what is known."""
+    """Start a record on the newest version of an exemplar, pre-filled from what is known.
+
+    `known`: facts the caller knows besides the child's (a meeting's date and attendance).
+    """
     exemplar = library.latest(exemplar_id)
     case = cases.get_case(session=session, case_id=case_id)
     author = on_behalf_of or actor
@@ -59,7 +63,7 @@ def start(
     session.flush()
     filled = engine.prefill(
         exemplar,
-        facts=child_facts(session=session, case=case),
+        facts=child_facts(session=session, case=case) | (known or {}),
         answers={},
         earlier=_earlier_lookup(
             session=session, library=library, case_id=case.id, before=record.id

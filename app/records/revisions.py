@@ -16,6 +16,7 @@ class Event(enum.StrEnum):
     START = "start"
     SAVE = "save"
     SHARED = "shared"  # a shared section typed in a sibling's record
+    FROM_SIBLING = "from_sibling"  # a sibling's shared answers kept when this record began
     CONFIRM = "confirm"
     SUBMIT = "submit"
     RETURN = "return"

@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 
 from app.access import ENTER, Granted, Target, allow, keep_refusal, on_record
 from app.cases.policy import Action
-from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
+from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
 from app.engine import answers as engine
 from app.engine.definitions import Section, text_for
 from app.engine.display import describe
 from app.engine.fieldtypes import SPARE_ROWS
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid, NotFound
-from app.records import forms, service, views
+from app.records import forms, service, siblings, views
 from app.records.context import RecordContext
 from app.records.errors import StaleRevision
 from app.templating import render
@@ -69,17 +69,34 @@ def task_list(
     ]
     mine = record.record.author_id == user.id
     waiting = service.awaiting_check(record.record) if mine else []
-    context = views.page(library, record) | {
-        "sections": sections,
-        "waiting": waiting,
-        "returned": service.returned_comments(session=db, records=[record.record]).get(
-            record.record.id
-        ),
-        "changes": views.changes(db, record),
-        "can_amend": views.can_amend(record),
-        "amended": request.query_params.get("amended") == "1",
-    }
+    context = (
+        views.page(library, record)
+        | {
+            "sections": sections,
+            "waiting": waiting,
+            "returned": service.returned_comments(session=db, records=[record.record]).get(
+                record.record.id
+            ),
+            "changes": views.changes(db, record),
+            "can_amend": views.can_amend(record),
+            "amended": request.query_params.get("amended") == "1",
+        }
+        | _siblings(db, library, record)
+    )
     return render(request, "records/task_list.html", context)
+
+
+def _siblings(db: Session, library: Library, record: RecordContext) -> dict[str, Any]:
+    """The group's one task list, or the offer of a sibling's record, and their reads' audit."""
+    user = record.granted.user
+    group, reads = siblings.group_task_list(session=db, library=library, user=user, context=record)
+    offer = (
+        None
+        if group
+        else siblings.sibling_offer(session=db, library=library, user=user, context=record)
+    )
+    keep_at_end(db, *reads)
+    return {"group": group, "sibling_offer": offer}
 
 
 @router.get("/records/{record_id}/sections/{section_id}")
@@ -543,3 +560,85 @@ def _fields(
         posted=posted,
         adding=adding,
     )
+
+
+# --- Brothers and sisters -----------------------------------------------------------------------
+
+
+@router.post("/families/{family_id}/records")
+async def start_together(
+    family_id: Id,
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    granted: Annotated[Granted, allow(Action.WRITE, Target.FAMILY, page=True)],
+) -> Response:
+    """ "Start for: ☑ Ruby ☑ Jade ☐ Tyler": one record per ticked child, linked as a group.
+
+    Every ticked child's case is checked before anything is made, so a refusal leaves nothing."""
+    posted = _multi(await request.form())
+    case_ids = _case_ids(posted.get("case_ids", []))
+    granted.check_cases(db, case_ids, Action.WRITE)
+    made = siblings.start_together(
+        session=db,
+        library=library,
+        actor=granted.user,
+        family_id=family_id,
+        case_ids=case_ids,
+        exemplar_id=_first(posted, "exemplar_id"),
+    )
+    db.commit()
+    return RedirectResponse(f"/records/{made[0].id}", status_code=303)
+
+
+def _case_ids(given: list[str]) -> list[int]:
+    if not all(value.isdigit() and 0 < int(value) <= MAX_ID for value in given):
+        raise Invalid("Choose children from the list.", field="case_ids")
+    return [int(value) for value in given]
+
+
+@router.get("/records/{record_id}/from-sibling")
+def sibling_offer_page(
+    record_id: Id, request: Request, db: SessionDep, library: LibraryDep, record: Entering
+) -> Response:
+    """ "Ruby's referral, 3 June 2026 has answers for N questions": keep all, choose, or not."""
+    user = record.granted.user
+    offer = siblings.sibling_offer(session=db, library=library, user=user, context=record)
+    if offer is None:
+        return RedirectResponse(f"/records/{record_id}", status_code=303)
+    keep_at_end(db, *siblings.offer_reads(user, offer))
+    names = views.names_around(db, record)
+    rows = [
+        (
+            o,
+            views.in_one_line(
+                describe(record.exemplar, record.exemplar.fields[o.field_id], o.value, names=names)
+            ),
+        )
+        for o in offer.answers
+    ]
+    context = views.page(library, record) | {"offer": offer, "rows": rows}
+    return render(request, "records/from_sibling.html", context)
+
+
+@router.post("/records/{record_id}/from-sibling")
+async def keep_from_sibling(
+    record_id: Id, request: Request, db: SessionDep, library: LibraryDep, record: Entering
+) -> Response:
+    """Keep all of the sibling's shared answers, or the ticked ones, each marked where from."""
+    posted = _multi(await request.form())
+    source = _first(posted, "source_id")
+    if not source.isdigit() or not 0 < int(source) <= MAX_ID:
+        raise Invalid("The record to keep answers from is missing.", field="source_id")
+    every = _first(posted, "keep") == "all"
+    siblings.take_from_sibling(
+        session=db,
+        library=library,
+        actor=record.granted.user,
+        context=record,
+        source_id=int(source),
+        field_ids=None if every else posted.get("fields", []),
+        on_behalf_of=record.granted.typing_for(),
+    )
+    db.commit()
+    return RedirectResponse(f"/records/{record_id}", status_code=303)

@@ -146,8 +146,8 @@ def changes(db: Session, context: RecordContext) -> list[dict[str, str]]:
         if item.fields:
             rows += [place | cell for cell in _cells(exemplar, item, change, names)]
             continue
-        before = _words(describe(exemplar, item, change["before"], names=names))
-        after = _words(describe(exemplar, item, change["after"], names=names))
+        before = in_one_line(describe(exemplar, item, change["before"], names=names))
+        after = in_one_line(describe(exemplar, item, change["after"], names=names))
         rows.append(
             place | {"label": text_for(item.label, "worker"), "before": before, "after": after}
         )
@@ -187,7 +187,7 @@ def _cell(exemplar: Exemplar, column: FieldDef, value: Any, names: Names) -> str
     return describe(exemplar, column, answer, names=names).text
 
 
-def _words(shown: Shown) -> str:
+def in_one_line(shown: Shown) -> str:
     """An answer in one line: a group's rows as "label: text; …", one row after another."""
     if shown.kind != "rows" or not shown.rows:
         return str(shown.text)

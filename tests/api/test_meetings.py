@@ -26,8 +26,13 @@ def test_a_review_for_siblings_is_scheduled_invited_and_minuted(
         "venue": "Riverside Family Centre, Room 2",
         "case_ids": [kids["Ruby"], kids["Jade"]],
         "invitees": [
-            {"name": "Kerry Walsh", "role": "Mother", "address": "Confidential: hand delivered"},
-            {"name": "Ms Patel", "role": "Class teacher"},
+            {
+                "name": "Kerry Walsh",
+                "role": "Mother",
+                "wording": "parent",
+                "address": "Confidential: hand delivered",
+            },
+            {"name": "Ms Patel", "role": "Class teacher", "wording": "professional"},
         ],
     }
     meeting = support.post("/api/meetings", 201, **body)

@@ -148,7 +148,7 @@ def _world(
     printed = printing.print_record(
         session=db, library=library, actor=worker, record_id=record.id, audience="worker"
     )
-    invitee = {"name": "Kerry", "role": "parent"}
+    invitee = {"name": "Kerry", "role": "parent", "wording": "parent"}
     starts = datetime.now(UTC) + timedelta(days=7)
     meeting = meetings.schedule(
         session=db,

@@ -229,6 +229,11 @@ def test_every_page_type_has_no_axe_violations(
         "section-plan-outcomes": f"/records/{closure_id}/sections/progress",
         "check-answers": f"/records/{record_id}/check",
         "record-view": f"/records/{record_id}/view",
+        "add-person": f"/children/{case_id}/people/new",
+        "add-professional": f"/children/{case_id}/professionals/new",
+        "edit-person": f"/people/{view['people'][0]['person']['id']}/edit",
+        "pen-picture": f"/people/{view['people'][0]['person']['id']}/pen-picture",
+        "relationships": f"/families/{view['families'][0]['id']}/relationships",
     }
     for name, url in pages.items():
         check(page, name, url, found, artifacts_dir)
