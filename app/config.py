@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     port: int = 8000
     # Refused with 413 before sign-in is checked; a long narrative is about 100 KB.
     max_body_bytes: int = 2_000_000
+    # A drawing, letter or photo may be larger, on the upload routes only (app/attachments).
+    max_attachment_bytes: int = 10_000_000
 
     @property
     def production(self) -> bool:

@@ -10,6 +10,7 @@ the app, refusing only once the body is read or an answer starts, and it answers
 shape rather than with our error page or body.
 """
 
+import re
 from collections.abc import Awaitable, Callable
 
 from starlette.exceptions import HTTPException
@@ -33,18 +34,45 @@ Refusal = Callable[[Request, BodyTooLarge], Awaitable[Response]]
 class BodyLimit:
     """Pure ASGI middleware: refuse request bodies over `limit` bytes with 413."""
 
-    def __init__(self, app: ASGIApp, *, limit: int, refuse: Refusal) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        refuse: Refusal,
+        larger: tuple[re.Pattern[str], int] | None = None,
+    ) -> None:
         self.app = app
         self.limit = limit
         self.refuse = refuse
+        # (paths, limit): a form post to one of these paths may carry a file up to that limit.
+        self.larger = larger
+
+    def _limit(self, scope: Scope) -> int:
+        """The larger limit only for a signed-in multipart POST to an upload path.
+
+        Anyone else keeps the small one, so an anonymous client cannot send large bodies at all.
+        """
+        if self.larger is None or scope.get("method") != "POST":
+            return self.limit
+        paths, larger = self.larger
+        headers = dict(scope["headers"])
+        form = headers.get(b"content-type", b"").startswith(b"multipart/form-data")
+        signed_in = b"ics_session=" in headers.get(b"cookie", b"") or headers.get(
+            b"authorization", b""
+        ).lower().startswith(b"bearer ")
+        if form and signed_in and paths.fullmatch(scope.get("path", "")):
+            return larger
+        return self.limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self._limit(scope)
         declared = _content_length(scope)
-        if declared is not None and declared > self.limit:
-            await self._answer(scope, receive, send)
+        if declared is not None and declared > limit:
+            await self._answer(scope, receive, send, limit)
             return
         started = False
 
@@ -54,14 +82,14 @@ class BodyLimit:
             await send(message)
 
         try:
-            await self.app(scope, _Counter(receive, self.limit), counted)
+            await self.app(scope, _Counter(receive, limit), counted)
         except BodyTooLarge:  # raised where no error handler saw it (outside the routes)
             if started:
                 raise
-            await self._answer(scope, receive, send)
+            await self._answer(scope, receive, send, limit)
 
-    async def _answer(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = await self.refuse(Request(scope, receive), BodyTooLarge(self.limit))
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        response = await self.refuse(Request(scope, receive), BodyTooLarge(limit))
         response.headers["Connection"] = "close"  # the rest of the body is not read
         await response(scope, receive, send)
 

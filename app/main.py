@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.access import SignedIn
+from app.attachments import routes as attachments_routes
 from app.audit import api as audit_api
 from app.auth import api as auth_api
 from app.auth import routes as auth_routes
@@ -95,6 +96,7 @@ ROUTERS = (
     records_api,
     records_routes,
     printing_routes,
+    attachments_routes,
     audit_api,
     meetings_api,
     meetings_routes,
@@ -160,8 +162,15 @@ def _mount_static(app: FastAPI) -> None:
 
 def _add_middleware(app: FastAPI) -> None:
     # Added first, so it runs inside `Security`: the refusal is an error page with its headers.
-    app.add_middleware(BodyLimit, limit=app.state.settings.max_body_bytes, refuse=_http_error)
-    app.add_middleware(Security, cookie_secure=app.state.settings.cookie_secure)
+    settings = app.state.settings
+    uploads = (
+        attachments_routes.UPLOAD_PATHS,
+        settings.max_attachment_bytes + attachments_routes.FORM_ROOM,
+    )
+    app.add_middleware(
+        BodyLimit, limit=settings.max_body_bytes, refuse=_http_error, larger=uploads
+    )
+    app.add_middleware(Security, cookie_secure=settings.cookie_secure)
 
 
 class Security:

@@ -1,5 +1,6 @@
 """Every table, imported once so Alembic and the tests see the whole schema."""
 
+from app.attachments.models import Attachment, AttachmentFile
 from app.audit.models import AuditEvent
 from app.auth.models import SignInFailure, Team, User, UserSession
 from app.cases.models import Case, CaseAccess, CaseEvent
@@ -29,6 +30,8 @@ def from_models(name: str | None, type_: str, _parent: object) -> bool:
 
 
 __all__ = [
+    "Attachment",
+    "AttachmentFile",
     "AuditEvent",
     "Base",
     "Case",

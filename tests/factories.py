@@ -120,3 +120,29 @@ class Factory:
         )
         self.session.commit()
         return pro
+
+
+def tiny_png(
+    colour: tuple[int, int, int] = (200, 30, 30), size: tuple[int, int] = (40, 30)
+) -> bytes:
+    """A real PNG, drawn by Pillow: what a photographed drawing is, in miniature."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def tiny_pdf() -> bytes:
+    """A real one-page PDF, written by pypdf: a scanned letter, in miniature."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

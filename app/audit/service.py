@@ -43,6 +43,9 @@ class AuditAction(enum.StrEnum):
     MEETING_INVITATION = "meeting.invitation"
     MEETING_MINUTES = "meeting.minutes"
     CASE_ALLOCATE = "case.allocate"
+    ATTACHMENT_ADD = "attachment.add"
+    ATTACHMENT_VIEW = "attachment.view"
+    ATTACHMENT_WITHDRAW = "attachment.withdraw"
 
 
 class Actor(Protocol):

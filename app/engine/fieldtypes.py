@@ -736,7 +736,7 @@ GROUP = FieldKind(
 )
 
 
-# attachment: ids of files added from the child's page
+# attachment: ids of files added from the child's page, or from the section (app/attachments)
 
 
 def _check_attachment(choices: Choices, item: FieldDef, value: Any) -> str | None:
@@ -744,12 +744,40 @@ def _check_attachment(choices: Choices, item: FieldDef, value: Any) -> str | Non
     return None if ok else "Attach files by their ids."
 
 
+def _parse_attachments(item: FieldDef, posted: Form, name: str) -> list[int] | None:
+    """Ticked boxes, each a file's id; none ticked is no answer."""
+    ticked = [v for v in posted.get(name, []) if v]
+    if not all(v.isdigit() and len(v) <= 10 for v in ticked):
+        raise ValueError("Choose files from the list.")
+    return [int(v) for v in dict.fromkeys(ticked)] or None
+
+
+def _attachments_form(item: FieldDef, value: Any, context: FormContext) -> FormValue:
+    """The child's files as boxes to tick (the picker's list holds them as ("attachment", id))."""
+    options = [
+        (str(ident), label) for (kind, ident), label in context.people if kind == "attachment"
+    ]
+    return FormValue([str(v) for v in value or []], options=options)
+
+
+def _attachment_words(item: FieldDef, value: Any, reading: Reading) -> str:
+    """The files' titles where known, else how many: "Jade's drawing; Letter from school"."""
+    titles = [reading.names.get(("attachment", v)) for v in value or []]
+    if value and all(titles):
+        return "; ".join(t for t in titles if t)
+    return f"{len(value or [])} attached"
+
+
 ATTACHMENT = FieldKind(
     name="attachment",
     stored=lambda i, c: list[Annotated[int, Strict()]],
     check=_check_attachment,
-    shown=lambda i, v, r: f"{len(v)} attached",
+    parse=_parse_attachments,
+    to_form=_attachments_form,
+    from_post=lambda f, n: f.get(n, []),
+    shown=_attachment_words,
     literal_problem=lambda c, i, lit: f"{i.id} is a attachment; compare count({i.id}) instead",
+    fieldset=True,
 )
 
 

@@ -53,6 +53,9 @@ class Reader(_Strict):
     family_diagram: bool
     court_statement: bool
     readability_hint: bool
+    # Which attachments the printout shows: every one, those marked for the family or for the
+    # child when uploaded, or none.
+    attachments_marked_for: Literal["any", "family", "child", "none"]
     printout: Annotated[str, StringConstraints(pattern=r"^[a-z_]+/[a-z_]+\.html$")]
     marking: str
 

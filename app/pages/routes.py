@@ -9,6 +9,7 @@ from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import RedirectResponse
 
 from app.access import Granted, PageSignedIn, Target, allow, on_record
+from app.attachments import routes as attachments
 from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.auth import service as auth
@@ -140,7 +141,7 @@ def child_page(
             case=granted.case,
             families=view.families,
         ),
-    }
+    } | attachments.on_child_page(db, granted, request)
     return render(request, "pages/child.html", context)
 
 

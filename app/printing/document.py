@@ -91,6 +91,20 @@ class Witness:
 
 
 @dataclass(frozen=True)
+class Attached:
+    """A drawing, letter or photo a record's answers name: an image printed, a PDF listed."""
+
+    title: str
+    description: str  # what it shows: the image's alternative text in the tagged PDF
+    content_type: str
+    data: bytes = b""  # an image's bytes; a PDF is listed by its title, not embedded
+
+    @property
+    def image_uri(self) -> str:
+        return f"data:{self.content_type};base64," + b64encode(self.data).decode()
+
+
+@dataclass(frozen=True)
 class PrintDocument:
     """Everything one printout shows, for one audience."""
 
@@ -114,6 +128,7 @@ class PrintDocument:
     recipient: str = ""  # whose copy a family copy is: "Kerry Walsh's copy"
     recipient_name: str = ""
     refused: str = ""  # why no copy may be made for this recipient (nothing prints)
+    attachments: tuple[Attached, ...] = ()
 
     @property
     def family_diagram_uri(self) -> str:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.attachments import service as attachments
 from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.auth import service as auth
@@ -31,6 +32,7 @@ from app.errors import Invalid, NotFound
 from app.printing import genogram, pdf, readability, recipients, witness
 from app.printing.document import (
     Answer,
+    Attached,
     ChronologyEntry,
     CourtDetails,
     GlossaryTerm,
@@ -123,8 +125,46 @@ def build(
         court=_court(session, record, source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
         reference=f"{source.facts.get('case.case_number')}/{record.id}/v{version}",
+        attachments=_attachments(session, exemplar, source, record, audience, withheld),
     )
     return document, withheld
+
+
+def _attachments(
+    session: Session,
+    exemplar: Exemplar,
+    source: records.Source,
+    record: Record,
+    audience: Audience,
+    withheld: list[Withheld],
+) -> tuple[Attached, ...]:
+    """The files named by the attachment answers this reader sees, as far as readers.yaml's
+    `attachments_marked_for` lets them see each; a withdrawn file is never printed again."""
+    marked_for = reader(audience).attachments_marked_for
+    if marked_for == "none":
+        return ()
+    shown = engine.visibility(exemplar, answers=source.answers, facts=source.facts)
+    ids: list[int] = []
+    for item in exemplar.fields.values():
+        answer = source.answers.get(item.id)
+        if not isinstance(answer, dict) or item.type != "attachment":
+            continue
+        if shown.fields.get(item.id) and _for(exemplar, item, audience):
+            ids += [i for i in answer.get("value") or [] if isinstance(i, int) and i not in ids]
+    found = attachments.by_ids(session=session, case_id=record.case_id, ids=ids)
+    printed = []
+    for attachment in found:
+        marks = {"any": True, "family": attachment.for_family, "child": attachment.for_child}
+        if attachment.withdrawn_at is not None or not marks[marked_for]:
+            why = "withdrawn" if attachment.withdrawn_at else f"not marked for the {audience}"
+            withheld.append(Withheld(attachment.title, why))
+            continue
+        image = attachment.content_type.startswith("image/")
+        data = attachments.content_of(session=session, attachment=attachment) if image else b""
+        printed.append(
+            Attached(attachment.title, attachment.description, attachment.content_type, data)
+        )
+    return tuple(printed)
 
 
 def _screen(

@@ -4,6 +4,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.attachments import service as attachments
 from app.cases import service as cases
 from app.cases.policy import Action, allowed, writing_action
 from app.engine import answers as engine
@@ -64,18 +65,40 @@ def people_around(
     db: Session, context: RecordContext, fields: list[FieldDef] | None = None
 ) -> list[tuple[tuple[str, int], str]]:
     """Who a picker offers, with their role: read only when `fields` have such answers."""
-    asked = context.exemplar.fields.values() if fields is None else fields
+    asked = list(context.exemplar.fields.values() if fields is None else fields)
+    files = _files_around(db, context, asked)
     if not any(_names_someone(item) for item in asked):
+        return files
+    return [(s.key, s.label) for s in cases.network(session=db, case=context.case)] + files
+
+
+def _files_around(
+    db: Session, context: RecordContext, asked: list[FieldDef]
+) -> list[tuple[tuple[str, int], str]]:
+    """The child's files an attachment field offers: those not withdrawn, and any it holds."""
+    if not any(item.type == "attachment" for item in asked):
         return []
-    return [(s.key, s.label) for s in cases.network(session=db, case=context.case)]
+    case_id = context.record.case_id
+    offered = attachments.for_case(session=db, case_id=case_id)
+    held = [
+        i
+        for item in asked
+        if item.type == "attachment"
+        for i in (context.answers.get(item.id) or {}).get("value") or []
+    ]
+    kept = attachments.by_ids(session=db, case_id=case_id, ids=held)
+    found = {a.id: a for a in [*offered, *kept]}
+    return [(("attachment", a.id), a.title) for a in found.values()]
 
 
 def names_around(db: Session, context: RecordContext) -> dict[tuple[str, int], str]:
     """How each reference reads on the page: the names frozen with a finalised record first, the
-    live ones for the rest (snapshots from before references were typed froze no professionals)."""
+    live ones for the rest (snapshots from before references were typed froze no professionals);
+    an attached file reads as its title."""
+    files = dict(_files_around(db, context, list(context.exemplar.fields.values())))
     if not any(_names_someone(item) for item in context.exemplar.fields.values()):
-        return {}
-    live = {s.key: s.name for s in cases.network(session=db, case=context.case)}
+        return files
+    live = {s.key: s.name for s in cases.network(session=db, case=context.case)} | files
     if context.record.status != RecordStatus.FINALISED:
         return live
     return live | service.names_of(service.source_of(session=db, record=context.record))

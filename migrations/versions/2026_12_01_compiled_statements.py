@@ -1,7 +1,7 @@
 """printouts: court statements compiled from several records, and what a reprint keeps
 
-Revision ID: 0021
-Revises: 0022
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-01 21:00:00.000000
 
 A statement about the child is made from the finalised records the worker picks, so a printout
@@ -17,8 +17,8 @@ from alembic import op
 
 import app.db
 
-revision: str = "0021"
-down_revision: str | None = "0022"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """meetings on the web: the chair, minutes kept as versions, letters in the distribution log
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 Create Date: 2026-12-01 20:18:53.663943
 
 Invitation letters were sent in the administrator's name with no contact details and logged only
@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql
 import app.db
 
 revision: str = "0016"
-down_revision: str | None = "0014"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

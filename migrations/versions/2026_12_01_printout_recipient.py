@@ -1,6 +1,6 @@
 """printouts: whom a family copy was made for, and what the worker released to them
 
-Revision ID: 0022
+Revision ID: 0017
 Revises: 0016
 Create Date: 2026-12-01 21:00:00.000000
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0022"
+revision: str = "0017"
 down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

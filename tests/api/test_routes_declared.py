@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.routing import Mount
 
 from app.access import ENTER, Policy, Target, policy_of
+from app.attachments import service as attachments
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.cases.models import Case
@@ -29,7 +30,7 @@ from app.people import service as people
 from app.printing import service as printing
 from app.records import service as records
 from tests.conftest import PASSWORD
-from tests.factories import Factory
+from tests.factories import Factory, tiny_png
 
 # Where a route names something, what it needs in its path.
 PARAMS = {
@@ -160,6 +161,14 @@ def _world(
             invitees=[invitee],
         ),
     )
+    drawing = attachments.add(
+        session=db,
+        actor=worker,
+        case_id=case.id,
+        upload=attachments.Upload("drawing.png", tiny_png()),
+        data=attachments.details(title="A drawing", description="A house"),
+        max_bytes=1_000_000,
+    )
     db.commit()
     section = library.get(record.exemplar_id, record.exemplar_version).definition.sections[0].id
     return {
@@ -170,6 +179,7 @@ def _world(
         "family_id": family.id,
         "meeting_id": meeting.id,
         "printout_id": printed.printout.id,
+        "attachment_id": drawing.id,
         "section_id": section,
         "number": 1,
         "user_id": worker.id,  # a witness's profile, which only an administrator changes

@@ -217,6 +217,7 @@ def test_every_page_type_has_no_axe_violations(
         "child-timeline-filtered": f"/children/{case_id}?show=note",
         "chronology": f"/children/{case_id}/chronology",
         "court-statement": f"/children/{case_id}/statement",
+        "attachment-new": f"/children/{case_id}/attachments/new",
         "search": "/search?q=jade",
         "task-list": f"/records/{record_id}",
         "section-fields": f"/records/{record_id}/sections/history_and_status",
