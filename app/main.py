@@ -167,9 +167,7 @@ def _add_middleware(app: FastAPI) -> None:
         attachments_routes.UPLOAD_PATHS,
         settings.max_attachment_bytes + attachments_routes.FORM_ROOM,
     )
-    app.add_middleware(
-        BodyLimit, limit=settings.max_body_bytes, refuse=_http_error, larger=uploads
-    )
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=_http_error, larger=uploads)
     app.add_middleware(Security, cookie_secure=settings.cookie_secure)
 
 

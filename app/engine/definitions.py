@@ -144,6 +144,10 @@ class FieldDef(Strict):
     when_hidden: Literal["keep", "clear"] = "keep"
     audiences: list[Audience] | None = None
     author_only: bool = False
+    # In a sibling group, typed for one child and offered to the others as a pre-fill marked
+    # with its source, kept or changed per child: the day of a shared event, a decision made for
+    # them together. Never for what is only about one child (whether they were seen).
+    offer_to_siblings: bool = False
     census: str | None = None
     prefill: Prefill | None = None
     qualifier: bool = False

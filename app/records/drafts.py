@@ -23,7 +23,7 @@ from app.records import dictation, lifecycle, revisions, signoff
 from app.records.context import RecordContext
 from app.records.errors import FieldConflict, StaleRevision, WrongStatus
 from app.records.models import Record, RecordGroup, RecordRevision, RecordStatus
-from app.records.queries import definition_of, title_of
+from app.records.queries import childs_record, definition_of, title_of
 
 
 @dataclass
@@ -279,29 +279,59 @@ def _copy_to_siblings(
     changed: dict[str, Any],
     actor: User,
 ) -> None:
-    """Answers in shared sections of a sibling group are typed once and written to every child."""
+    """Answers in shared sections of a sibling group are typed once and written to every child
+    (the whole section as it stands, kept pre-fills included); a field offered to siblings goes
+    to each child who has no answer to it yet, as a pre-fill from this child's record."""
+    if record.group_id is None:
+        return
+    touched = {exemplar.section_of[key] for key in changed}
     shared = {
+        key: record.answers.get(key)
+        for key in exemplar.fields
+        if (section := exemplar.section_of[key]) in touched and exemplar.sections[section].shared
+    }
+    offered = {
         key: value
         for key, value in changed.items()
-        if exemplar.sections[exemplar.section_of[key]].shared
+        if exemplar.fields[key].offer_to_siblings and isinstance(value, dict) and "value" in value
     }
-    if record.group_id is None or not shared:
+    if not shared and not offered:
         return
     siblings = session.scalars(
         select(Record).where(Record.group_id == record.group_id, Record.id != record.id)
     ).all()
-    for sibling in siblings:
-        if sibling.status in lifecycle.EDITABLE:
-            answers = {k: v for k, v in {**sibling.answers, **shared}.items() if v is not None}
+    origin = {
+        "source": childs_record(session=session, case_id=record.case_id, exemplar=exemplar),
+        "on": date.today().isoformat(),
+        "record_id": record.id,
+    }
+    for sibling in (s for s in siblings if s.status in lifecycle.EDITABLE):
+        given = {**_changed_for(sibling, shared), **_offers_for(sibling, offered, origin)}
+        if given:
+            answers = {k: v for k, v in {**sibling.answers, **given}.items() if v is not None}
             revisions.append(
                 session=session,
                 record=sibling,
                 answers=answers,
-                changed=shared,
+                changed=given,
                 actor=actor,
                 section_id=section_id,
                 event=revisions.Event.SHARED,
             )
+
+
+def _changed_for(sibling: Record, shared: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in shared.items() if sibling.answers.get(key) != value}
+
+
+def _offers_for(sibling: Record, offered: dict[str, Any], origin: dict[str, Any]) -> dict[str, Any]:
+    """Offers for the answers this sibling has not given (a pre-fill never covers an answer)."""
+    return {
+        key: {"value": value["value"], "prefilled": origin}
+        for key, value in offered.items()
+        if sibling.answers.get(key) is None
+        or sibling.answers[key].get("prefilled", {}).get("record_id") == origin["record_id"]
+    }
 
 
 def start_group(

@@ -52,6 +52,13 @@ def title_of(exemplar: Exemplar) -> str:
     return text_for(exemplar.definition.title, "worker")
 
 
+def childs_record(*, session: Session, case_id: int, exemplar: Exemplar) -> str:
+    """ "Ruby's referral and information record": a record named by whose it is, as a source."""
+    first = cases.get_case(session=session, case_id=case_id).child.given_names.split()[0]
+    title = title_of(exemplar)
+    return f"{first}'s {title[:1].lower()}{title[1:]}"
+
+
 def title_of_section(section: Section) -> str:
     return text_for(section.title, "worker")
 

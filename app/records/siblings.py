@@ -27,7 +27,7 @@ from app.people.schemas import FamilyOut
 from app.records import drafts, lifecycle, revisions
 from app.records.context import RecordContext, load
 from app.records.models import Record, RecordStatus
-from app.records.queries import definition_of, section_statuses, title_of
+from app.records.queries import childs_record, definition_of, section_statuses, title_of
 
 if TYPE_CHECKING:
     from app.audit.models import AuditEvent
@@ -287,9 +287,8 @@ def sibling_offer(
     source = _sibling_source(session=session, user=user, context=context)
     if source is None:
         return None
-    case = cases.get_case(session=session, case_id=source.case_id)
-    title = title_of(definition_of(library=library, record=source))
-    label = f"{first_name(case)}'s {title[:1].lower()}{title[1:]}"
+    exemplar = definition_of(library=library, record=source)
+    label = childs_record(session=session, case_id=source.case_id, exemplar=exemplar)
     when = (source.finalised_at or source.started_at).date().isoformat()
     offered = list(_offered(context.exemplar, source, context.record.answers))
     return SiblingOffer(source, label, when, offered) if offered else None

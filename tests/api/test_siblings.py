@@ -68,7 +68,7 @@ def test_the_child_page_offers_the_children_of_the_household_with_the_child_tick
     }
     offered = re.findall(r'<option value="([a-z_]+)"', form[: form.index("</select>")])
     assert set(offered) >= {"referral_and_information", "initial_assessment", "core_assessment"}
-    assert "childs_plan" not in offered  # a plan is each child's own
+    assert "case_note" not in offered  # a case note is about one child
     family_page = client.get(f"/families/{_family_of(client, kids['Ruby'])}").text
     assert (
         'id="start-together"' in family_page
@@ -76,7 +76,7 @@ def test_the_child_page_offers_the_children_of_the_household_with_the_child_tick
     )
 
 
-def test_one_submit_makes_a_record_per_child_sharing_the_household_only(
+def test_one_submit_makes_a_record_per_child_sharing_the_referrer_only(
     pages: tuple[Worker, str], client: TestClient, db: Session
 ) -> None:
     worker, csrf = pages
@@ -97,17 +97,17 @@ def test_one_submit_makes_a_record_per_child_sharing_the_household_only(
     task_list = client.get(f"/records/{ruby_id}").text
     assert "For Ruby and Tyler" in task_list
     shared = task_list[task_list.index('id="shared-sections"') : task_list.index('id="own-')]
-    assert f'href="/records/{ruby_id}/sections/household"' in shared
+    assert f'href="/records/{ruby_id}/sections/referrer"' in shared
+    assert "/sections/household" not in shared  # each child's household is their own relations
     assert "/sections/reason" not in shared  # the reason is each child's own
     assert f'href="/records/{tyler_id}/sections/reason"' in task_list  # Tyler's, under his name
     assert f'<a class="govuk-link" href="/records/{tyler_id}">Tyler Hughes' in task_list
 
     record = worker.get(f"/api/records/{ruby_id}")
-    worker.save(
-        record, {"household_members": HOUSEHOLD, "reason_for_referral": value("Ruby's cough")}
-    )
+    referrer = value("Mrs Okafor, head teacher")
+    worker.save(record, {"referrer_name": referrer, "reason_for_referral": value("Ruby's cough")})
     tyler = worker.get(f"/api/records/{tyler_id}")["answers"]
-    assert tyler["household_members"] == HOUSEHOLD  # typed once, in both
+    assert tyler["referrer_name"] == referrer  # typed once, in both
     assert "reason_for_referral" not in tyler  # per child, apart
     assert client.get(f"/records/{tyler_id}").text.count("For Ruby and Tyler") == 1
 
@@ -169,7 +169,7 @@ def test_bad_choices_are_named_and_make_nothing(
     before = _records(db)
     for case_ids, exemplar_id, field in (
         ([], "referral_and_information", "case_ids"),
-        ([kids["Ruby"], kids["Jade"]], "childs_plan", "exemplar_id"),
+        ([kids["Ruby"], kids["Jade"]], "case_note", "exemplar_id"),
         ([kids["Ruby"], kids["Jade"]], "no_such_record", "exemplar_id"),
     ):
         answered = _start_together(client, csrf, family_id, case_ids, exemplar_id)
@@ -215,7 +215,7 @@ def test_a_later_record_keeps_all_of_a_siblings_family_answers_with_their_source
     assert f'href="{offer_url}"' in task_list
     page = client.get(offer_url).text
     assert "Ruby&#39;s referral and information record" in page
-    assert "has answers for 3 questions" in page  # household, source, referrer's name
+    assert "has answers for 3 questions" in page  # the referrer section: source, name, professional
     assert "bruise" not in page  # Ruby's own reason is about Ruby
     kept = client.post(
         offer_url,
@@ -224,7 +224,8 @@ def test_a_later_record_keeps_all_of_a_siblings_family_answers_with_their_source
     )
     assert kept.status_code == 303
     answers = worker.get(f"/api/records/{tyler_id}")["answers"]
-    assert answers["household_members"]["value"] == HOUSEHOLD["value"]
+    assert answers["referral_source"]["value"] == "5A"
+    assert answers["household_members"]["value"] != HOUSEHOLD["value"]  # his own, never hers
     origin = answers["referrer_name"]["prefilled"]
     assert origin["source"] == "Ruby's referral and information record"
     assert origin["record_id"] == ruby["id"]
@@ -254,7 +255,7 @@ def test_choosing_per_field_keeps_only_the_ticked_answers(
     assert (
         answers["referrer_name"]["prefilled"]["source"] == "Ruby's referral and information record"
     )
-    assert "household_members" not in answers and "referral_source" not in answers
+    assert "referral_source" not in answers
     task_list = client.get(f"/records/{tyler_id}").text
     assert "has answers for 2 questions" in task_list  # the rest still offered
 

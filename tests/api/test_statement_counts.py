@@ -19,7 +19,11 @@ from tests.api.test_records import Worker
 from tests.factories import shipped_library
 
 SECTION_PAGE_MOST = 12
-CHILD_PAGE_MOST = 10
+# One statement for each thing the child page shows, never one per record: the session, the case,
+# the families, relationships, pen-pictures, involvements, case events, records, meetings,
+# snapshots and chronology marks (the timeline), the brothers' and sisters' cases (start
+# together), attachments, and the audit event of the read.
+CHILD_PAGE_MOST = 14
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """Brothers and sisters in a real browser: start a referral for Ruby and Tyler together from
-Ruby's page, type the household once, and find it in Tyler's record too; the new pages pass axe."""
+Ruby's page, type the referrer once, and find them in Tyler's record too; the new pages pass axe."""
 
 from pathlib import Path
 from typing import Any
@@ -35,7 +35,7 @@ def _group_of(engine: Engine, record_id: int) -> dict[int, int]:
     return {case_id: rid for case_id, rid in rows}
 
 
-def test_a_referral_for_two_siblings_shares_the_household_typed_once(
+def test_a_referral_for_two_siblings_shares_the_referrer_typed_once(
     browser: Browser, server: LiveServer, db_engine: Engine, artifacts_dir: Path
 ) -> None:
     context, page = new_page(browser, server, java_script_enabled=False)  # works without it
@@ -47,27 +47,22 @@ def test_a_referral_for_two_siblings_shares_the_household_typed_once(
     expect(page.get_by_role("heading", name="For Ruby and Tyler")).to_be_visible()
     shoot(page, artifacts_dir, "siblings-task-list")
 
-    page.locator("#shared-sections + p + ul").get_by_role(
-        "link", name="Household and parental responsibility"
-    ).click()
-    page.wait_for_url("**/sections/household")
-    page.locator("#household_members__1__relationship").fill("Mother")
-    page.locator("#household_members__1__lives_with_child-yes").check()
+    page.locator("#shared-sections + p + ul").get_by_role("link", name="Referrer").click()
+    page.wait_for_url("**/sections/referrer")
+    page.locator("#referrer_name").fill("Mrs Okafor, head teacher")
     page.get_by_role("button", name="Save draft").click()
-    page.wait_for_url("**/sections/household?saved=1")
+    page.wait_for_url("**/sections/referrer?saved=1")
 
     page.goto(f"/records/{ruby_record}")
     page.get_by_role("link", name="Tyler Hughes's record", exact=True).click()
     page.wait_for_url(f"**/records/{group[tyler]}")
     expect(page.get_by_role("heading", name="For Ruby and Tyler")).to_be_visible()
-    page.locator("#shared-sections + p + ul").get_by_role(
-        "link", name="Household and parental responsibility"
-    ).click()
-    expect(page.locator("#household_members__1__relationship")).to_have_value("Mother")
-    shoot(page, artifacts_dir, "siblings-household-in-tyler")
-    rows: Any = record_answers(db_engine, group[tyler])["household_members"]["value"]
-    assert rows == [{"relationship": "Mother", "lives_with_child": "yes"}]
-    assert "household_members" in record_answers(db_engine, ruby_record)
+    page.locator("#shared-sections + p + ul").get_by_role("link", name="Referrer").click()
+    expect(page.locator("#referrer_name")).to_have_value("Mrs Okafor, head teacher")
+    shoot(page, artifacts_dir, "siblings-referrer-in-tyler")
+    tyler_answer: Any = record_answers(db_engine, group[tyler])["referrer_name"]
+    assert tyler_answer["value"] == "Mrs Okafor, head teacher"
+    assert record_answers(db_engine, ruby_record)["referrer_name"] == tyler_answer
     context.close()
 
 
