@@ -303,8 +303,11 @@ def test_a_draft_left_in_the_browser_never_reaches_the_next_user(
     page.keyboard.type(NOTE)
     drafts = "() => Object.keys(localStorage).filter((k) => k.startsWith('ics-draft:'))"
     assert len(page.evaluate(drafts)) == 1
+    # The worker walked away; their session is gone before the server is back, so the page's
+    # retries of the autosave cannot land under the worker's name in between (a race on a
+    # loaded machine: the retry after the restart saved it, and the manager then saw it saved).
+    page.context.clear_cookies()
     server.start()
-    page.context.clear_cookies()  # the worker walked away; their session is gone
     sign_in(page, "manager")
     page.goto(f"/records/{record_id}/sections/what_happened")
     expect(page.locator("#note")).to_have_value("")
