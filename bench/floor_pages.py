@@ -11,12 +11,15 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from app.attachments import service as attachments
 from app.auth.models import User
 from app.cases import service as cases
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.engine.loader import load_library
-from app.records import forms
+from app.meetings import service as meetings
+from app.pages import timeline
+from app.records import chronology, forms
 from app.records import service as records
 from app.templating import make_templates
 
@@ -30,12 +33,23 @@ def child(request: Request) -> Response:
     case_id = int(request.path_params["case_id"])
     with factory() as session:
         view = cases.child_view(session=session, case_id=case_id)
-        rows = [
-            {"record": r, "title": r.exemplar_id, "due": None}
-            for r in records.records_for_case(session=session, case_id=case_id)
-        ]
+        found = {case_id: records.records_for_case(session=session, case_id=case_id)}
+        rows = [{"record": r, "title": r.exemplar_id, "due": None} for r in found[case_id]]
+        story = timeline.of_child(  # the same reads as the page's story, through the services
+            library=library,
+            case_id=case_id,
+            found=found,
+            meetings=meetings.for_cases(session=session, case_ids=[case_id]),
+            dues=[],
+            chronology=chronology.of_case(session=session, library=library, case_id=case_id),
+        )
         context: dict[str, Any] = {"title": view.child.full_name, "child": view, "records": rows}
         context |= {
+            "timeline": story,
+            "timeline_kinds": timeline.KINDS,
+            "show": "",
+            "dues": [],
+            "attachments": attachments.for_case(session=session, case_id=case_id),
             "startable": [],
             "can_see_audit": False,
             "user": None,
