@@ -300,8 +300,11 @@ def _copy_to_siblings(
     siblings = session.scalars(
         select(Record).where(Record.group_id == record.group_id, Record.id != record.id)
     ).all()
+    # Named only when something is offered: a shared save alone needs no source.
     origin = {
-        "source": childs_record(session=session, case_id=record.case_id, exemplar=exemplar),
+        "source": childs_record(session=session, case_id=record.case_id, exemplar=exemplar)
+        if offered
+        else "",
         "on": date.today().isoformat(),
         "record_id": record.id,
     }

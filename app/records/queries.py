@@ -1,7 +1,7 @@
 """Reading records: by id, for a case, the sign-off queue, what is due, what comes next."""
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +14,9 @@ from app.engine.definitions import Section, text_for
 from app.engine.library import Exemplar, Library
 from app.records.errors import RecordNotFound
 from app.records.models import Record, RecordRevision, RecordStatus
+
+if TYPE_CHECKING:
+    from app.cases.models import Case
 
 
 def get(*, session: Session, record_id: int) -> Record:
@@ -52,9 +55,15 @@ def title_of(exemplar: Exemplar) -> str:
     return text_for(exemplar.definition.title, "worker")
 
 
+def first_name(case: "Case") -> str:
+    """The child's first name, as brothers' and sisters' records are told apart ("For Ruby and
+    Tyler", "from Ruby's referral")."""
+    return case.child.given_names.split()[0]
+
+
 def childs_record(*, session: Session, case_id: int, exemplar: Exemplar) -> str:
     """ "Ruby's referral and information record": a record named by whose it is, as a source."""
-    first = cases.get_case(session=session, case_id=case_id).child.given_names.split()[0]
+    first = first_name(cases.get_case(session=session, case_id=case_id))
     title = title_of(exemplar)
     return f"{first}'s {title[:1].lower()}{title[1:]}"
 

@@ -27,15 +27,17 @@ from app.people.schemas import FamilyOut
 from app.records import drafts, lifecycle, revisions
 from app.records.context import RecordContext, load
 from app.records.models import Record, RecordStatus
-from app.records.queries import childs_record, definition_of, section_statuses, title_of
+from app.records.queries import (
+    childs_record,
+    definition_of,
+    first_name,
+    section_statuses,
+    title_of,
+)
 
 if TYPE_CHECKING:
     from app.audit.models import AuditEvent
     from app.cases.models import Case
-
-
-def first_name(case: "Case") -> str:
-    return case.child.given_names.split()[0]
 
 
 def together(names: list[str]) -> str:
