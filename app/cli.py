@@ -193,7 +193,8 @@ def print_command(
         str, typer.Option("--as", help="Your username: the print is checked and audited as you.")
     ],
     audience: Annotated[
-        Literal["family", "child", "court", "worker"], typer.Option(help="Who will read it.")
+        Literal["family", "child", "court", "worker", "carer"],
+        typer.Option(help="Who will read it."),
     ] = "worker",
     out: Annotated[Path, typer.Option("--out", help="Where to write the PDF.")] = Path(
         "printout.pdf"

@@ -42,6 +42,7 @@ class TextForms(Strict):
     family: str | None = None
     child: str | None = None
     court: str | None = None
+    carer: str | None = None
 
 
 Text = str | TextForms
@@ -202,6 +203,15 @@ class FieldDef(Strict):
         return self
 
 
+class WrittenBy(Strict):
+    """Whose section this is: only these roles write it (the independent reviewing officer's
+    record of a looked-after review), when the condition holds (a CIN review's chair may be the
+    worker's own manager, so the rule names its variant)."""
+
+    roles: list[Identifier] = Field(min_length=1)
+    when: Condition | None = None
+
+
 class Section(Strict):
     id: Identifier
     title: Text
@@ -211,6 +221,7 @@ class Section(Strict):
     shared: bool = False
     # Where the section goes in a court statement: a heading code of printouts/court/court.yaml.
     court_heading: Identifier | None = None
+    written_by: WrittenBy | None = None
     fields: list[FieldDef] = Field(min_length=1)
 
 

@@ -1,4 +1,5 @@
-"""Readers as a table: what differs between the worker, the family, the child and the court.
+"""Readers as a table: what differs between the worker, the family, the child, the court and the
+child's carer.
 
 The table is exemplars/readers.yaml, one row per reader, read and checked by the loader like every
 other file there (a mistake is an error at file:line) and installed when a library loads. Code
@@ -25,8 +26,8 @@ from app.engine.yamlfile import ExemplarErrors, Problem, display, plain, read, v
 if TYPE_CHECKING:
     from app.engine.definitions import Text
 
-Audience = Literal["worker", "family", "child", "court"]
-AUDIENCES: tuple[Audience, ...] = ("worker", "family", "child", "court")
+Audience = Literal["worker", "family", "child", "court", "carer"]
+AUDIENCES: tuple[Audience, ...] = ("worker", "family", "child", "court", "carer")
 FILE_NAME = "readers.yaml"
 
 

@@ -24,6 +24,7 @@ AUDIENCES: list[tuple[Audience, str]] = [
     ("family", "The family (plain words)"),
     ("child", "The child"),
     ("court", "The court (statement)"),
+    ("carer", "The carer (what they need to care for the child)"),
     ("worker", "Worker's copy (everything)"),
 ]
 
