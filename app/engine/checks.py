@@ -113,6 +113,7 @@ class _Checker:
         self._court_heading(place.path, owner.court_heading)
         item = place.item
         if item is None:
+            self._written_by(place.path, place.section)
             return
         if item.codelist and item.codelist not in self.library.codelists:
             known = self.library.codelists
@@ -300,6 +301,25 @@ class _Checker:
                     (*where, column),
                     f"type mismatch: column {column} is {mine[column]},"
                     f" the source's {their_column} is {theirs[their_column]}",
+                )
+
+    def _written_by(self, path: Path, section: Section) -> None:
+        """A section only some roles write: each role must complete or sign this exemplar, so a
+        misspelt role cannot lock every writer out of the section."""
+        rule = section.written_by
+        if rule is None:
+            return
+        if rule.when:
+            self._condition((*path, "written_by", "when"), rule.when)
+        definition = self.exemplar.definition
+        writers = set(definition.completed_by) | set(definition.signed_by)
+        for n, role in enumerate(rule.roles):
+            if role not in writers:
+                self.error(
+                    (*path, "written_by", "roles", n),
+                    f"'{role}' neither completes nor signs {self.exemplar.id}"
+                    f"{suggest(role, writers)}; add it to completed_by or choose one of"
+                    f" {', '.join(sorted(writers))}",
                 )
 
     def _labels(self, place: Place, item: FieldDef) -> None:

@@ -131,7 +131,7 @@ def save_answers(
             section_id=body.section_id,
             on_behalf_of=granted.typing_for(body.on_behalf_of_id),
         )
-    except service.AuthorOnly as refused:
+    except (service.AuthorOnly, service.NotTheirSection) as refused:
         keep_refusal(db, granted.user, refused, case_id=record.case.id)
         raise
     db.commit()

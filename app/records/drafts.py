@@ -19,7 +19,7 @@ from app.engine import answers as engine
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid
 from app.people import service as people
-from app.records import dictation, lifecycle, revisions, signoff
+from app.records import authorship, dictation, lifecycle, revisions, signoff
 from app.records.context import RecordContext
 from app.records.errors import FieldConflict, StaleRevision, WrongStatus
 from app.records.models import Record, RecordGroup, RecordRevision, RecordStatus
@@ -146,6 +146,14 @@ def save(
         if record.answers.get(key) != value
     }
     signoff.refuse(exemplar, changed)
+    authorship.refuse_others(
+        exemplar=exemplar,
+        answers=record.answers,
+        changed=changed,
+        facts=facts,
+        writer=on_behalf_of or actor,
+        record_id=record.id,
+    )
     withheld: dict[str, str] = {}
     if on_behalf_of is not None:
         if withhold_judgement:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
-from app.access import ENTER, Granted, Target, allow, on_record
+from app.access import ENTER, Granted, Target, allow, keep_refusal, on_record
 from app.cases.policy import Action
 from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
 from app.engine import answers as engine
@@ -99,6 +99,27 @@ def _siblings(db: Session, library: Library, record: RecordContext) -> dict[str,
     return {"group": group, "sibling_offer": offer}
 
 
+def _not_theirs(
+    request: Request,
+    db: Session,
+    library: Library,
+    record: RecordContext,
+    section: Section,
+    refused: service.NotTheirSection,
+    posted: forms.Form,
+    autosave: bool,
+) -> Response:
+    """Nothing of the save is kept, the refusal is, and the page shows back what was typed."""
+    db.rollback()
+    keep_refusal(db, record.granted.user, refused, case_id=record.record.case_id)
+    db.commit()
+    errors = {str(refused.field): refused.message}
+    if autosave:
+        body = {"errors": errors, "message": f"Not saved: {refused.message}"}
+        return JSONResponse(body, status_code=403)
+    return _section(request, db, library, record, section, errors=errors, posted=posted)
+
+
 @router.get("/records/{record_id}/sections/{section_id}")
 def section_page(
     record_id: Id,
@@ -146,6 +167,8 @@ async def save_section(
     except StaleRevision as conflict:
         db.rollback()
         return _conflict(request, db, library, record, section, conflict, posted, autosave)
+    except service.NotTheirSection as refused:
+        return _not_theirs(request, db, library, record, section, refused, posted, autosave)
     errors = {**result.errors, **problems, **result.withheld}
     complete = posted.get("section_complete", [""])[0]
     if not errors and complete in ("yes", "no"):
