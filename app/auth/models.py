@@ -14,6 +14,8 @@ class Role(enum.StrEnum):
     TEAM_MANAGER = "team_manager"
     BUSINESS_SUPPORT = "business_support"
     CONFERENCE_CHAIR = "conference_chair"
+    # A care leaver's personal adviser (Children (Leaving Care) Act 2000): writes the pathway plan.
+    PERSONAL_ADVISER = "personal_adviser"
     AUDITOR = "auditor"
     SYSTEM_ADMIN = "system_admin"
 

@@ -63,6 +63,9 @@ RULES: dict[Role, dict[Action, Reach]] = {
     },
     # Chairs see the cases of the teams they chair for; conference records are theirs to write.
     Role.CONFERENCE_CHAIR: {A.VIEW: R.TEAM, A.WRITE: R.TEAM, A.SUBMIT: R.TEAM, A.MEETINGS: R.TEAM},
+    # Personal advisers work with their team's care leavers: they write and print the pathway plan
+    # (the exemplar says who completes it) but never sign records off.
+    Role.PERSONAL_ADVISER: {A.VIEW: R.TEAM, A.WRITE: R.TEAM, A.SUBMIT: R.TEAM, A.PRINT: R.TEAM},
     Role.AUDITOR: {A.VIEW: R.ALL, A.SEE_AUDIT: R.ALL},
     Role.SYSTEM_ADMIN: {A.ADMINISTER: R.ALL},
 }

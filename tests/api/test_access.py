@@ -35,6 +35,7 @@ social_worker     YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 team_manager      YNNY  YNNY  YNNY    YNNY  YNNY  YNNY
 business_support  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 conference_chair  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
+personal_adviser  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 auditor           YYNY  YYNY  YYNY    NNNN  YYNY  NNNN
 system_admin      NNNN  NNNN  NNNN    NNNN  NNNN  NNNN
 """

@@ -38,6 +38,7 @@ USERNAMES = {
     Role.TEAM_MANAGER: "manager",
     Role.BUSINESS_SUPPORT: "support",
     Role.CONFERENCE_CHAIR: "chair",
+    Role.PERSONAL_ADVISER: "adviser",
     Role.AUDITOR: "auditor",
     Role.SYSTEM_ADMIN: "admin",
 }
