@@ -6,7 +6,7 @@ Names follow GOV.UK patterns: a date is `<id>-day`, `<id>-month`, `<id>-year`; t
 app/engine/fieldtypes.py; this module walks a section's fields and keeps envelopes.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -55,11 +55,13 @@ def views(
     posted: Form | None = None,
     adding: str | None = None,
     author: str | None = None,
+    not_theirs: Mapping[str, str] | None = None,
 ) -> list[FieldView]:
     """One view per field; after a failed post the worker's own typing is shown, not the old.
 
     `adding` names a group that gets one more empty row ("Add another" pressed without JavaScript).
     `author` names the worker a typist types for: their author-only fields are shown read-only.
+    `not_theirs` names the fields of a section another role writes, with who: read-only too.
     """
     result = []
     cell = partial(_cell, exemplar, people=people)
@@ -74,6 +76,9 @@ def views(
             view.value = [*view.value, [cell(column, None) for column in item.fields or []]]
         if author is not None and item.author_only:
             view.written_by = f"Written by the allocated worker ({author})"
+            view.stored = describe(exemplar, item, answer).text
+        if item.id in (not_theirs or {}):
+            view.written_by = (not_theirs or {})[item.id]
             view.stored = describe(exemplar, item, answer).text
         result.append(view)
     return result
@@ -154,18 +159,24 @@ def _first(posted: Form, name: str) -> str:
 
 
 def parse(
-    exemplar: Exemplar, section: Section, posted: Form, *, current: Mapping[str, Any]
+    exemplar: Exemplar,
+    section: Section,
+    posted: Form,
+    *,
+    current: Mapping[str, Any],
+    skip: Collection[str] = (),
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """Answers from a posted section form, and a message for each value that cannot be read.
 
     An unchanged value keeps its stored envelope (and so where it was pre-filled from); "keep"
-    confirms a pre-filled value; a cleared field becomes None, which removes it.
+    confirms a pre-filled value; a cleared field becomes None, which removes it. Fields in `skip`
+    (another role's, shown read-only) have no input, so their absence clears nothing.
     """
     answers: dict[str, Any] = {}
     problems: dict[str, str] = {}
     keep = set(posted.get("keep", []))
     for item in section.fields:
-        if item.signed_off_by:  # the manager's, written at sign-off: never an input here
+        if item.signed_off_by or item.id in skip:  # not an input on this page
             continue
         try:
             answer = _answer(item, posted)

@@ -150,7 +150,10 @@ async def save_section(
     posted = _without_removed_row(_multi(await request.form()))
     adding = _first(posted, "add_row") or None
     autosave = request.headers.get("x-requested-with") == "autosave"
-    answers, problems = forms.parse(record.exemplar, section, posted, current=record.answers)
+    others = _not_theirs_here(record, section)
+    answers, problems = forms.parse(
+        record.exemplar, section, posted, current=record.answers, skip=others
+    )
     base = _base_revision(posted)
     try:
         result = service.save(
@@ -582,6 +585,15 @@ def _fields(
         posted=posted,
         adding=adding,
         author=views.typing_for(record),
+        not_theirs=_not_theirs_here(record, section),
+    )
+
+
+def _not_theirs_here(record: RecordContext, section: Section) -> dict[str, str]:
+    """The fields of `section` another role writes (a looked-after review's Part Two)."""
+    writer = record.granted.typing_for() or record.granted.user
+    return service.others_fields(
+        section=section, answers=record.answers, facts=record.facts, writer=writer
     )
 
 

@@ -5,7 +5,7 @@ typed it, for whom); finalising freezes a snapshot for good. The pieces live by 
 context (a record in context), drafts, lifecycle (the status table), dictation, snapshots, queries.
 """
 
-from app.records.authorship import NotTheirSection
+from app.records.authorship import NotTheirSection, others_fields
 from app.records.context import RecordContext, load
 from app.records.dictation import AuthorOnly, awaiting_check, confirm
 from app.records.drafts import SaveResult, mark_section, save, start, start_group
@@ -68,6 +68,7 @@ __all__ = [
     "mark_section",
     "names_of",
     "next_steps",
+    "others_fields",
     "records_for_case",
     "records_for_cases",
     "return_record",

@@ -98,24 +98,30 @@ def test_a_child_in_need_reviews_part_two_is_still_the_workers(
     assert saved["errors"] == {}
 
 
-def test_the_worker_is_refused_on_the_section_page_with_the_field_named(
+def test_the_worker_sees_part_two_read_only_and_their_page_never_changes_it(
     review: tuple[Worker, Worker, dict[str, Any]], client: TestClient
 ) -> None:
-    worker, _, record = review
+    worker, chair, record = review
     worker.save(record, PART_ONE)
+    chair.save(worker.get(f"/api/records/{record['id']}"), PART_TWO)
     browser = TestClient(client.app)
     csrf = page_sign_in(browser, "worker")
     url = f"/records/{record['id']}/sections/decisions"
-    form = form_of(browser.get(url).text) | {
-        "decision": ["change_plan"],
-        "csrf_token": [csrf],
-        "action": ["continue"],
-    }
-    page = browser.post(url, data=form, follow_redirects=False)
-    assert page.status_code == 200
-    assert "Only the conference chair may write" in page.text
-    assert 'href="#group-decision"' in page.text  # the error summary links to the field
-    assert "decision" not in worker.get(f"/api/records/{record['id']}")["answers"]
+    page = browser.get(url).text
+    assert "Written by the conference chair." in page
+    assert "The placement meets Jade&#39;s needs; the plan stays." in page
+    form = form_of(page)
+    assert "decision" not in form and "decision_reasons" not in form  # no inputs for them
+    # A forged input is no input: the chair's words stay as they wrote them.
+    form |= {"decision": ["close"], "csrf_token": [csrf], "action": ["continue"]}
+    assert browser.post(url, data=form, follow_redirects=False).status_code == 303
+    answers = worker.get(f"/api/records/{record['id']}")["answers"]
+    assert answers["decision"]["value"] == "continue"
+    assert answers["decision_reasons"]["value"] == PART_TWO["decision_reasons"]["value"]
+    # The chair's own page has the inputs.
+    chairs = TestClient(client.app)
+    page_sign_in(chairs, "chair")
+    assert 'name="decision"' in chairs.get(url).text
 
 
 def test_a_section_written_by_a_role_that_neither_completes_nor_signs_is_named(
