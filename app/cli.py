@@ -275,7 +275,7 @@ def returns_annex_a(
         for sheet in sheets:
             (out / annex_a.file_name(sheet)).write_bytes(annex_a.csv_of(sheet))
         (out / "annex_a.xlsx").write_bytes(annex_a.xlsx_of(sheets))
-        annex_a.audit_export(session=session, actor=user, sheets=sheets, form="csv+xlsx", on=day)
+        session.add(annex_a.export_event(actor=user, sheets=sheets, form="csv+xlsx", on=day))
         session.commit()
     for sheet in sheets:
         typer.echo(f"{sheet.name} ({sheet.title}): {len(sheet.rows)} rows")

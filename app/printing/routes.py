@@ -273,7 +273,6 @@ def letters_page(
         "methods": letters.METHODS,
         "log": letters.sent_for(session=db, record_id=record.id, kind_name=kind),
         "sent": sent,
-        "record_title": records.title_of(records.definition_of(library=library, record=record)),
     }
     return render(request, "printing/letters.html", page, status_code=200)
 

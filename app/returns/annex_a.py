@@ -30,6 +30,7 @@ from app.engine.yamlfile import plain as plain_yaml
 from app.records import service as records
 
 if TYPE_CHECKING:
+    from app.audit.models import AuditEvent
     from app.auth.models import User
     from app.records.models import Record
 
@@ -291,12 +292,9 @@ def file_name(sheet: Sheet) -> str:
     return f"annex_a_list_{sheet.number}_{words}.csv"
 
 
-def audit_export(
-    *, session: Session, actor: User | None, sheets: list[Sheet], form: str, on: date
-) -> None:
+def export_event(*, actor: User | None, sheets: list[Sheet], form: str, on: date) -> AuditEvent:
     """Who exported which lists (their row counts), in what form and as of when: never a row."""
-    audit.record(
-        session=session,
+    return audit.event(
         actor=actor,
         action=AuditAction.RETURNS_EXPORT,
         target_type="return",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.access import Granted, Target, allow
 from app.cases.policy import Action
-from app.deps import CsrfChecked, SessionDep
+from app.deps import CsrfChecked, SessionDep, keep_at_end
 from app.errors import NotFound
 from app.returns import annex_a
 from app.templating import render
@@ -22,8 +22,7 @@ On = Annotated[date | None, Query(description="The reference date (default: toda
 def annex_a_page(request: Request, db: SessionDep, granted: Exporting, on: On = None) -> Response:
     """Each list the records fill, with its row count and a CSV download; the whole workbook."""
     day, sheets = _built(db, on)
-    annex_a.audit_export(session=db, actor=granted.user, sheets=sheets, form="counts", on=day)
-    db.commit()
+    keep_at_end(db, annex_a.export_event(actor=granted.user, sheets=sheets, form="counts", on=day))
     context = {"title": "Ofsted Annex A", "sheets": sheets, "on": day, "today": date.today()}
     return render(request, "returns/annex_a.html", context)
 
@@ -32,8 +31,7 @@ def annex_a_page(request: Request, db: SessionDep, granted: Exporting, on: On = 
 def annex_a_workbook(db: SessionDep, granted: Exporting, on: On = None) -> Response:
     """Every list in one workbook, a sheet per list."""
     day, sheets = _built(db, on)
-    annex_a.audit_export(session=db, actor=granted.user, sheets=sheets, form="xlsx", on=day)
-    db.commit()
+    keep_at_end(db, annex_a.export_event(actor=granted.user, sheets=sheets, form="xlsx", on=day))
     kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return _download(annex_a.xlsx_of(sheets), kind, f"annex_a_{day.isoformat()}.xlsx")
 
@@ -47,8 +45,7 @@ def annex_a_list(
     chosen = [s for s in sheets if s.number == number]
     if not chosen:
         raise NotFound(f"Annex A has no list {number} here.", field="number")
-    annex_a.audit_export(session=db, actor=granted.user, sheets=chosen, form="csv", on=day)
-    db.commit()
+    keep_at_end(db, annex_a.export_event(actor=granted.user, sheets=chosen, form="csv", on=day))
     return _download(
         annex_a.csv_of(chosen[0]), "text/csv; charset=utf-8", annex_a.file_name(chosen[0])
     )
