@@ -23,6 +23,7 @@ from app.engine.definitions import Definition
 from app.engine.library import Library
 from app.engine.loader import ExemplarErrors, load_library
 from app.errors import DomainError
+from app.printing import letters
 from app.printing import service as printing
 from app.records import service as records
 from app.returns import annex_a
@@ -157,6 +158,8 @@ def exemplars_check(
     for warning in court.unfed_warnings(library):  # a statement with empty SWET headings
         typer.echo(warning, err=True)
     demo_checked = "" if path else _check_demo(library)
+    if not path:
+        _check_declared(library)
     fields = sum(len(e.fields) for e in library.exemplars.values())
     took = (time.perf_counter() - started) * 1000
     typer.echo(
@@ -179,6 +182,19 @@ def _check_demo(library: Library) -> str:
         typer.echo(f"{len(problems)} error(s) in the demo (app/demo/).", err=True)
         raise typer.Exit(code=1)
     return f", {len(demo.record_exemplars())} demo records"
+
+
+def _check_declared(library: Library) -> None:
+    """The letters and the returns' mappings name exemplars and fields: check they exist."""
+    try:
+        problems = [*letters.problems(library), *annex_a.problems(annex_a.load_mapping(), library)]
+    except ExemplarErrors as failure:
+        _echo_problems(failure)
+        raise typer.Exit(code=1) from None
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(code=1)
 
 
 @exemplars_app.command("schema")

@@ -25,6 +25,7 @@ from app.audit.service import AuditAction
 from app.cases import service as cases
 from app.cases.facts import child_facts
 from app.engine.conditions import ConditionError, Scope, compile_condition, plain
+from app.engine.library import Library
 from app.engine.yamlfile import ExemplarErrors, Problem, display, read, validate
 from app.engine.yamlfile import plain as plain_yaml
 from app.records import service as records
@@ -136,6 +137,38 @@ def _conditions(mapping: Mapping) -> list[tuple[list[str | int], str]]:
             except ConditionError as error:
                 found.append((path, f"cannot read the condition: {error.message}"))
     return found
+
+
+def problems(mapping: Mapping, library: Library) -> list[str]:
+    """Exemplars and fields the mapping names that the library lacks, each in a sentence: a
+    misspelt field would otherwise export as a column that is always blank."""
+    fields = {e.id: set(e.fields) for e in library.current()}
+    found = []
+    for listed in mapping.lists:
+        where = f"list {listed.number}"
+        wanted: list[tuple[str, str | None]] = [(x, None) for x in listed.rows.exemplars]
+        for column in listed.columns:
+            wanted += _named(column, listed.rows.exemplars)
+            if isinstance(column.answer, dict):
+                missing = [x for x in listed.rows.exemplars if x not in column.answer]
+                found += [f"{where}: '{column.heading}' names no field of {x}" for x in missing]
+        for exemplar_id, field in wanted:
+            if exemplar_id not in fields:
+                found.append(f"{where}: no exemplar {exemplar_id}")
+            elif field is not None and field not in fields[exemplar_id]:
+                found.append(f"{where}: {exemplar_id} has no field {field}")
+    return found
+
+
+def _named(column: Column, row_exemplars: list[str]) -> list[tuple[str, str | None]]:
+    """(exemplar, field) pairs a column reads."""
+    if column.answer is not None:
+        return [(x, _field(column.answer, x)) for x in row_exemplars if _field(column.answer, x)]
+    source = column.latest or column.count
+    if source is None:
+        return []
+    named = source.field if isinstance(source, Latest) else source.date
+    return [(x, _field(named, x)) for x in source.exemplars]
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,29 @@ def test_a_mistake_in_the_mapping_names_its_line(tmp_path: Path) -> None:
     contact = lines.index("      - {heading: Date of Contact, answer: contact_date, date: true}")
     problems = {(p.line, p.message.split(":")[0]) for p in refused.value.problems}
     assert any(line == contact + 1 for line, _ in problems), problems
+
+
+def test_the_mapping_names_only_what_the_exemplars_hold() -> None:
+    mapping = annex_a.load_mapping()
+    assert annex_a.problems(mapping, shipped_library()) == []
+    renamed = mapping.model_copy(
+        update={
+            "lists": [
+                listed.model_copy(
+                    update={
+                        "rows": listed.rows.model_copy(
+                            update={"exemplars": ["contact", "nonesuch"]}
+                        )
+                    }
+                )
+                if listed.number == 1
+                else listed
+                for listed in mapping.lists
+            ]
+        }
+    )
+    found = annex_a.problems(renamed, shipped_library())
+    assert "list 1: no exemplar nonesuch" in found
+    assert (
+        "list 1: 'Date of Contact' names no field of nonesuch" not in found
+    )  # one field, all rows
