@@ -78,6 +78,8 @@ def test_one_letter_to_each_parent_is_kept_logged_and_reads_back(
     worker: Worker, db: Session
 ) -> None:
     record = _pre_proceedings(worker)
+    printing = worker.client.get(f"/records/{record['id']}/print")
+    assert f'href="/records/{record["id"]}/letters/{LETTER}"' in printing.text
     page = worker.client.get(f"/records/{record['id']}/letters/{LETTER}")
     assert page.status_code == 200, page.text
     assert "Kerry" in page.text and "Make and log the letters" in page.text
