@@ -3,15 +3,17 @@
 import getpass
 import json
 import time
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
 import typer
 import uvicorn
+from sqlalchemy.orm import Session
 
 from app import access, demo, migrate
 from app.auth import service as auth_service
-from app.auth.models import Role
+from app.auth.models import Role, User
 from app.cases import service as cases
 from app.cases.policy import Action
 from app.config import get_settings
@@ -21,8 +23,10 @@ from app.engine.definitions import Definition
 from app.engine.library import Library
 from app.engine.loader import ExemplarErrors, load_library
 from app.errors import DomainError
+from app.printing import letters
 from app.printing import service as printing
 from app.records import service as records
+from app.returns import annex_a
 
 main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
@@ -33,6 +37,8 @@ main.add_typer(db_app, name="db")
 main.add_typer(demo_app, name="demo")
 main.add_typer(user_app, name="user")
 main.add_typer(exemplars_app, name="exemplars")
+returns_app = typer.Typer(help="Statutory returns built from the records.", no_args_is_help=True)
+main.add_typer(returns_app, name="returns")
 
 
 @db_app.command("upgrade")
@@ -152,6 +158,8 @@ def exemplars_check(
     for warning in court.unfed_warnings(library):  # a statement with empty SWET headings
         typer.echo(warning, err=True)
     demo_checked = "" if path else _check_demo(library)
+    if not path:
+        _check_declared(library)
     fields = sum(len(e.fields) for e in library.exemplars.values())
     took = (time.perf_counter() - started) * 1000
     typer.echo(
@@ -174,6 +182,19 @@ def _check_demo(library: Library) -> str:
         typer.echo(f"{len(problems)} error(s) in the demo (app/demo/).", err=True)
         raise typer.Exit(code=1)
     return f", {len(demo.record_exemplars())} demo records"
+
+
+def _check_declared(library: Library) -> None:
+    """The letters and the returns' mappings name exemplars and fields: check they exist."""
+    try:
+        problems = [*letters.problems(library), *annex_a.problems(annex_a.load_mapping(), library)]
+    except ExemplarErrors as failure:
+        _echo_problems(failure)
+        raise typer.Exit(code=1) from None
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        raise typer.Exit(code=1)
 
 
 @exemplars_app.command("schema")
@@ -236,6 +257,63 @@ def print_command(
         session.commit()
     out.write_bytes(printed.pdf)
     typer.echo(f"{out}: {printed.printout.pages} pages, {len(printed.withheld)} item(s) withheld.")
+
+
+@returns_app.command("annex-a")
+def returns_annex_a(
+    out: Annotated[Path, typer.Option("--out", help="Folder for the CSV files and the workbook.")],
+    as_user: Annotated[
+        str | None,
+        typer.Option("--as", help="Your username: the export is checked and audited as you."),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="Reference date, YYYY-MM-DD (default: today).")
+    ] = None,
+    country: Annotated[
+        str, typer.Option(help="Which mapping (app/returns/mappings/).")
+    ] = "england",
+) -> None:
+    """Ofsted's Annex A lists as one CSV per list and one XLSX workbook; the export is audited."""
+    settings = get_settings()
+    try:
+        day = date.fromisoformat(on) if on else date.today()
+        mapping = annex_a.load_mapping(country)
+    except ValueError:
+        typer.echo(f"--on: {on} is not a date (YYYY-MM-DD).", err=True)
+        raise typer.Exit(code=2) from None
+    except ExemplarErrors as failure:
+        _echo_problems(failure)
+        raise typer.Exit(code=1) from None
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        user = _exporter(session, as_user)
+        sheets = annex_a.build(session=session, mapping=mapping, on=day)
+        out.mkdir(parents=True, exist_ok=True)
+        for sheet in sheets:
+            (out / annex_a.file_name(sheet)).write_bytes(annex_a.csv_of(sheet))
+        (out / "annex_a.xlsx").write_bytes(annex_a.xlsx_of(sheets))
+        session.add(annex_a.export_event(actor=user, sheets=sheets, form="csv+xlsx", on=day))
+        session.commit()
+    for sheet in sheets:
+        typer.echo(f"{sheet.name} ({sheet.title}): {len(sheet.rows)} rows")
+    typer.echo(f"Written to {out}.")
+
+
+def _exporter(session: Session, username: str | None) -> User | None:
+    """The user named by --as, if they may export returns (refused and audited otherwise); the
+    command line itself (no user) when none is named."""
+    if username is None:
+        return None
+    user = auth_service.get_by_username(session=session, username=username)
+    if user is None:
+        typer.echo(f"No user {username}.", err=True)
+        raise typer.Exit(code=1)
+    try:
+        access.permit(session, user, Action.EXPORT_RETURNS, access.Target.NO_CASE, None)
+    except DomainError as refused:
+        typer.echo(refused.message, err=True)
+        raise typer.Exit(code=1) from refused
+    return user
 
 
 if __name__ == "__main__":

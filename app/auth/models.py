@@ -18,6 +18,7 @@ class Role(enum.StrEnum):
     PERSONAL_ADVISER = "personal_adviser"
     AUDITOR = "auditor"
     SYSTEM_ADMIN = "system_admin"
+    DATA_MANAGER = "data_manager"  # statutory returns: exports across every case, reads no record
 
     @property
     def label(self) -> str:

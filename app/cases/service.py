@@ -307,3 +307,8 @@ def snapshot_professionals(*, session: Session, case: Case) -> list[dict[str, An
         for someone in network(session=session, case=case)
         if someone.key[0] == "professional"
     ]
+
+
+def all_case_ids(*, session: Session) -> list[int]:
+    """Every case, open or closed, oldest first: a statutory return covers them all."""
+    return list(session.scalars(select(Case.id).order_by(Case.id)))

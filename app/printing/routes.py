@@ -1,18 +1,21 @@
 """Printing from the record page: choose the reader, see what is left out and how it reads."""
 
+import io
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse
+from pypdf import PdfReader, PdfWriter
 
 from app.access import Granted, Target, allow, on_record
 from app.cases import service as cases
 from app.cases.policy import Action
-from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
+from app.deps import CsrfChecked, Id, LibraryDep, SessionDep, SettingsDep
 from app.engine.definitions import Audience
 from app.engine.readers import reader
 from app.errors import Invalid
-from app.printing import pdf, service, statement
+from app.printing import letters, pdf, service, statement
 from app.records import service as records
 from app.records.context import RecordContext
 from app.templating import render
@@ -85,6 +88,7 @@ def choose(
         "copy_for": reader(audience).copy_for,
         "recipients": service.recipients_of(session=db, record=record, version=version),
         "recipient": recipient or "nobody",
+        "letters": letters.kinds_for(record.exemplar_id),
     }
     return render(request, "printing/choose.html", page)
 
@@ -230,3 +234,109 @@ def print_again(
 def _pdf(data: bytes, name: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     return Response(data, media_type="application/pdf", headers=headers)
+
+
+# Letters written from a record's answers (the letter before proceedings): who gets one, a
+# preview, and sending them, each kept as a printout and logged in the distribution log.
+PROFILE_FIELDS = {"work_phone"}  # what the letter needs from the worker's profile, not the record
+LetterKind = Annotated[str, PathParam(max_length=40, pattern=r"^[a-z][a-z0-9_]*$")]
+
+
+@router.get("/records/{record_id}/letters/{kind}")
+def letters_page(
+    record_id: Id,
+    kind: LetterKind,
+    request: Request,
+    db: SessionDep,
+    library: LibraryDep,
+    settings: SettingsDep,
+    context: Printing,
+    sent: int = 0,
+) -> Response:
+    """Who gets a letter, what is still to answer before it can be written, and the log."""
+    record = context.record
+    declared = letters.kind_of(record=record, kind=kind)
+    problem, link = None, None
+    try:
+        letters.compose(
+            session=db, library=library, record=record, kind=declared, council=settings.council_name
+        )
+    except Invalid as missing:
+        problem, link = missing, _answer_at(library, context, missing.field)
+    page = {
+        "title": declared.title,
+        "kind": kind,
+        "record": record,
+        "child": cases.child_view(session=db, case_id=record.case_id),
+        "recipients": letters.recipients(session=db, record=record, kind=declared),
+        "problem": problem,
+        "problem_link": link,
+        "methods": letters.METHODS,
+        "log": letters.sent_for(session=db, record_id=record.id, kind_name=kind),
+        "sent": sent,
+    }
+    return render(request, "printing/letters.html", page, status_code=200)
+
+
+@router.get("/records/{record_id}/letters/{kind}/preview")
+def preview(
+    record_id: Id,
+    kind: LetterKind,
+    db: SessionDep,
+    library: LibraryDep,
+    settings: SettingsDep,
+    context: Printing,
+) -> Response:
+    """Every recipient's letter in one PDF, to read before sending: nothing is kept or logged."""
+    data = letters.preview(
+        session=db,
+        library=library,
+        record=context.record,
+        kind_name=kind,
+        council=settings.council_name,
+    )
+    return _pdf(data, f"{kind}-{record_id}-preview.pdf")
+
+
+@router.post("/records/{record_id}/letters/{kind}")
+def send(
+    record_id: Id,
+    kind: LetterKind,
+    db: SessionDep,
+    library: LibraryDep,
+    settings: SettingsDep,
+    context: Printing,
+    method: Annotated[str, Form(max_length=20)],
+) -> Response:
+    """One letter to each recipient, each kept and logged as sent; the PDF of them all to print."""
+    sent = letters.send(
+        session=db,
+        library=library,
+        actor=context.granted.user,
+        record=context.record,
+        kind_name=kind,
+        council=settings.council_name,
+        method=method,
+    )
+    db.commit()
+    return _pdf(_joined([s.pdf for s in sent]), f"{kind}-{record_id}.pdf")
+
+
+def _answer_at(library: LibraryDep, context: RecordContext, field: str | None) -> str:
+    """The section page where the missing answer is asked (the profile for the worker's own)."""
+    if field in PROFILE_FIELDS:
+        return "/profile"
+    exemplar = records.definition_of(library=library, record=context.record)
+    section = exemplar.section_of.get(field or "")
+    base = f"/records/{context.record.id}"
+    return f"{base}/sections/{section}#{field}" if section else base
+
+
+def _joined(parts: list[bytes]) -> bytes:
+    """One PDF to print, each letter starting on its own page (pypdf joins them as they are)."""
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(PdfReader(io.BytesIO(part)))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

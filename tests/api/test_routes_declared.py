@@ -182,6 +182,7 @@ def _world(
         "attachment_id": drawing.id,
         "section_id": section,
         "number": 1,
+        "kind": "before_proceedings",  # a letter a case note does not write: refused with 422
         "user_id": worker.id,  # a witness's profile, which only an administrator changes
     }
 

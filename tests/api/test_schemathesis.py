@@ -41,6 +41,7 @@ USERNAMES = {
     Role.PERSONAL_ADVISER: "adviser",
     Role.AUDITOR: "auditor",
     Role.SYSTEM_ADMIN: "admin",
+    Role.DATA_MANAGER: "data",
 }
 SIGNED_OUT = "signed out"
 
