@@ -46,6 +46,7 @@ class AuditAction(enum.StrEnum):
     ATTACHMENT_ADD = "attachment.add"
     ATTACHMENT_VIEW = "attachment.view"
     ATTACHMENT_WITHDRAW = "attachment.withdraw"
+    CARE_EVENT = "care.event"
 
 
 class Actor(Protocol):

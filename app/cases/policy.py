@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     ALLOCATE = "allocate"
     ADMINISTER = "administer"  # users, teams, exemplar versions: never case content
     MEETINGS = "meetings"  # schedule reviews and conferences, send invitations, record minutes
+    LOOKED_AFTER = "looked_after"  # record becoming looked after, legal statuses, placements
 
 
 class Reach(enum.IntEnum):
@@ -44,6 +45,7 @@ RULES: dict[Role, dict[Action, Reach]] = {
         A.CONFIRM: R.ALLOCATED,
         A.SUBMIT: R.ALLOCATED,
         A.PRINT: R.ALLOCATED,
+        A.LOOKED_AFTER: R.ALLOCATED,
     },
     Role.TEAM_MANAGER: {
         A.VIEW: R.TEAM,
@@ -54,6 +56,7 @@ RULES: dict[Role, dict[Action, Reach]] = {
         A.SEE_AUDIT: R.TEAM,
         A.ALLOCATE: R.TEAM,
         A.MEETINGS: R.TEAM,
+        A.LOOKED_AFTER: R.TEAM,
     },
     Role.BUSINESS_SUPPORT: {
         A.VIEW: R.TEAM,

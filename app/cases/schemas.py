@@ -1,8 +1,9 @@
 """Input and output shapes for cases and the child's view."""
 
 from datetime import date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.cases.models import CaseStatus
 from app.people.schemas import (
@@ -84,3 +85,66 @@ class CaseSummary(BaseModel):
     legal_status: str
     status: str
     family_ids: list[int]
+
+
+CareEventKind = Literal["start", "legal_status", "placement", "ceased"]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)]
+Postcode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)]
+
+
+class CareEventIn(Input):
+    """One care event: what each kind needs is checked by the service, naming the field."""
+
+    kind: CareEventKind
+    on: date
+    legal_status: Code | None = None
+    carer_id: DbId | None = None
+    placement_type: Code | None = None
+    provider: Code | None = None
+    postcode: Postcode | None = None
+    reason_place_change: Code | None = None
+    reason_ceased: Code | None = None
+    corrects_id: DbId | None = None  # the event this one corrects (kept, no longer counted)
+    note: Long | None = None
+
+
+class CareEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    on: date
+    legal_status: str | None
+    carer_id: int | None
+    placement_type: str | None
+    provider: str | None
+    postcode: str | None
+    reason_place_change: str | None
+    reason_ceased: str | None
+    corrects_id: int | None
+    note: str | None
+    recorded_at: datetime
+    recorded_by_id: int | None
+    corrected_by_id: int | None = None  # the later event that corrects this one
+
+
+class EpisodeOut(BaseModel):
+    """One SSDA903 episode: a stretch with one legal status and one placement."""
+
+    start: date
+    end: date | None
+    legal_status: str
+    placement_type: str
+    provider: str
+    carer_id: int | None
+    postcode: str | None
+    reason_new_episode: str  # RNE
+    reason_place_change: str | None
+    reason_ceased: str | None  # REC (X1 when another episode starts the same day)
+
+
+class LookedAfterOut(BaseModel):
+    looked_after: bool
+    current: EpisodeOut | None
+    episodes: list[EpisodeOut]
+    events: list[CareEventOut]
