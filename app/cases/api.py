@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from app.access import Granted, SignedIn, Target, allow
-from app.cases import episodes, service
+from app.cases import care, episodes, service
 from app.cases.policy import Action
 from app.cases.schemas import (
     CareEventIn,
@@ -107,7 +107,7 @@ def record_care_event(
 ) -> LookedAfterOut:
     """Becoming looked after, a legal status, a placement or move, the end of care, or a
     correction of one of them: appended, never changed."""
-    episodes.record_event(
+    care.record_event(
         session=db,
         actor=granted.user,
         library=library,

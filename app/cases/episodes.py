@@ -18,52 +18,16 @@ from pydantic import model_validator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit import service as audit
-from app.audit.service import AuditAction
-from app.auth.models import User
-from app.cases.models import CareEvent, Case
-from app.cases.schemas import CareEventIn, CareEventOut, EpisodeOut, LookedAfterOut
-from app.cases.service import get_case, set_legal_status
+from app.cases.models import CareEvent
+from app.cases.schemas import CareEventOut, EpisodeOut, LookedAfterOut
 from app.engine import yamlfile
 from app.engine.definitions import DueRule, Strict
-from app.engine.library import Library
 from app.engine.yamlfile import ExemplarErrors
 from app.errors import Invalid
-from app.people import service as people
 from app.timescales.calendar import add_months
 
 RULES_FILE = Path(__file__).with_name("looked_after.yaml")
 CLOCK_STARTS = ("became_looked_after", "placement_started")
-
-# What each kind of event must carry, and may carry besides.
-NEEDS: dict[str, tuple[str, ...]] = {
-    "start": ("legal_status", "placement_type", "provider"),
-    "legal_status": ("legal_status",),
-    "placement": ("placement_type", "provider"),
-    "ceased": ("reason_ceased",),
-}
-MAY: dict[str, tuple[str, ...]] = {
-    "start": ("carer_id", "postcode"),
-    "legal_status": (),
-    "placement": ("carer_id", "postcode", "reason_place_change"),
-    "ceased": (),
-}
-CODELISTS = {
-    "legal_status": "lac_legal_status",
-    "placement_type": "placement_type",
-    "provider": "placement_provider",
-    "reason_place_change": "reason_place_change",
-    "reason_ceased": "reason_episode_ceased",
-}
-WORDS = {
-    "legal_status": "a legal status",
-    "placement_type": "a placement type",
-    "provider": "a placement provider",
-    "reason_place_change": "the reason for the move",
-    "reason_ceased": "the reason care ended",
-    "carer_id": "a carer",
-    "postcode": "a placement postcode",
-}
 
 
 class CareRules(Strict):
@@ -136,20 +100,29 @@ def events_of(*, session: Session, case_ids: Sequence[int]) -> dict[int, list[Ca
     return found
 
 
+# Where an event not yet saved sorts among events of the same day: after every saved one.
+UNSAVED = 2**62
+
+
+def _id(event: CareEvent) -> int:
+    return event.id if event.id is not None else UNSAVED
+
+
 def counted(events: Iterable[CareEvent]) -> list[CareEvent]:
-    """The events still counted (none corrects them), in the order they happened."""
+    """The events still counted (none corrects them), in the order they happened; an event not
+    yet saved may be among them, so a new one is checked before anything is written."""
     rows = list(events)
     corrected = {e.corrects_id for e in rows if e.corrects_id is not None}
     roots = _roots(rows)
-    live = [e for e in rows if e.id not in corrected]
-    return sorted(live, key=lambda e: (e.on, roots.get(e.id, e.id)))
+    live = [e for e in rows if _id(e) not in corrected]
+    return sorted(live, key=lambda e: (e.on, roots[_id(e)]))
 
 
 def _roots(rows: list[CareEvent]) -> dict[int, int]:
     """Each event's first version: a correction keeps its place among events of the same day."""
     roots: dict[int, int] = {}
-    for e in sorted(rows, key=lambda e: e.id):
-        roots[e.id] = roots.get(e.corrects_id, e.id) if e.corrects_id else e.id
+    for e in sorted(rows, key=_id):
+        roots[_id(e)] = roots.get(e.corrects_id, e.corrects_id) if e.corrects_id else _id(e)
     return roots
 
 
@@ -251,90 +224,6 @@ class _Day:
 def _placement_of(event: CareEvent) -> Placement:
     assert event.placement_type is not None and event.provider is not None
     return Placement(event.placement_type, event.provider, event.carer_id, event.postcode)
-
-
-def record_event(
-    *,
-    session: Session,
-    actor: User,
-    library: Library,
-    case_id: int,
-    data: CareEventIn,
-    today: date,
-) -> CareEvent:
-    """Add one care event (or a correction of one): the whole history must still read, and the
-    case's legal status follows it."""
-    case = get_case(session=session, case_id=case_id)
-    _check_fields(library, data)
-    if data.on > today:
-        raise Invalid("The date cannot be in the future.", field="on")
-    if data.carer_id is not None:
-        _check_carer(session, case, data.carer_id)
-    every = events_of(session=session, case_ids=[case_id])[case_id]
-    live = counted(every)
-    if data.corrects_id is not None:
-        _check_correction(every, live, data)
-    elif live and data.on < live[-1].on:
-        last = f"{live[-1].on:%-d %B %Y}"
-        raise Invalid(f"The date must be on or after {last}, the last event recorded.", field="on")
-    event = CareEvent(case_id=case_id, recorded_by_id=actor.id, **data.model_dump())
-    session.add(event)
-    session.flush()
-    story = fold(counted([*every, event]))
-    rules = care_rules()
-    status = rules.case_legal_status[story.current.legal_status] if story.current else None
-    set_legal_status(
-        session=session, actor=actor, case_id=case_id, legal_status=status or rules.after_care
-    )
-    audit.record(
-        session=session,
-        actor=actor,
-        action=AuditAction.CARE_EVENT,
-        target_type="care_event",
-        target_id=event.id,
-        case_id=case_id,
-        detail={"kind": event.kind, "corrects": data.corrects_id},
-    )
-    return event
-
-
-def _check_fields(library: Library, data: CareEventIn) -> None:
-    """Each kind carries what it needs and nothing else; every code is one of its list."""
-    given = {name for name in WORDS if getattr(data, name) not in (None, "")}
-    for name in NEEDS[data.kind]:
-        if name not in given:
-            raise Invalid(f"Choose {WORDS[name]}.", field=name)
-    for name in sorted(given - set(NEEDS[data.kind]) - set(MAY[data.kind])):
-        raise Invalid(f"Leave out {WORDS[name]}: this kind of event does not carry it.", field=name)
-    for name, listed in CODELISTS.items():
-        code = getattr(data, name)
-        codelist = library.codelists.get(listed)
-        codes = [o.code for o in codelist.options] if codelist else []
-        if code is not None and code not in codes:
-            raise Invalid(f"Choose {WORDS[name]} from the list.", field=name)
-
-
-def _check_carer(session: Session, case: Case, carer_id: int) -> None:
-    network = people.network_of(session=session, person_ids=[case.child_id])
-    if carer_id == case.child_id or carer_id not in network:
-        raise Invalid(
-            "Choose the carer from the people around the child (add them there first).",
-            field="carer_id",
-        )
-
-
-def _check_correction(every: list[CareEvent], live: list[CareEvent], data: CareEventIn) -> None:
-    target = next((e for e in every if e.id == data.corrects_id), None)
-    if target is None:
-        raise Invalid("There is no such event on this child's record.", field="corrects_id")
-    if target not in live:
-        raise Invalid(
-            "This event was corrected already: correct the newer one.", field="corrects_id"
-        )
-    if target.kind != data.kind:
-        raise Invalid("A correction is of the same kind as the event it corrects.", field="kind")
-    if not data.note:
-        raise Invalid("Say why the event is corrected.", field="note")
 
 
 def story_of(events: Iterable[CareEvent]) -> Story:

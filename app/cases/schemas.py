@@ -63,6 +63,16 @@ class CaseEventOut(BaseModel):
     by_id: int | None
 
 
+class CareNow(BaseModel):
+    """A looked-after child's legal status and placement now, for the identity bar."""
+
+    since: date
+    legal_status: str
+    placement_type: str
+    placed_on: date
+    carer_name: str | None
+
+
 class ChildView(BaseModel):
     """A child with everything around them: the page a worker opens most."""
 
@@ -74,6 +84,7 @@ class ChildView(BaseModel):
     people: list[PersonWithPicture]
     professionals: list[InvolvementOut]
     history: list[CaseEventOut]
+    care: CareNow | None = None
 
 
 class CaseSummary(BaseModel):

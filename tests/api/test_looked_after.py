@@ -2,6 +2,7 @@
 status, a move, the end of care and a correction, each appended; the SSDA903 episodes worked out
 from them (RNE, REC); the case's legal status in step; who may write; bad input named."""
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from app.audit.models import AuditEvent
 from app.auth.models import Role, User
 from app.cases.models import Case, CareEvent
 from app.people.models import Person
+from tests.conftest import PASSWORD
 from tests.factories import Factory
 
 TODAY = date.today()
@@ -197,3 +199,73 @@ def test_only_the_childs_worker_and_manager_may_write_and_refusals_are_kept(
         select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.allowed.is_(False))
     ).all()
     assert len(refused) == 4
+
+
+def _page_sign_in(client: TestClient, user: User) -> str:
+    page = client.get("/sign-in").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert token
+    form = {"username": user.username, "password": PASSWORD, "csrf_token": token[1]}
+    landed = client.post("/sign-in", data=form)
+    found = re.search(r'name="csrf_token" value="([^"]+)"', landed.text)
+    assert found, landed.text[:300]
+    return found[1]
+
+
+def _date_form(on: date) -> dict[str, str]:
+    return {"on-day": str(on.day), "on-month": str(on.month), "on-year": str(on.year)}
+
+
+def test_the_pages_record_becoming_looked_after_a_move_and_a_correction_without_javascript(
+    db: Session, client: TestClient, make_user: Any, factory: Factory
+) -> None:
+    worker = make_user(Role.SOCIAL_WORKER)
+    case, first, second = _child_with_carers(factory, worker)
+    token = _page_sign_in(client, worker)
+    base = f"/children/{case.id}/looked-after"
+    assert "is not looked after" in client.get(base).text
+    start_form = client.get(f"{base}/start").text
+    assert "Sandra Okafor" in start_form and "Interim care order (C1)" in start_form
+
+    became = TODAY - timedelta(days=40)
+    missing = {"csrf_token": token, **_date_form(became), "placement_type": "U6", "provider": "PR1"}
+    refused = client.post(f"{base}/start", data=missing)
+    assert refused.status_code == 400
+    assert 'href="#legal_status"' in refused.text and "Choose a legal status" in refused.text
+    assert 'value="U6" selected' in refused.text  # what was typed is kept
+    assert db.scalars(select(CareEvent).where(CareEvent.case_id == case.id)).all() == []
+
+    taken = {**missing, "legal_status": "V2", "carer_id": str(first.id), "postcode": "RV1 4AB"}
+    done = client.post(f"{base}/start", data=taken, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"] == base
+    moved_on = TODAY - timedelta(days=10)
+    move = {
+        "csrf_token": token,
+        **_date_form(moved_on),
+        "placement_type": "U4",
+        "provider": "PR1",
+        "carer_id": str(second.id),
+        "reason_place_change": "CARPL",
+    }
+    assert client.post(f"{base}/move", data=move, follow_redirects=False).status_code == 303
+    history = client.get(base).text
+    assert "Foster care with another carer, long-term (U4)" in history
+    assert "Change of placement and carer only (P)" in history
+    child_page = client.get(f"/children/{case.id}").text
+    assert f"Looked after since {became:%-d %B %Y}" in child_page
+    assert "with Neil Barnes" in child_page  # the identity bar and the inset
+
+    moved = db.scalars(
+        select(CareEvent).where(CareEvent.case_id == case.id, CareEvent.kind == "placement")
+    ).one()
+    assert f"{base}/move?corrects={moved.id}" in history
+    form = client.get(f"{base}/move?corrects={moved.id}").text
+    assert 'name="corrects_id"' in form and 'value="CARPL" selected' in form
+    fix = {**move, "reason_place_change": "CREQO", "corrects_id": str(moved.id)}
+    no_note = client.post(f"{base}/move", data=fix)
+    assert no_note.status_code == 400 and 'href="#note"' in no_note.text
+    fix["note"] = "The carers asked for the move, for family reasons."
+    assert client.post(f"{base}/move", data=fix, follow_redirects=False).status_code == 303
+    history = client.get(base).text
+    assert "No longer counted" in history
+    assert "The carer asked for the placement to end, for other reasons (CREQO)" in history
