@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
-from app.cases.models import Case, CareEvent
+from app.cases.models import CareEvent, Case
 from app.people.models import Person
 from tests.conftest import PASSWORD
 from tests.factories import Factory
