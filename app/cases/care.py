@@ -18,7 +18,7 @@ from app.people import service as people
 
 # What each kind of event must carry, and may carry besides.
 NEEDS: dict[str, tuple[str, ...]] = {
-    "start": ("legal_status", "placement_type", "provider"),
+    "start": ("legal_status", "category_of_need", "placement_type", "provider"),
     "legal_status": ("legal_status",),
     "placement": ("placement_type", "provider", "reason_place_change"),
     "ceased": ("reason_ceased",),
@@ -31,6 +31,7 @@ MAY: dict[str, tuple[str, ...]] = {
 }
 CODELISTS = {
     "legal_status": "lac_legal_status",
+    "category_of_need": "cin_primary_need",
     "placement_type": "placement_type",
     "provider": "placement_provider",
     "reason_place_change": "reason_place_change",
@@ -38,6 +39,7 @@ CODELISTS = {
 }
 WORDS = {
     "legal_status": "a legal status",
+    "category_of_need": "the category of need",
     "placement_type": "a placement type",
     "provider": "a placement provider",
     "reason_place_change": "the reason for the move",

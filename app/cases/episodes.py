@@ -71,6 +71,7 @@ class Episode:
     legal_status: str
     placement: Placement
     rne: str
+    need: str  # the category of need recorded when this period of care began
     reason_place_change: str | None = None
     rec: str | None = None
 
@@ -140,7 +141,15 @@ def fold(events: Sequence[CareEvent]) -> Story:
             episodes[-1] = replace(opened, end=day, rec=state.ceased or "X1")
         if state.legal_status is not None and state.placement is not None and state.rne:
             episodes.append(
-                Episode(day, None, state.legal_status, state.placement, state.rne, state.moved_for)
+                Episode(
+                    day,
+                    None,
+                    state.legal_status,
+                    state.placement,
+                    state.rne,
+                    state.need or "",
+                    state.moved_for,
+                )
             )
         became = day if state.started else became
         placed = day if state.rne in ("S", "P", "T", "B", "U") else placed
@@ -151,8 +160,10 @@ def fold(events: Sequence[CareEvent]) -> Story:
 class _Day:
     """What one day's events change: the legal status, the placement, or care itself."""
 
-    def __init__(self, legal_status: str | None, placement: Placement | None) -> None:
-        self.legal_status, self.placement = legal_status, placement
+    def __init__(
+        self, legal_status: str | None, placement: Placement | None, need: str | None
+    ) -> None:
+        self.legal_status, self.placement, self.need = legal_status, placement, need
         self.started = False
         self.ceased: str | None = None
         self.new_status = self.new_placement = False
@@ -161,7 +172,9 @@ class _Day:
 
     @classmethod
     def start_from(cls, opened: Episode | None) -> "_Day":
-        return cls(opened.legal_status, opened.placement) if opened else cls(None, None)
+        if opened is None:
+            return cls(None, None, None)
+        return cls(opened.legal_status, opened.placement, opened.need)
 
     @property
     def looked_after(self) -> bool:
@@ -192,7 +205,7 @@ class _Day:
                     field="kind",
                 )
             self.legal_status, self.placement = event.legal_status, _placement_of(event)
-            self.started = True
+            self.need, self.started = event.category_of_need, True
             return
         if not self.looked_after:
             raise Invalid(
@@ -253,6 +266,7 @@ def episode_out(episode: Episode) -> EpisodeOut:
         start=episode.start,
         end=episode.end,
         legal_status=episode.legal_status,
+        category_of_need=episode.need,
         placement_type=place.type,
         provider=place.provider,
         carer_id=place.carer_id,

@@ -77,6 +77,7 @@ class CareEvent(Base):
     kind: Mapped[str] = mapped_column(String(20))  # start, legal_status, placement, ceased
     on: Mapped[date]
     legal_status: Mapped[str | None] = mapped_column(String(4))  # SSDA903 LS
+    category_of_need: Mapped[str | None] = mapped_column(String(4))  # SSDA903 CIN, at the start
     carer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     placement_type: Mapped[str | None] = mapped_column(String(4))  # SSDA903 PLACE
     provider: Mapped[str | None] = mapped_column(String(4))  # SSDA903 PLACE_PROVIDER

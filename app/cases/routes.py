@@ -44,7 +44,7 @@ FORMS = (
         "start",
         "start",
         "Record becoming looked after",
-        ("legal_status", "placement_type", "provider", "carer_id", "postcode"),
+        ("legal_status", "category_of_need", "placement_type", "provider", "carer_id", "postcode"),
         "Record becoming looked after",
     ),
     EventForm(
@@ -68,6 +68,7 @@ FORMS = (
 LABELS = {
     "on": "Date",
     "legal_status": "Legal status",
+    "category_of_need": "Category of need (why the child became looked after)",
     "placement_type": "Placement type",
     "provider": "Placement provider",
     "carer_id": "Carer",

@@ -109,6 +109,7 @@ class CareEventIn(Input):
     kind: CareEventKind
     on: date
     legal_status: Code | None = None
+    category_of_need: Code | None = None  # why the child became looked after (SSDA903 CIN)
     carer_id: DbId | None = None
     placement_type: Code | None = None
     provider: Code | None = None
@@ -126,6 +127,7 @@ class CareEventOut(BaseModel):
     kind: str
     on: date
     legal_status: str | None
+    category_of_need: str | None
     carer_id: int | None
     placement_type: str | None
     provider: str | None
@@ -145,6 +147,7 @@ class EpisodeOut(BaseModel):
     start: date
     end: date | None
     legal_status: str
+    category_of_need: str
     placement_type: str
     provider: str
     carer_id: int | None

@@ -77,6 +77,7 @@ class CareEntry(Strict):
     kind: Literal["start", "legal_status", "placement", "ceased"]
     on: Day
     legal_status: str | None = None
+    category_of_need: str | None = None
     carer: str | None = None
     placement_type: str | None = None
     provider: str | None = None

@@ -30,6 +30,7 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("on", sa.Date(), nullable=False),
         sa.Column("legal_status", sa.String(length=4), nullable=True),
+        sa.Column("category_of_need", sa.String(length=4), nullable=True),
         sa.Column("carer_id", sa.Integer(), nullable=True),
         sa.Column("placement_type", sa.String(length=4), nullable=True),
         sa.Column("provider", sa.String(length=4), nullable=True),

@@ -42,6 +42,7 @@ def _start(carer: Person, days_ago: int = 100) -> dict[str, Any]:
         "kind": "start",
         "on": _day(days_ago),
         "legal_status": "V2",
+        "category_of_need": "N1",
         "placement_type": "U6",
         "provider": "PR1",
         "carer_id": carer.id,
@@ -228,7 +229,13 @@ def test_the_pages_record_becoming_looked_after_a_move_and_a_correction_without_
     assert "Sandra Okafor" in start_form and "Interim care order (C1)" in start_form
 
     became = TODAY - timedelta(days=40)
-    missing = {"csrf_token": token, **_date_form(became), "placement_type": "U6", "provider": "PR1"}
+    missing = {
+        "csrf_token": token,
+        **_date_form(became),
+        "category_of_need": "N1",
+        "placement_type": "U6",
+        "provider": "PR1",
+    }
     refused = client.post(f"{base}/start", data=missing)
     assert refused.status_code == 400
     assert 'href="#legal_status"' in refused.text and "Choose a legal status" in refused.text

@@ -35,7 +35,16 @@ def _looked_after(
     assert user
     factory._actor = user
     case = factory.child_case(child=factory.person(given_names="Mia"), worker=user)
-    _event(db, user, case.id, kind="start", on=on, legal_status="V2", placement_type="U6")
+    _event(
+        db,
+        user,
+        case.id,
+        kind="start",
+        on=on,
+        legal_status="V2",
+        category_of_need="N1",
+        placement_type="U6",
+    )
     return Worker(client), case.id
 
 
