@@ -10,6 +10,8 @@ import typer
 import uvicorn
 
 from app import access, demo, migrate
+from app.audit import service as audit
+from app.audit.service import AuditAction
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.cases import service as cases
@@ -23,16 +25,19 @@ from app.engine.loader import ExemplarErrors, load_library
 from app.errors import DomainError
 from app.printing import service as printing
 from app.records import service as records
+from app.returns import ssda903
 
 main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demonstration data (never in production).", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 exemplars_app = typer.Typer(help="Exemplar definitions (YAML).", no_args_is_help=True)
+returns_app = typer.Typer(help="Statutory returns, from declared mappings.", no_args_is_help=True)
 main.add_typer(db_app, name="db")
 main.add_typer(demo_app, name="demo")
 main.add_typer(user_app, name="user")
 main.add_typer(exemplars_app, name="exemplars")
+main.add_typer(returns_app, name="returns")
 
 
 @db_app.command("upgrade")
@@ -235,6 +240,44 @@ def print_command(
         session.commit()
     out.write_bytes(printed.pdf)
     typer.echo(f"{out}: {printed.printout.pages} pages, {len(printed.withheld)} item(s) withheld.")
+
+
+@returns_app.command("903")
+def returns_903(
+    year: Annotated[
+        int, typer.Option("--year", min=2000, max=2100, help="The year ending 31 March YYYY.")
+    ],
+    as_user: Annotated[
+        str, typer.Option("--as", help="Your username: the export is checked and audited as you.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The folder for the CSV files.")] = Path(
+        "ssda903"
+    ),
+) -> None:
+    """The SSDA903 return (children looked after) as CSV files: header, episodes, reviews,
+    missing; as the user named by --as, who must be allowed to export returns (audited)."""
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        user = auth_service.get_by_username(session=session, username=as_user)
+        if user is None:
+            typer.echo(f"No user {as_user}.", err=True)
+            raise typer.Exit(code=1)
+        try:
+            access.permit(session, user, Action.EXPORT_RETURNS, access.Target.NO_CASE, None)
+        except DomainError as refused:
+            typer.echo(refused.message, err=True)
+            raise typer.Exit(code=1) from refused
+        tables = ssda903.build(session=session, year=year)
+        audit.record(
+            session=session,
+            actor=user,
+            action=AuditAction.RETURN_EXPORT,
+            target_type="return",
+            detail={"return": "ssda903", "year": year, "children": len(tables["header.csv"])},
+        )
+        session.commit()
+    for path in ssda903.write(tables=tables, out=out):
+        typer.echo(f"{path}")
 
 
 if __name__ == "__main__":

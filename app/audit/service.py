@@ -47,6 +47,7 @@ class AuditAction(enum.StrEnum):
     ATTACHMENT_VIEW = "attachment.view"
     ATTACHMENT_WITHDRAW = "attachment.withdraw"
     CARE_EVENT = "care.event"
+    RETURN_EXPORT = "return.export"
 
 
 class Actor(Protocol):

@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     CONFERENCE_CHAIR = "conference_chair"
     AUDITOR = "auditor"
     SYSTEM_ADMIN = "system_admin"
+    DATA_MANAGER = "data_manager"  # makes the statutory returns; reads no child's page
 
     @property
     def label(self) -> str:

@@ -1,6 +1,7 @@
 """Recording a looked-after child's care events: each checked against the whole history (which
 must still read as episodes), appended, audited, and the case's legal status kept in step."""
 
+import re
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -24,9 +25,9 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "ceased": ("reason_ceased",),
 }
 MAY: dict[str, tuple[str, ...]] = {
-    "start": ("carer_id", "postcode"),
+    "start": ("carer_id", "postcode", "urn", "home_postcode", "upn"),
     "legal_status": (),
-    "placement": ("carer_id", "postcode"),
+    "placement": ("carer_id", "postcode", "urn"),
     "ceased": (),
 }
 CODELISTS = {
@@ -46,6 +47,9 @@ WORDS = {
     "reason_ceased": "the reason care ended",
     "carer_id": "a carer",
     "postcode": "a placement postcode",
+    "urn": "the provider's Ofsted URN",
+    "home_postcode": "the postcode of the child's home",
+    "upn": "the child's unique pupil number",
 }
 
 
@@ -102,12 +106,28 @@ def _check_fields(library: Library, data: CareEventIn) -> None:
             raise Invalid(f"Choose {WORDS[name]}.", field=name)
     for name in sorted(given - set(NEEDS[data.kind]) - set(MAY[data.kind])):
         raise Invalid(f"Leave out {WORDS[name]}: this kind of event does not carry it.", field=name)
+    for name, (pattern, example) in FORMATS.items():
+        text = getattr(data, name)
+        if text and not re.fullmatch(pattern, text):
+            raise Invalid(f"Enter {WORDS[name]} like {example}.", field=name)
     for name, listed in CODELISTS.items():
         code = getattr(data, name)
         codelist = library.codelists.get(listed)
         codes = [o.code for o in codelist.options] if codelist else []
         if code is not None and code not in codes:
             raise Invalid(f"Choose {WORDS[name]} from the list.", field=name)
+
+
+# The shapes the SSDA903 return accepts: a full UK postcode; an Ofsted URN (SC and 6 digits, or 6
+# or 7 digits); a unique pupil number (a letter, 11 digits, a digit or letter) or UN1-UN5 when it
+# is not known.
+POSTCODE = (r"[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}", "TW1 3AA")
+FORMATS = {
+    "postcode": POSTCODE,
+    "home_postcode": POSTCODE,
+    "urn": (r"SC[0-9]{6}|[0-9]{6,7}", "SC123456"),
+    "upn": (r"[A-Z][0-9]{11}[0-9A-Z]|UN[1-5]", "A123456789012, or UN1 to UN5"),
+}
 
 
 def _check_carer(session: Session, case: Case, carer_id: int) -> None:

@@ -62,6 +62,16 @@ class Placement:
     provider: str
     carer_id: int | None
     postcode: str | None
+    urn: str | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """What is recorded once, when the child becomes looked after."""
+
+    need: str  # the category of need (SSDA903 CIN)
+    home_postcode: str | None
+    upn: str | None
 
 
 @dataclass(frozen=True)
@@ -71,9 +81,17 @@ class Episode:
     legal_status: str
     placement: Placement
     rne: str
-    need: str  # the category of need recorded when this period of care began
-    reason_place_change: str | None = None
+    period: Period
+    reason_place_change: str | None = None  # why the placement ended, when it did
     rec: str | None = None
+
+    @property
+    def need(self) -> str:
+        return self.period.need
+
+    @property
+    def home_postcode(self) -> str | None:
+        return self.period.home_postcode
 
 
 @dataclass(frozen=True)
@@ -88,6 +106,11 @@ class Story:
     @property
     def current(self) -> Episode | None:
         return self.episodes[-1] if self.looked_after and self.episodes else None
+
+    @property
+    def upn(self) -> str | None:
+        """The child's unique pupil number (or why it is not known), as last recorded."""
+        return next((e.period.upn for e in reversed(self.episodes) if e.period.upn), None)
 
 
 def events_of(*, session: Session, case_ids: Sequence[int]) -> dict[int, list[CareEvent]]:
@@ -107,6 +130,11 @@ UNSAVED = 2**62
 
 def _id(event: CareEvent) -> int:
     return event.id if event.id is not None else UNSAVED
+
+
+def case_ids_with_care(*, session: Session) -> list[int]:
+    """Every case with a care event: the children a looked-after return may concern."""
+    return list(session.scalars(select(CareEvent.case_id).distinct().order_by(CareEvent.case_id)))
 
 
 def counted(events: Iterable[CareEvent]) -> list[CareEvent]:
@@ -138,19 +166,16 @@ def fold(events: Sequence[CareEvent]) -> Story:
         for event in today:
             state.apply(event)
         if opened is not None and state.changed_or_ceased:
-            episodes[-1] = replace(opened, end=day, rec=state.ceased or "X1")
-        if state.legal_status is not None and state.placement is not None and state.rne:
-            episodes.append(
-                Episode(
-                    day,
-                    None,
-                    state.legal_status,
-                    state.placement,
-                    state.rne,
-                    state.need or "",
-                    state.moved_for,
-                )
+            moved = state.moved_for if state.new_placement else None
+            episodes[-1] = replace(
+                opened, end=day, rec=state.ceased or "X1", reason_place_change=moved
             )
+        if state.legal_status is not None and state.placement is not None and state.rne:
+            assert state.period is not None
+            episode = Episode(
+                day, None, state.legal_status, state.placement, state.rne, state.period
+            )
+            episodes.append(episode)
         became = day if state.started else became
         placed = day if state.rne in ("S", "P", "T", "B", "U") else placed
     looked_after = bool(episodes) and episodes[-1].end is None
@@ -161,9 +186,9 @@ class _Day:
     """What one day's events change: the legal status, the placement, or care itself."""
 
     def __init__(
-        self, legal_status: str | None, placement: Placement | None, need: str | None
+        self, legal_status: str | None, placement: Placement | None, period: Period | None
     ) -> None:
-        self.legal_status, self.placement, self.need = legal_status, placement, need
+        self.legal_status, self.placement, self.period = legal_status, placement, period
         self.started = False
         self.ceased: str | None = None
         self.new_status = self.new_placement = False
@@ -174,7 +199,7 @@ class _Day:
     def start_from(cls, opened: Episode | None) -> "_Day":
         if opened is None:
             return cls(None, None, None)
-        return cls(opened.legal_status, opened.placement, opened.need)
+        return cls(opened.legal_status, opened.placement, opened.period)
 
     @property
     def looked_after(self) -> bool:
@@ -205,7 +230,8 @@ class _Day:
                     field="kind",
                 )
             self.legal_status, self.placement = event.legal_status, _placement_of(event)
-            self.need, self.started = event.category_of_need, True
+            self.period = Period(event.category_of_need or "", event.home_postcode, event.upn)
+            self.started = True
             return
         if not self.looked_after:
             raise Invalid(
@@ -236,7 +262,9 @@ class _Day:
 
 def _placement_of(event: CareEvent) -> Placement:
     assert event.placement_type is not None and event.provider is not None
-    return Placement(event.placement_type, event.provider, event.carer_id, event.postcode)
+    return Placement(
+        event.placement_type, event.provider, event.carer_id, event.postcode, event.urn
+    )
 
 
 def story_of(events: Iterable[CareEvent]) -> Story:
@@ -271,6 +299,8 @@ def episode_out(episode: Episode) -> EpisodeOut:
         provider=place.provider,
         carer_id=place.carer_id,
         postcode=place.postcode,
+        urn=place.urn,
+        home_postcode=episode.home_postcode,
         reason_new_episode=episode.rne,
         reason_place_change=episode.reason_place_change,
         reason_ceased=episode.rec,

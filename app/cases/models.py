@@ -82,6 +82,9 @@ class CareEvent(Base):
     placement_type: Mapped[str | None] = mapped_column(String(4))  # SSDA903 PLACE
     provider: Mapped[str | None] = mapped_column(String(4))  # SSDA903 PLACE_PROVIDER
     postcode: Mapped[str | None] = mapped_column(String(10))  # SSDA903 PL_POST
+    urn: Mapped[str | None] = mapped_column(String(10))  # the provider's Ofsted URN
+    home_postcode: Mapped[str | None] = mapped_column(String(10))  # SSDA903 HOME_POST, at the start
+    upn: Mapped[str | None] = mapped_column(String(13))  # unique pupil number, or UN1-UN5
     reason_place_change: Mapped[str | None] = mapped_column(String(10))
     reason_ceased: Mapped[str | None] = mapped_column(String(4))  # SSDA903 REC
     corrects_id: Mapped[int | None] = mapped_column(ForeignKey("care_events.id"), index=True)

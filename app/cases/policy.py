@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     ALLOCATE = "allocate"
     ADMINISTER = "administer"  # users, teams, exemplar versions: never case content
     MEETINGS = "meetings"  # schedule reviews and conferences, send invitations, record minutes
+    EXPORT_RETURNS = "export_returns"  # the statutory returns (SSDA903): every child, as data
     LOOKED_AFTER = "looked_after"  # record becoming looked after, legal statuses, placements
 
 
@@ -68,6 +69,7 @@ RULES: dict[Role, dict[Action, Reach]] = {
     Role.CONFERENCE_CHAIR: {A.VIEW: R.TEAM, A.WRITE: R.TEAM, A.SUBMIT: R.TEAM, A.MEETINGS: R.TEAM},
     Role.AUDITOR: {A.VIEW: R.ALL, A.SEE_AUDIT: R.ALL},
     Role.SYSTEM_ADMIN: {A.ADMINISTER: R.ALL},
+    Role.DATA_MANAGER: {A.EXPORT_RETURNS: R.ALL},
 }
 
 

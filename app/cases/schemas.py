@@ -114,6 +114,9 @@ class CareEventIn(Input):
     placement_type: Code | None = None
     provider: Code | None = None
     postcode: Postcode | None = None
+    urn: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)] | None = None
+    home_postcode: Postcode | None = None  # the home the child came from (SSDA903 HOME_POST)
+    upn: Annotated[str, StringConstraints(strip_whitespace=True, max_length=13)] | None = None
     reason_place_change: Code | None = None
     reason_ceased: Code | None = None
     corrects_id: DbId | None = None  # the event this one corrects (kept, no longer counted)
@@ -132,6 +135,9 @@ class CareEventOut(BaseModel):
     placement_type: str | None
     provider: str | None
     postcode: str | None
+    urn: str | None
+    home_postcode: str | None
+    upn: str | None
     reason_place_change: str | None
     reason_ceased: str | None
     corrects_id: int | None
@@ -152,6 +158,8 @@ class EpisodeOut(BaseModel):
     provider: str
     carer_id: int | None
     postcode: str | None
+    urn: str | None
+    home_postcode: str | None
     reason_new_episode: str  # RNE
     reason_place_change: str | None
     reason_ceased: str | None  # REC (X1 when another episode starts the same day)

@@ -82,6 +82,9 @@ class CareEntry(Strict):
     placement_type: str | None = None
     provider: str | None = None
     postcode: str | None = None
+    urn: str | None = None
+    home_postcode: str | None = None
+    upn: str | None = None
     reason_place_change: str | None = None
     reason_ceased: str | None = None
 
