@@ -27,7 +27,7 @@ from app.people import service as people
 from app.records import service as records
 
 MAPPING = Path(__file__).parent / "mappings" / "england" / "ssda903.yaml"
-RowKind = Literal["child", "episode", "review", "missing"]
+RowKind = Literal["child", "episode", "lac_review", "missing"]
 SOURCES: dict[RowKind, frozenset[str]] = {
     "child": frozenset(
         {"id", "sex", "date_of_birth", "ethnicity", "upn", "mother", "first_child_born"}
@@ -48,7 +48,7 @@ SOURCES: dict[RowKind, frozenset[str]] = {
             "urn",
         }
     ),
-    "review": frozenset({"date", "participation"}),
+    "lac_review": frozenset({"date", "participation"}),
     "missing": frozenset({"kind", "start", "end"}),
 }
 
@@ -145,7 +145,12 @@ def build(*, session: Session, year: int) -> Tables:
     """File name → its rows (column → text), for the collection year ending in `year`."""
     spec = mapping()
     period = Year.ending(year, spec.year_starts)
-    sources: dict[RowKind, list[Row]] = {"child": [], "episode": [], "review": [], "missing": []}
+    sources: dict[RowKind, list[Row]] = {
+        "child": [],
+        "episode": [],
+        "lac_review": [],
+        "missing": [],
+    }
     case_ids = episodes.case_ids_with_care(session=session)
     care = episodes.events_of(session=session, case_ids=case_ids)
     found = records.records_for_cases(session=session, case_ids=case_ids)
@@ -158,7 +163,7 @@ def build(*, session: Session, year: int) -> Tables:
         child = _child(case, episodes.story_of(care[case.id]), _babies(session, case.child))
         sources["child"].append(child)
         sources["episode"].extend(child | _episode(e, period) for e in shown)
-        sources["review"].extend(
+        sources["lac_review"].extend(
             child | r for r in _reviews(spec.reviews, found.get(case.id, []), period)
         )
     return {
@@ -222,7 +227,7 @@ def _reviews(spec: ReviewSpec, rows: list[Any], period: Year) -> Iterator[Row]:
         held = _date(plain(answers.get(spec.date)))
         if held is not None and period.start <= held <= period.end:
             participation = plain(answers.get(spec.participation))
-            yield {"review.date": held, "review.participation": participation}
+            yield {"lac_review.date": held, "lac_review.participation": participation}
 
 
 def _date(value: Any) -> date | None:

@@ -52,7 +52,7 @@ def test_the_demo_has_a_looked_after_child_in_foster_care_who_moved(db: Session)
     events = episodes.events_of(session=db, case_ids=[liam.id])[liam.id]
     story = episodes.story_of(events)
     assert [e.rne for e in story.episodes] == ["S", "L", "P"]
-    assert story.episodes[-1].reason_place_change == "CARPL"
+    assert story.episodes[-2].reason_place_change == "CARPL"  # on the episode the move ended
 
 
 def test_demo_load_is_idempotent(db: Session) -> None:

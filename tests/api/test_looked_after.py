@@ -79,7 +79,8 @@ def test_a_child_becomes_looked_after_moves_and_leaves_care_as_episodes(
     assert [e["reason_ceased"] for e in episodes] == ["X1", "X1", None]
     assert episodes[0]["end"] == _day(60) and episodes[1]["start"] == _day(60)
     assert seen["current"]["carer_id"] == second.id
-    assert seen["current"]["reason_place_change"] == "CARPL"
+    # The reason for a move is on the episode the move ended, as the return wants it.
+    assert [e["reason_place_change"] for e in episodes] == [None, "CARPL", None]
     db.expire_all()
     assert db.get(Case, case.id).legal_status == "interim_care_order"  # type: ignore[union-attr]
 
