@@ -7,7 +7,7 @@ import csv
 import json
 import subprocess
 import time
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,8 +18,10 @@ from typer.testing import CliRunner
 from app import cli, demo
 from app.audit.models import AuditEvent
 from app.auth.models import Role, User
+from app.cases import service as cases
 from app.config import ROOT
 from app.engine.yamlfile import ExemplarErrors
+from app.records import service as records
 from app.returns import ssda903
 from tests.factories import Factory, shipped_library
 from tests.returns.generate import generate
@@ -156,3 +158,56 @@ def test_a_mapping_naming_an_unknown_source_is_refused_with_its_line(tmp_path: P
         ssda903.read_mapping(broken)
     assert f"ssda903.yaml:{line}:" in str(refused.value)  # the column's own line
     assert "no source 'episode.legal'" in str(refused.value)
+
+
+def _finalised_review(db: Session, case_id: int, held: date, review_type: str) -> None:
+    """A review record as the worker writes it and the manager signs it off."""
+    library = shipped_library()
+    worker = db.scalar(select(User).where(User.username == "worker"))
+    manager = db.scalar(select(User).where(User.username == "manager"))
+    assert worker and manager
+    started = records.start(
+        session=db, library=library, actor=worker, case_id=case_id, exemplar_id="review"
+    )
+    answers = {
+        "review_type": review_type,
+        "review_date": held.isoformat(),
+        "child_participation": "PN1",
+        "decision": "continue",
+    }
+    records.save(
+        session=db,
+        library=library,
+        actor=worker,
+        context=records.load(session=db, library=library, record_id=started.id),
+        base_revision=started.revision,
+        answers={key: {"value": value} for key, value in answers.items()},
+    )
+    records.submit(session=db, library=library, actor=worker, record_id=started.id)
+    records.finalise(
+        session=db, library=library, actor=manager, record_id=started.id, comment=None, on=None
+    )
+    db.commit()
+
+
+def test_a_looked_after_review_held_in_the_year_is_returned_with_its_participation_code(
+    db: Session, tmp_path: Path
+) -> None:
+    demo.load(session=db)
+    db.commit()
+    liam = next(
+        case
+        for number in demo.load(session=db)
+        if (case := cases.get_case_by_number(session=db, case_number=number))
+        and case.child.given_names == "Liam"
+    )
+    held = date.today() - timedelta(days=30)
+    _finalised_review(db, liam.id, held, "lac")
+    _finalised_review(db, liam.id, held - timedelta(days=5), "cin")  # not a looked-after review
+    year = _collection_year(held)
+    ssda903.write(tables=ssda903.build(session=db, year=year), out=tmp_path)
+    reviews = _read(tmp_path / "reviews.csv")
+    assert [(r["CHILD"], r["REVIEW"], r["REVIEW_CODE"]) for r in reviews] == [
+        (liam.case_number, held.strftime("%d/%m/%Y"), "PN1")
+    ]
+    assert validate(tmp_path, year) == []
