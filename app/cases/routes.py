@@ -34,16 +34,20 @@ LookingAfter = Annotated[Granted, allow(Action.LOOKED_AFTER, Target.CASE, page=T
 class EventForm:
     slug: str
     kind: str
-    title: str
+    what: str  # the event, as a heading names it: "a change of legal status"
     fields: tuple[str, ...]  # besides the date and the note
     button: str
+
+    @property
+    def title(self) -> str:
+        return f"Record {self.what}"
 
 
 FORMS = (
     EventForm(
         "start",
         "start",
-        "Record becoming looked after",
+        "becoming looked after",
         (
             "legal_status",
             "category_of_need",
@@ -60,20 +64,18 @@ FORMS = (
     EventForm(
         "legal-status",
         "legal_status",
-        "Record a change of legal status",
+        "a change of legal status",
         ("legal_status",),
         "Record the legal status",
     ),
     EventForm(
         "move",
         "placement",
-        "Record a move to a new placement",
+        "a move to a new placement",
         ("placement_type", "provider", "carer_id", "postcode", "urn", "reason_place_change"),
         "Record the move",
     ),
-    EventForm(
-        "end", "ceased", "Record the end of care", ("reason_ceased",), "Record the end of care"
-    ),
+    EventForm("end", "ceased", "the end of care", ("reason_ceased",), "Record the end of care"),
 )
 LABELS = {
     "on": "Date",
@@ -93,9 +95,7 @@ LABELS = {
 
 
 @router.get("/children/{case_id}/looked-after")
-def history(
-    case_id: Id, request: Request, db: SessionDep, library: LibraryDep, granted: Viewing
-) -> Response:
+def history(case_id: Id, request: Request, db: SessionDep, granted: Viewing) -> Response:
     """Becoming looked after, each legal status and placement, the end of care: as it happened
     (corrections beside what they correct) and as the SSDA903 episodes count it."""
     events = episodes.events_of(session=db, case_ids=[case_id])[case_id]
@@ -123,7 +123,7 @@ def _form_page(
 ) -> Response:
     correcting = bool(values.get("corrects_id"))
     context = {
-        "title": f"Correct: {form.title[7:]}" if correcting else form.title,
+        "title": f"Correct: {form.what}" if correcting else form.title,
         "child": cases.child_view(session=db, case_id=granted.case.id),
         "case": granted.case,
         "form": form,

@@ -100,7 +100,8 @@ class CaseSummary(BaseModel):
 
 CareEventKind = Literal["start", "legal_status", "placement", "ceased"]
 Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)]
-Postcode = Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)]
+# Postcodes, URNs and pupil numbers are written in capitals, whatever was typed.
+Postcode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=10)]
 
 
 class CareEventIn(Input):
@@ -114,9 +115,15 @@ class CareEventIn(Input):
     placement_type: Code | None = None
     provider: Code | None = None
     postcode: Postcode | None = None
-    urn: Annotated[str, StringConstraints(strip_whitespace=True, max_length=10)] | None = None
+    urn: (
+        Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=10)]
+        | None
+    ) = None
     home_postcode: Postcode | None = None  # the home the child came from (SSDA903 HOME_POST)
-    upn: Annotated[str, StringConstraints(strip_whitespace=True, max_length=13)] | None = None
+    upn: (
+        Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=13)]
+        | None
+    ) = None
     reason_place_change: Code | None = None
     reason_ceased: Code | None = None
     corrects_id: DbId | None = None  # the event this one corrects (kept, no longer counted)

@@ -46,7 +46,7 @@ def _start(carer: Person, days_ago: int = 100) -> dict[str, Any]:
         "placement_type": "U6",
         "provider": "PR1",
         "carer_id": carer.id,
-        "postcode": "RV1 4AB",
+        "postcode": "tw1 3aa",  # kept in capitals
     }
 
 
@@ -78,6 +78,7 @@ def test_a_child_becomes_looked_after_moves_and_leaves_care_as_episodes(
     assert [e["reason_new_episode"] for e in episodes] == ["S", "L", "P"]
     assert [e["reason_ceased"] for e in episodes] == ["X1", "X1", None]
     assert episodes[0]["end"] == _day(60) and episodes[1]["start"] == _day(60)
+    assert episodes[0]["postcode"] == "TW1 3AA"
     assert seen["current"]["carer_id"] == second.id
     # The reason for a move is on the episode the move ended, as the return wants it.
     assert [e["reason_place_change"] for e in episodes] == [None, "CARPL", None]
@@ -167,6 +168,8 @@ def test_bad_input_names_the_field_and_writes_nothing(
         ({**_start(first), "carer_id": stranger.id}, "carer_id"),
         ({**_start(first), "on": (TODAY + timedelta(days=3)).isoformat()}, "on"),
         ({**_start(first), "reason_ceased": "E4A"}, "reason_ceased"),
+        ({**_start(first), "postcode": "NOT A CODE"}, "postcode"),
+        ({**_start(first), "upn": "B12"}, "upn"),
         ({"kind": "legal_status", "on": _day(5), "legal_status": "C1"}, "on"),
         ({"kind": "ceased", "on": _day(5)}, "reason_ceased"),
         ({**_start(first), "on": "not a date"}, "on"),
