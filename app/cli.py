@@ -32,11 +32,11 @@ db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demonstration data (never in production).", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 exemplars_app = typer.Typer(help="Exemplar definitions (YAML).", no_args_is_help=True)
-returns_app = typer.Typer(help="Statutory returns, from declared mappings.", no_args_is_help=True)
 main.add_typer(db_app, name="db")
 main.add_typer(demo_app, name="demo")
 main.add_typer(user_app, name="user")
 main.add_typer(exemplars_app, name="exemplars")
+returns_app = typer.Typer(help="Statutory returns built from the records.", no_args_is_help=True)
 main.add_typer(returns_app, name="returns")
 
 
@@ -271,7 +271,7 @@ def returns_903(
         audit.record(
             session=session,
             actor=user,
-            action=AuditAction.RETURN_EXPORT,
+            action=AuditAction.RETURNS_EXPORT,
             target_type="return",
             detail={"return": "ssda903", "year": year, "children": len(tables["header.csv"])},
         )

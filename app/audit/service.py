@@ -47,7 +47,7 @@ class AuditAction(enum.StrEnum):
     ATTACHMENT_VIEW = "attachment.view"
     ATTACHMENT_WITHDRAW = "attachment.withdraw"
     CARE_EVENT = "care.event"
-    RETURN_EXPORT = "return.export"
+    RETURNS_EXPORT = "returns.export"  # a statutory return built from every case (who, which, how)
 
 
 class Actor(Protocol):

@@ -16,7 +16,7 @@ class Role(enum.StrEnum):
     CONFERENCE_CHAIR = "conference_chair"
     AUDITOR = "auditor"
     SYSTEM_ADMIN = "system_admin"
-    DATA_MANAGER = "data_manager"  # makes the statutory returns; reads no child's page
+    DATA_MANAGER = "data_manager"  # statutory returns: exports across every case, reads no record
 
     @property
     def label(self) -> str:

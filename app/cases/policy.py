@@ -27,8 +27,8 @@ class Action(enum.StrEnum):
     ALLOCATE = "allocate"
     ADMINISTER = "administer"  # users, teams, exemplar versions: never case content
     MEETINGS = "meetings"  # schedule reviews and conferences, send invitations, record minutes
-    EXPORT_RETURNS = "export_returns"  # the statutory returns (SSDA903): every child, as data
     LOOKED_AFTER = "looked_after"  # record becoming looked after, legal statuses, placements
+    EXPORT_RETURNS = "export_returns"  # statutory returns (CIN census, Annex A) of every case
 
 
 class Reach(enum.IntEnum):
@@ -69,6 +69,8 @@ RULES: dict[Role, dict[Action, Reach]] = {
     Role.CONFERENCE_CHAIR: {A.VIEW: R.TEAM, A.WRITE: R.TEAM, A.SUBMIT: R.TEAM, A.MEETINGS: R.TEAM},
     Role.AUDITOR: {A.VIEW: R.ALL, A.SEE_AUDIT: R.ALL},
     Role.SYSTEM_ADMIN: {A.ADMINISTER: R.ALL},
+    # The returns are of every child the council works with, so the reach is all cases; the role
+    # opens no child's page or record.
     Role.DATA_MANAGER: {A.EXPORT_RETURNS: R.ALL},
 }
 

@@ -40,7 +40,7 @@ USERNAMES = {
     Role.CONFERENCE_CHAIR: "chair",
     Role.AUDITOR: "auditor",
     Role.SYSTEM_ADMIN: "admin",
-    Role.DATA_MANAGER: "datamanager",
+    Role.DATA_MANAGER: "data",
 }
 SIGNED_OUT = "signed out"
 

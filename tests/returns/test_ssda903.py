@@ -69,7 +69,7 @@ def test_the_demo_exports_with_no_validator_errors(db: Session, tmp_path: Path) 
     demo.load(session=db)
     db.commit()
     year = _collection_year(date.today())
-    args = ["returns", "903", "--year", str(year), "--as", "datamanager", "--out", str(tmp_path)]
+    args = ["returns", "903", "--year", str(year), "--as", "data", "--out", str(tmp_path)]
     result = CliRunner().invoke(cli.main, args)
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
@@ -87,7 +87,7 @@ def test_the_demo_exports_with_no_validator_errors(db: Session, tmp_path: Path) 
     assert [e["LS"] for e in episodes] == ["V2", "C1", "C1"]
     assert episodes[-1]["PL_POST"] == "TW1 1AF" and episodes[-1]["DEC"] == ""
     assert validate(tmp_path, year) == []
-    exported = db.scalars(select(AuditEvent).where(AuditEvent.action == "return.export")).all()
+    exported = db.scalars(select(AuditEvent).where(AuditEvent.action == "returns.export")).all()
     assert [e.detail for e in exported] == [{"return": "ssda903", "year": year, "children": 1}]
 
 
