@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := chromium fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz0b poppler-utils
 
-.PHONY: run test setup system-packages python-packages assets lint test-sqlite test-postgres bench bench-scale clean
+.PHONY: run test setup system-packages python-packages validators assets lint test-sqlite test-postgres bench bench-scale clean
 
 run: setup
 	$(BIN)/ics db upgrade
@@ -17,7 +17,7 @@ run: setup
 
 test: setup lint test-sqlite test-postgres
 
-setup: system-packages python-packages assets
+setup: system-packages python-packages validators assets
 
 # System packages only when we can install them (root with apt); otherwise say what is missing.
 # Node.js and npm are taken from the machine when present (a NodeSource nodejs conflicts with Debian's npm).
@@ -35,6 +35,15 @@ $(BIN)/python:
 python-packages: $(VENV)/.installed
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# The sector's SSDA903 rule validator, which the tests run on our 903 export. Its own venv: it pins
+# pandas<2, rich<14 and an old setuptools, which would downgrade ours.
+VALIDATOR_903 := csc-validator-be-903==0.1.17
+validators: .venv-903/.installed
+.venv-903/.installed: Makefile
+	$(PYTHON) -m venv .venv-903
+	.venv-903/bin/pip install -q '$(VALIDATOR_903)' 'pytest==9.2.0'
 	touch $@
 
 assets: node_modules/.package-lock.json app/static/build/govuk.css

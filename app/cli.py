@@ -12,6 +12,8 @@ import uvicorn
 from sqlalchemy.orm import Session
 
 from app import access, demo, migrate
+from app.audit import service as audit
+from app.audit.service import AuditAction
 from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.cases import service as cases
@@ -26,7 +28,7 @@ from app.errors import DomainError
 from app.printing import letters
 from app.printing import service as printing
 from app.records import service as records
-from app.returns import annex_a
+from app.returns import annex_a, ssda903
 
 main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
@@ -314,6 +316,34 @@ def _exporter(session: Session, username: str | None) -> User | None:
         typer.echo(refused.message, err=True)
         raise typer.Exit(code=1) from refused
     return user
+@returns_app.command("903")
+def returns_903(
+    year: Annotated[
+        int, typer.Option("--year", min=2000, max=2100, help="The year ending 31 March YYYY.")
+    ],
+    as_user: Annotated[
+        str, typer.Option("--as", help="Your username: the export is checked and audited as you.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="The folder for the CSV files.")] = Path(
+        "ssda903"
+    ),
+) -> None:
+    """The SSDA903 return (children looked after) as CSV files: header, episodes, reviews,
+    missing; as the user named by --as, who must be allowed to export returns (audited)."""
+    factory = make_session_factory(make_engine(get_settings().database_url))
+    with factory() as session:
+        user = _exporter(session, as_user)
+        tables = ssda903.build(session=session, year=year)
+        audit.record(
+            session=session,
+            actor=user,
+            action=AuditAction.RETURNS_EXPORT,
+            target_type="return",
+            detail={"return": "ssda903", "year": year, "children": len(tables["header.csv"])},
+        )
+        session.commit()
+    for path in ssda903.write(tables=tables, out=out):
+        typer.echo(f"{path}")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from app.audit import api as audit_api
 from app.auth import api as auth_api
 from app.auth import routes as auth_routes
 from app.cases import api as cases_api
+from app.cases import routes as cases_routes
 from app.config import ROOT, Settings, get_settings
 from app.db import make_engine, make_session_factory
 from app.deps import ANON_CSRF_COOKIE, NotSignedIn
@@ -94,6 +95,7 @@ ROUTERS = (
     people_api,
     people_routes,
     cases_api,
+    cases_routes,
     records_api,
     records_routes,
     printing_routes,

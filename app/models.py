@@ -3,7 +3,7 @@
 from app.attachments.models import Attachment, AttachmentFile
 from app.audit.models import AuditEvent
 from app.auth.models import SignInFailure, Team, User, UserSession
-from app.cases.models import Case, CaseAccess, CaseEvent
+from app.cases.models import CareEvent, Case, CaseAccess, CaseEvent
 from app.db import Base
 from app.meetings.models import Meeting, MeetingChild
 from app.people.models import (
@@ -34,6 +34,7 @@ __all__ = [
     "AttachmentFile",
     "AuditEvent",
     "Base",
+    "CareEvent",
     "Case",
     "CaseAccess",
     "CaseEvent",

@@ -46,6 +46,7 @@ class AuditAction(enum.StrEnum):
     ATTACHMENT_ADD = "attachment.add"
     ATTACHMENT_VIEW = "attachment.view"
     ATTACHMENT_WITHDRAW = "attachment.withdraw"
+    CARE_EVENT = "care.event"
     RETURNS_EXPORT = "returns.export"  # a statutory return built from every case (who, which, how)
 
 

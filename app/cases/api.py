@@ -1,13 +1,23 @@
 """JSON API for cases: open, allocate, close, reopen, the child's view and the caseload."""
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter
 
 from app.access import Granted, SignedIn, Target, allow
-from app.cases import service
+from app.cases import care, episodes, service
 from app.cases.policy import Action
-from app.cases.schemas import CaseClose, CaseIn, CaseOut, CasePatch, CaseSummary, ChildView
+from app.cases.schemas import (
+    CareEventIn,
+    CaseClose,
+    CaseIn,
+    CaseOut,
+    CasePatch,
+    CaseSummary,
+    ChildView,
+    LookedAfterOut,
+)
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine.library import Library
 from app.errors import Invalid
@@ -16,6 +26,7 @@ router = APIRouter(prefix="/api", tags=["cases"], dependencies=[CsrfChecked])
 Opening = Annotated[Granted, allow(Action.WRITE, Target.NO_CASE)]
 Viewing = Annotated[Granted, allow(Action.VIEW, Target.CASE)]
 Allocating = Annotated[Granted, allow(Action.ALLOCATE, Target.CASE)]
+LookingAfter = Annotated[Granted, allow(Action.LOOKED_AFTER, Target.CASE)]
 
 
 @router.post("/cases", status_code=201)
@@ -82,3 +93,27 @@ def child_view(case_id: Id, db: SessionDep, granted: Viewing) -> ChildView:
 @router.get("/caseload")
 def caseload(db: SessionDep, user: SignedIn) -> list[CaseSummary]:
     return service.caseload(session=db, user=user)
+
+
+@router.get("/cases/{case_id}/looked-after")
+def looked_after(case_id: Id, db: SessionDep, granted: Viewing) -> LookedAfterOut:
+    """The child's care events (corrections kept), the SSDA903 episodes and the current one."""
+    return episodes.looked_after_out(episodes.events_of(session=db, case_ids=[case_id])[case_id])
+
+
+@router.post("/cases/{case_id}/looked-after/events", status_code=201)
+def record_care_event(
+    case_id: Id, body: CareEventIn, db: SessionDep, library: LibraryDep, granted: LookingAfter
+) -> LookedAfterOut:
+    """Becoming looked after, a legal status, a placement or move, the end of care, or a
+    correction of one of them: appended, never changed."""
+    care.record_event(
+        session=db,
+        actor=granted.user,
+        library=library,
+        case_id=case_id,
+        data=body,
+        today=date.today(),
+    )
+    db.commit()
+    return episodes.looked_after_out(episodes.events_of(session=db, case_ids=[case_id])[case_id])

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
+from app.cases import episodes
 from app.cases.models import Case
 from app.engine.facts import age_band, months_between
 from app.people import service as people
@@ -28,6 +29,14 @@ CASE_TYPE_BY_LEGAL_STATUS = {
     "interim_care_order": "lac",
     "care_order": "lac",
     "placement_order": "lac",
+    "freeing_order": "lac",
+    "short_breaks": "lac",
+    "police_protection": "lac",
+    "emergency_protection_order": "lac",
+    "child_assessment_order": "lac",
+    "remand": "lac",
+    "pace_accommodation": "lac",
+    "youth_rehabilitation_order": "lac",
     "care_leaver": "care_leaver",
 }
 
@@ -38,6 +47,8 @@ def child_facts(*, session: Session, case: Case, on: date | None = None) -> dict
     child = case.child
     facts = {f"child.{key}": value for key, value in _child(session, child, on).items()}
     facts.update({f"case.{key}": value for key, value in _case(case).items()})
+    care = episodes.events_of(session=session, case_ids=[case.id])[case.id]
+    facts["case.visits"] = episodes.visits(episodes.story_of(care), on)
     families = people.families_of(session=session, person_id=child.id)
     home = people.home_among(families, child.id)
     facts.update({f"family.{key}": value for key, value in _family(home).items()})

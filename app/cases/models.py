@@ -63,3 +63,34 @@ class CaseEvent(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     at: Mapped[datetime] = mapped_column(default=utcnow)
     by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class CareEvent(Base):
+    """One event of a child's time looked after: becoming looked after (with the first placement),
+    a legal status, a placement or move, or the end of care. Never changed: a correction is a new
+    event naming the one it corrects, and the SSDA903 episodes are worked out from the events."""
+
+    __tablename__ = "care_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # start, legal_status, placement, ceased
+    on: Mapped[date]
+    legal_status: Mapped[str | None] = mapped_column(String(4))  # SSDA903 LS
+    category_of_need: Mapped[str | None] = mapped_column(String(4))  # SSDA903 CIN, at the start
+    carer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    placement_type: Mapped[str | None] = mapped_column(String(4))  # SSDA903 PLACE
+    provider: Mapped[str | None] = mapped_column(String(4))  # SSDA903 PLACE_PROVIDER
+    postcode: Mapped[str | None] = mapped_column(String(10))  # SSDA903 PL_POST
+    urn: Mapped[str | None] = mapped_column(String(10))  # the provider's Ofsted URN
+    home_postcode: Mapped[str | None] = mapped_column(String(10))  # SSDA903 HOME_POST, at the start
+    upn: Mapped[str | None] = mapped_column(String(13))  # unique pupil number, or UN1-UN5
+    reason_place_change: Mapped[str | None] = mapped_column(String(10))
+    reason_ceased: Mapped[str | None] = mapped_column(String(4))  # SSDA903 REC
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("care_events.id"), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    carer: Mapped[Person | None] = relationship(lazy="joined")
+    recorded_by: Mapped[User | None] = relationship(lazy="joined")

@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     ALLOCATE = "allocate"
     ADMINISTER = "administer"  # users, teams, exemplar versions: never case content
     MEETINGS = "meetings"  # schedule reviews and conferences, send invitations, record minutes
+    LOOKED_AFTER = "looked_after"  # record becoming looked after, legal statuses, placements
     EXPORT_RETURNS = "export_returns"  # statutory returns (CIN census, Annex A) of every case
 
 
@@ -45,6 +46,7 @@ RULES: dict[Role, dict[Action, Reach]] = {
         A.CONFIRM: R.ALLOCATED,
         A.SUBMIT: R.ALLOCATED,
         A.PRINT: R.ALLOCATED,
+        A.LOOKED_AFTER: R.ALLOCATED,
     },
     Role.TEAM_MANAGER: {
         A.VIEW: R.TEAM,
@@ -55,6 +57,7 @@ RULES: dict[Role, dict[Action, Reach]] = {
         A.SEE_AUDIT: R.TEAM,
         A.ALLOCATE: R.TEAM,
         A.MEETINGS: R.TEAM,
+        A.LOOKED_AFTER: R.TEAM,
     },
     Role.BUSINESS_SUPPORT: {
         A.VIEW: R.TEAM,

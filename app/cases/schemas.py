@@ -1,8 +1,9 @@
 """Input and output shapes for cases and the child's view."""
 
 from datetime import date, datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from app.cases.models import CaseStatus
 from app.people.schemas import (
@@ -62,6 +63,16 @@ class CaseEventOut(BaseModel):
     by_id: int | None
 
 
+class CareNow(BaseModel):
+    """A looked-after child's legal status and placement now, for the identity bar."""
+
+    since: date
+    legal_status: str
+    placement_type: str
+    placed_on: date
+    carer_name: str | None
+
+
 class ChildView(BaseModel):
     """A child with everything around them: the page a worker opens most."""
 
@@ -73,6 +84,7 @@ class ChildView(BaseModel):
     people: list[PersonWithPicture]
     professionals: list[InvolvementOut]
     history: list[CaseEventOut]
+    care: CareNow | None = None
 
 
 class CaseSummary(BaseModel):
@@ -84,3 +96,84 @@ class CaseSummary(BaseModel):
     legal_status: str
     status: str
     family_ids: list[int]
+
+
+CareEventKind = Literal["start", "legal_status", "placement", "ceased"]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=10)]
+# Postcodes, URNs and pupil numbers are written in capitals, whatever was typed.
+Postcode = Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=10)]
+
+
+class CareEventIn(Input):
+    """One care event: what each kind needs is checked by the service, naming the field."""
+
+    kind: CareEventKind
+    on: date
+    legal_status: Code | None = None
+    category_of_need: Code | None = None  # why the child became looked after (SSDA903 CIN)
+    carer_id: DbId | None = None
+    placement_type: Code | None = None
+    provider: Code | None = None
+    postcode: Postcode | None = None
+    urn: (
+        Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=10)]
+        | None
+    ) = None
+    home_postcode: Postcode | None = None  # the home the child came from (SSDA903 HOME_POST)
+    upn: (
+        Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=13)]
+        | None
+    ) = None
+    reason_place_change: Code | None = None
+    reason_ceased: Code | None = None
+    corrects_id: DbId | None = None  # the event this one corrects (kept, no longer counted)
+    note: Long | None = None
+
+
+class CareEventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kind: str
+    on: date
+    legal_status: str | None
+    category_of_need: str | None
+    carer_id: int | None
+    placement_type: str | None
+    provider: str | None
+    postcode: str | None
+    urn: str | None
+    home_postcode: str | None
+    upn: str | None
+    reason_place_change: str | None
+    reason_ceased: str | None
+    corrects_id: int | None
+    note: str | None
+    recorded_at: datetime
+    recorded_by_id: int | None
+    corrected_by_id: int | None = None  # the later event that corrects this one
+
+
+class EpisodeOut(BaseModel):
+    """One SSDA903 episode: a stretch with one legal status and one placement."""
+
+    start: date
+    end: date | None
+    legal_status: str
+    category_of_need: str
+    placement_type: str
+    provider: str
+    carer_id: int | None
+    postcode: str | None
+    urn: str | None
+    home_postcode: str | None
+    reason_new_episode: str  # RNE
+    reason_place_change: str | None
+    reason_ceased: str | None  # REC (X1 when another episode starts the same day)
+
+
+class LookedAfterOut(BaseModel):
+    looked_after: bool
+    current: EpisodeOut | None
+    episodes: list[EpisodeOut]
+    events: list[CareEventOut]

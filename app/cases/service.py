@@ -18,8 +18,9 @@ from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.auth import service as auth
 from app.auth.models import Role, User
+from app.cases import episodes
 from app.cases.models import Case, CaseEvent, CaseStatus
-from app.cases.schemas import CaseClose, CaseIn, CaseOut, CaseSummary, ChildView
+from app.cases.schemas import CareNow, CaseClose, CaseIn, CaseOut, CaseSummary, ChildView
 from app.errors import Conflict, Invalid, NotFound
 from app.people import service as people
 from app.people.schemas import PenPictureOut, PersonOut, PersonWithPicture
@@ -221,8 +222,26 @@ def child_view(*, session: Session, case_id: int) -> ChildView:
             "people": around,
             "professionals": involvements,
             "history": case_history(session=session, case_id=case.id),
+            "care": care_now(session=session, case_id=case.id),
         },
         from_attributes=True,
+    )
+
+
+def care_now(*, session: Session, case_id: int) -> CareNow | None:
+    """The legal status and placement a looked-after child has now (None if not looked after)."""
+    events = episodes.events_of(session=session, case_ids=[case_id])[case_id]
+    story = episodes.story_of(events)
+    current = story.current
+    if current is None or story.became_looked_after is None or story.placement_started is None:
+        return None
+    carer = next((e.carer for e in events if e.carer_id == current.placement.carer_id), None)
+    return CareNow(
+        since=story.became_looked_after,
+        legal_status=current.legal_status,
+        placement_type=current.placement.type,
+        placed_on=story.placement_started,
+        carer_name=carer.full_name if carer else None,
     )
 
 

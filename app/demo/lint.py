@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.cases.care import CODELISTS
 from app.demo.dates import DayError
 from app.demo.story import (
     FOLDER,
@@ -39,7 +40,9 @@ def lint(*, library: Library, folder: Path = FOLDER) -> list[Problem]:
         return error.problems
     today = date.today()
     days, faults = _timeline(family, today)
-    problems = placed(family_document, _family_faults(family) + faults)
+    problems = placed(
+        family_document, _family_faults(family) + faults + _care_faults(library, family)
+    )
     # Stand-in ids: the shape check needs a positive whole number, not a real row.
     ids = {
         "person": {handle: n for n, handle in enumerate(family.people, start=1)},
@@ -90,8 +93,27 @@ def _family_faults(family: Family) -> list[Fault]:
     for n, case in enumerate(family.cases):
         uses.append((("cases", n, "child"), case.child, people, "person"))
         uses.append((("cases", n, "worker"), case.worker, users, "user"))
+        for e, event in enumerate(case.care):
+            if event.carer is not None:
+                at = ("cases", n, "care", e, "carer")
+                uses.append((at, event.carer, people, "person"))
     faults = [_unknown(at, handle, known, kind) for at, handle, known, kind in uses]
     return [fault for fault in faults if fault] + list(_day_faults(family))
+
+
+def _care_faults(library: Library, family: Family) -> list[Fault]:
+    """A care event's codes are codes of their lists (exemplars/codelists.yaml)."""
+    faults: list[Fault] = []
+    for n, case in enumerate(family.cases):
+        for e, event in enumerate(case.care):
+            for name, listed in CODELISTS.items():
+                code = getattr(event, name)
+                codelist = library.codelists.get(listed)
+                codes = [o.code for o in codelist.options] if codelist else []
+                if code is not None and code not in codes:
+                    at = ("cases", n, "care", e, name)
+                    faults.append((at, f"'{code}' is not a code of {listed}{suggest(code, codes)}"))
+    return faults
 
 
 def _day_faults(family: Family) -> Iterable[Fault]:
@@ -99,6 +121,11 @@ def _day_faults(family: Family) -> Iterable[Fault]:
     dated: list[tuple[Where, Any]] = [
         *((("people", h, "born"), p.born) for h, p in family.people.items() if p.born),
         *((("cases", n, "opened"), c.opened) for n, c in enumerate(family.cases)),
+        *(
+            (("cases", n, "care", e, "on"), event.on)
+            for n, c in enumerate(family.cases)
+            for e, event in enumerate(c.care)
+        ),
         *(
             (("professionals", h, "since"), p.since)
             for h, p in family.professionals.items()

@@ -6,6 +6,7 @@ the children's names, the exemplar) is kept as it is.
 
 from dataclasses import replace
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select
@@ -13,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
 from app.auth.models import User
+from app.cases import care
 from app.cases.models import Case
-from app.cases.schemas import CaseIn
+from app.cases.schemas import CareEventIn, CaseIn
 from app.cases.service import open_case
 from app.config import get_settings
 from app.demo import story
@@ -45,7 +47,7 @@ def load(
     _, family = story.read_family(folder)
     users = _users(session=session, family=family)
     if not _cases(session, family):
-        _create_family(session, family, users)
+        _create_family(session, family, users, library)
     if with_records:
         load_records(session=session, library=library, users=users, folder=folder)
     cases = sorted(_cases(session, family), key=lambda c: c.child.date_of_birth or date.min)
@@ -116,7 +118,9 @@ def _cases(session: Session, family: Family) -> list[Case]:
     return [case for case in found if case is not None]
 
 
-def _create_family(session: Session, family: Family, users: dict[str, User]) -> None:
+def _create_family(
+    session: Session, family: Family, users: dict[str, User], library: Library | None
+) -> None:
     # In the order a worker would type it: people, households, links, pen-pictures, agencies.
     actor, today = users[family.entered_by], date.today()
     ids = {h: _add_person(session, actor, entry, today) for h, entry in family.people.items()}
@@ -125,7 +129,12 @@ def _create_family(session: Session, family: Family, users: dict[str, User]) -> 
             MemberIn(person_id=ids[m.person], role=m.role, lives_here=m.lives_here)
             for m in household.members
         ]
-        data = FamilyIn(name=household.name, address=household.address, members=members)
+        data = FamilyIn(
+            name=household.name,
+            address=household.address,
+            address_confidential=household.address_confidential,
+            members=members,
+        )
         people.create_family(session=session, actor=actor, data=data)
     for link in family.relationships:
         relationship = RelationshipIn(
@@ -142,6 +151,7 @@ def _create_family(session: Session, family: Family, users: dict[str, User]) -> 
             )
     _add_professionals(session, family, actor, ids, today)
     _open_cases(session, family, users, ids, today)
+    _care(session, family, users, ids, library, today)
 
 
 def _open_cases(
@@ -157,6 +167,41 @@ def _open_cases(
             opened_on=story.family_day(case.opened, today=today),
         )
         open_case(session=session, actor=users[family.entered_by], data=data)
+
+
+def _care(
+    session: Session,
+    family: Family,
+    users: dict[str, User],
+    ids: dict[str, int],
+    library: Library | None,
+    today: date,
+) -> None:
+    """A looked-after child's history, event by event, as their worker would record it."""
+    for entry in (case for case in family.cases if case.care):
+        case = _case_of(session, family, entry.child)
+        assert case is not None  # opened just above
+        for event in entry.care:
+            fields = event.model_dump(exclude={"on", "carer"})
+            data = CareEventIn(
+                **fields,
+                on=story.family_day(event.on, today=today),
+                carer_id=ids[event.carer] if event.carer else None,
+            )
+            care.record_event(
+                session=session,
+                actor=users[entry.worker],
+                library=library or _library(),
+                case_id=case.id,
+                data=data,
+                today=today,
+            )
+
+
+@cache
+def _library() -> Library:
+    """The exemplars' code lists, read once a process: a care event's codes are checked."""
+    return load_library(get_settings().exemplars_dir)
 
 
 def _add_person(session: Session, actor: User, entry: PersonEntry, today: date) -> int:

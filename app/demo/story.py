@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -55,6 +55,7 @@ class Member(Strict):
 class Household(Strict):
     name: str
     address: str
+    address_confidential: bool = False  # a foster home's: never given to the family
     members: list[Member]
 
 
@@ -70,11 +71,30 @@ class ProfessionalEntry(ProfessionalIn):
     since: Day | None = None
 
 
+class CareEntry(Strict):
+    """One care event (app/cases/care.py), its carer by handle and its day in the date language."""
+
+    kind: Literal["start", "legal_status", "placement", "ceased"]
+    on: Day
+    legal_status: str | None = None
+    category_of_need: str | None = None
+    carer: str | None = None
+    placement_type: str | None = None
+    provider: str | None = None
+    postcode: str | None = None
+    urn: str | None = None
+    home_postcode: str | None = None
+    upn: str | None = None
+    reason_place_change: str | None = None
+    reason_ceased: str | None = None
+
+
 class CaseEntry(Strict):
     child: str
     worker: str
     legal_status: LegalStatus
     opened: Day
+    care: list[CareEntry] = Field(default_factory=list)  # a looked-after child's history
 
 
 class Family(Strict):

@@ -10,6 +10,7 @@ from typing import Literal
 
 AGE_BANDS = ("pre_birth_to_12_months", "1_to_2", "3_to_4", "5_to_10", "11_to_15", "16_plus")
 CASE_TYPES = ("cin", "cp", "lac", "care_leaver")
+VISIT_FREQUENCIES = ("6_weekly", "3_monthly")
 
 FactKind = Literal["number", "boolean", "text", "date", "code", "list", "professional", "rows"]
 # Kinds a plain answer (text, date, yes/no, number, choice) may be pre-filled from; a reference
@@ -76,6 +77,8 @@ FACTS: dict[str, Fact] = {
     "case.team": Fact("text"),
     "case.opened_on": Fact("date"),
     "case.status": Fact("text"),
+    # How often a looked-after child must be visited now (app/cases/episodes.py `visits`).
+    "case.visits": Fact("code", VISIT_FREQUENCIES),
     "family.name": Fact("text"),
     "family.address": Fact("text"),
     "family.members": Fact("list"),

@@ -130,10 +130,17 @@ def _due(row: DueRow) -> Item:
         kind="due",
         title=row.due.what,
         line=f"From the {row.due.source_title.lower()}",
-        href=f"/records/{row.due.source_record_id}",
+        href=_source(row),
         status=row.status,
         due=row,
     )
+
+
+def _source(row: DueRow) -> str:
+    """Where the clock started: the record, or the child's looked-after history."""
+    if row.due.source_record_id is None:
+        return f"/children/{row.case_id}/looked-after"
+    return f"/records/{row.due.source_record_id}"
 
 
 def _chronology(entry: Entry) -> Item:

@@ -12,6 +12,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from app.cases import episodes
 from app.cases.facts import CASE_TYPE_BY_LEGAL_STATUS
 from app.engine.conditions import Scope, compile_condition, plain
 from app.engine.definitions import DueRule, text_for
@@ -23,13 +24,25 @@ from app.timescales.due import DAY_ZERO, Due, count, counted_words, skipped
 
 __all__ = ["Due", "due_for_cases"]
 
+# How "why is this due?" names a clock started by a care event.
+CARE = {
+    "became_looked_after": "Became looked after",
+    "placement_started": "Placement started",
+}
+
 
 @dataclass(frozen=True)
 class _Start:
     rule: DueRule
-    record: Record
-    exemplar: Exemplar
+    record: Record | None  # None: a care event (becoming looked after, a placement) started it
+    exemplar: Exemplar | None
     on: date
+
+    @property
+    def order(self) -> tuple[date, int, int]:
+        # On one day a record's event (a visit made on the day of a placement) comes after the
+        # care event, so it is the one that counts.
+        return (self.on, 0, 0) if self.record is None else (self.on, 1, self.record.id)
 
 
 def due_for_cases(
@@ -46,9 +59,16 @@ def due_for_cases(
     """
     if found is None:
         found = records_for_cases(session=session, case_ids=list(legal_statuses))
+    care = episodes.events_of(session=session, case_ids=list(legal_statuses))
     return {
         case_id: sorted(
-            _due_of_case(library, found.get(case_id, []), legal_status, today),
+            _due_of_case(
+                library,
+                found.get(case_id, []),
+                legal_status,
+                episodes.story_of(care[case_id]),
+                today,
+            ),
             key=lambda due: due.on,
         )
         for case_id, legal_status in legal_statuses.items()
@@ -56,14 +76,19 @@ def due_for_cases(
 
 
 def _due_of_case(
-    library: Library, rows: list[Record], legal_status: str, today: date
+    library: Library, rows: list[Record], legal_status: str, story: episodes.Story, today: date
 ) -> Iterable[Due]:
-    facts = {"case.legal_status": legal_status, "case.type": _case_type(legal_status)}
+    facts = {
+        "case.legal_status": legal_status,
+        "case.type": _case_type(legal_status),
+        "case.visits": episodes.visits(story, today),
+    }
     starts = [s for r in rows for s in _starts(library, r, facts, today)]
+    starts += _care_starts(story, today)
     latest: dict[str, _Start] = {}
     for start in _by_occurrence(starts):
         held = latest.get(start.rule.series)
-        if held is None or (start.on, start.record.id) > (held.on, held.record.id):
+        if held is None or start.order > held.order:
             latest[start.rule.series] = start
     for start in latest.values():
         if (due := _due(start)) is not None:
@@ -89,16 +114,31 @@ def _starts(library: Library, record: Record, facts: dict[str, str], today: date
     return found
 
 
+def _care_starts(story: episodes.Story, today: date) -> list[_Start]:
+    """Clock starts from the care events (app/cases/looked_after.yaml `due`)."""
+    dates = episodes.clock_starts(story)
+    return [
+        _Start(rule, None, None, on)
+        for rule in episodes.care_rules().due
+        if (on := dates.get(rule.clock_start)) is not None and on <= today
+    ]
+
+
 def _by_occurrence(starts: list[_Start]) -> list[_Start]:
     """Keep a `first` rule for the first such record of the case only, a `later` rule for the
     rest (a looked-after child's second review is 3 months on, later ones 6)."""
     order: dict[tuple[str, str], list[int]] = {}
-    for s in sorted(starts, key=lambda s: (s.on, s.record.id)):
+    for s in sorted(starts, key=lambda s: s.order):
+        if s.record is None or s.exemplar is None:
+            continue
         ids = order.setdefault((s.rule.series, s.exemplar.id), [])
         if s.record.id not in ids:
             ids.append(s.record.id)
     kept = []
     for s in starts:
+        if s.record is None or s.exemplar is None:
+            kept.append(s)
+            continue
         first = order[(s.rule.series, s.exemplar.id)][0] == s.record.id
         if s.rule.occurrence == "any" or (s.rule.occurrence == "first") == first:
             kept.append(s)
@@ -114,9 +154,9 @@ def _date(record: Record, field_id: str) -> date | None:
 
 
 def _due(start: _Start) -> Due | None:
-    rule, exemplar = start.rule, start.exemplar
-    if rule.due_on is not None:
-        on = _date(start.record, rule.due_on)
+    rule, exemplar, record = start.rule, start.exemplar, start.record
+    if rule.due_on is not None and record is not None:
+        on = _date(record, rule.due_on)
     else:
         on = _counted(start.on, rule.length or 0, rule.unit or "days")
     if on is None:
@@ -127,9 +167,9 @@ def _due(start: _Start) -> Due | None:
         rule_id=rule.id,
         rule=rule.rule,
         clock_start=start.on,
-        clock_label=_label(exemplar, rule.clock_start),
-        source_title=title_of(exemplar),
-        source_record_id=start.record.id,
+        clock_label=_label(exemplar, rule.clock_start) if exemplar else CARE[rule.clock_start],
+        source_title=title_of(exemplar) if exemplar else "looked-after history",
+        source_record_id=record.id if record else None,
         counted=counted_words(rule.length, rule.unit),
         skipped=skipped(start.on, on, rule.unit or ""),
         day_zero=DAY_ZERO if rule.unit == "working_days" else None,

@@ -31,7 +31,7 @@ class Due:
     clock_start: date
     clock_label: str  # the answer the clock started from, as the worker reads it
     source_title: str
-    source_record_id: int
+    source_record_id: int | None  # None: a care event on the child's looked-after page
     counted: str  # "3 months after", "set by the record"
     skipped: tuple[tuple[date, str], ...] = ()  # bank holidays a working-day count passed over
     day_zero: str | None = None

@@ -107,7 +107,7 @@ def test_cli_prints_jade_case_number_last(db: Session) -> None:
     result = CliRunner().invoke(cli.main, ["demo", "load", "--with-records"])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 5  # Ruby, Jade, Liam, Tyler, then Jade again
     assert lines[-1] == lines[1]  # Jade, the 6-year-old, again on the last line
     assert len(_jade_records(db, lines[-1])) == len(demo.record_exemplars())
     again = CliRunner().invoke(cli.main, ["demo", "load", "--with-records"])
@@ -120,4 +120,4 @@ def test_cli_prints_jade_case_number_last(db: Session) -> None:
 def test_cli_without_records_prints_only_the_children(db: Session) -> None:
     result = CliRunner().invoke(cli.main, ["demo", "load"])
     assert result.exit_code == 0, result.output
-    assert len(result.output.strip().splitlines()) == 3
+    assert len(result.output.strip().splitlines()) == 4
