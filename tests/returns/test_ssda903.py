@@ -161,28 +161,30 @@ def test_a_mapping_naming_an_unknown_source_is_refused_with_its_line(tmp_path: P
 
 
 def _finalised_review(db: Session, case_id: int, held: date, review_type: str) -> None:
-    """A review record as the worker writes it and the manager signs it off."""
+    """A review record as the worker writes it (Part One), the chair records the meeting (Part
+    Two, the chair's on a looked-after review) and the manager signs it off."""
     library = shipped_library()
-    worker = db.scalar(select(User).where(User.username == "worker"))
-    manager = db.scalar(select(User).where(User.username == "manager"))
-    assert worker and manager
+    worker, chair, manager = (
+        db.scalar(select(User).where(User.username == name))
+        for name in ("worker", "chair", "manager")
+    )
+    assert worker and chair and manager
     started = records.start(
         session=db, library=library, actor=worker, case_id=case_id, exemplar_id="review"
     )
-    answers = {
-        "review_type": review_type,
-        "review_date": held.isoformat(),
-        "child_participation": "PN1",
-        "decision": "continue",
-    }
-    records.save(
-        session=db,
-        library=library,
-        actor=worker,
-        context=records.load(session=db, library=library, record_id=started.id),
-        base_revision=started.revision,
-        answers={key: {"value": value} for key, value in answers.items()},
-    )
+    part_one = {"review_type": review_type, "review_date": held.isoformat()}
+    part_two = {"child_participation": "PN1", "decision": "continue"}
+    revision = started.revision
+    for author, answers in ((worker, part_one), (chair, part_two)):
+        saved = records.save(
+            session=db,
+            library=library,
+            actor=author,
+            context=records.load(session=db, library=library, record_id=started.id),
+            base_revision=revision,
+            answers={key: {"value": value} for key, value in answers.items()},
+        )
+        revision = saved.record.revision
     records.submit(session=db, library=library, actor=worker, record_id=started.id)
     records.finalise(
         session=db, library=library, actor=manager, record_id=started.id, comment=None, on=None
