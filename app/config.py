@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     council_name: str = "Riverside Borough Council"  # the header of every page; court applicant
     # The council's logo, a file under app/static (e.g. "img/council-logo.svg"), beside its name.
     council_logo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-/]+\.(svg|png)$")
+    # Where a family may reply online (the council's own contact page); each copy prints it with
+    # its reference, so the reply reaches the worker. ".example": the demo council has no site.
+    reply_url: str = Field(default="https://www.riverside.example/children/reply", max_length=200)
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000

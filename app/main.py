@@ -38,6 +38,7 @@ from app.meetings import routes as meetings_routes
 from app.pages import routes as pages
 from app.people import api as people_api
 from app.people import routes as people_routes
+from app.printing import reply_routes
 from app.printing import routes as printing_routes
 from app.records import api as records_api
 from app.records import routes as records_routes
@@ -96,6 +97,7 @@ ROUTERS = (
     records_api,
     records_routes,
     printing_routes,
+    reply_routes,
     attachments_routes,
     audit_api,
     meetings_api,

@@ -16,7 +16,7 @@ from app.people.models import (
     Relationship,
     RelationshipType,
 )
-from app.printing.models import Printout, PrintoutDelivery
+from app.printing.models import Printout, PrintoutDelivery, PrintoutReply, ReplyOutcome
 from app.records.models import Record, RecordGroup, RecordRevision, RecordSnapshot
 
 # The text index behind name search (migration 0009) is made by hand, not from these models: an
@@ -46,6 +46,7 @@ __all__ = [
     "Person",
     "Printout",
     "PrintoutDelivery",
+    "PrintoutReply",
     "Professional",
     "Record",
     "RecordGroup",
@@ -53,6 +54,7 @@ __all__ = [
     "RecordSnapshot",
     "Relationship",
     "RelationshipType",
+    "ReplyOutcome",
     "SignInFailure",
     "Team",
     "User",
