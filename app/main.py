@@ -38,8 +38,9 @@ from app.meetings import routes as meetings_routes
 from app.pages import routes as pages
 from app.people import api as people_api
 from app.people import routes as people_routes
-from app.printing import reply_routes
+from app.printing import job_routes, reply_routes
 from app.printing import routes as printing_routes
+from app.printing.worker import PrintPool
 from app.records import api as records_api
 from app.records import routes as records_routes
 from app.templating import make_templates, render
@@ -98,6 +99,7 @@ ROUTERS = (
     records_routes,
     printing_routes,
     reply_routes,
+    job_routes,
     attachments_routes,
     audit_api,
     meetings_api,
@@ -125,8 +127,19 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # Search reads here when a replica is set; nothing is ever written through it.
+    replica = settings.database_replica_url
+    app.state.replica_session_factory = (
+        make_session_factory(make_engine(replica)) if replica else None
+    )
     app.state.templates = make_templates()
     app.state.library = library or load_library(settings.exemplars_dir)
+    # Prints queued on the pages are made by worker processes (started on first use), never here.
+    app.state.print_pool = PrintPool(
+        database_url=settings.database_url,
+        exemplars_dir=settings.exemplars_dir,
+        workers=settings.print_workers,
+    )
     _mount_static(app)
     _add_middleware(app)
     _add_error_handlers(app)

@@ -3,8 +3,8 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from app.db import Base, utcnow
 
@@ -88,3 +88,28 @@ class ReplyOutcome(Base):
     note: Mapped[str] = mapped_column(Text)  # the amendment's reason, or the worker's note
     decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PrintJob(Base):
+    """A print asked for on a page and made by a print worker, off the request: the durable
+    queue (a worker claims the oldest queued job; on PostgreSQL with SKIP LOCKED)."""
+
+    __tablename__ = "print_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # What the print form asked for: audience, large print, language, version, recipient and
+    # what the worker released (with notes), so the worker makes exactly that printout.
+    request: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(10), index=True)  # queued, running, done, failed
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(500))  # shown to the user; never logged
+    retry_of_id: Mapped[int | None] = mapped_column(ForeignKey("print_jobs.id"))
+    printout_id: Mapped[int | None] = mapped_column(ForeignKey("printouts.id"))
+    # The finished PDF, kept for download (the app's processes hold no files of their own).
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]

@@ -27,7 +27,7 @@ from app.engine.library import Library
 from app.meetings import service as meetings
 from app.meetings.schemas import MeetingIn
 from app.people import service as people
-from app.printing import replies
+from app.printing import jobs, replies
 from app.printing import service as printing
 from app.records import service as records
 from tests.conftest import PASSWORD
@@ -176,6 +176,13 @@ def _world(
         printout=printed.printout,
         data=replies.ReplyIn("correction", "Kerry", "call", date.today(), "That is wrong."),
     )
+    job = jobs.enqueue(
+        session=db,
+        actor=worker,
+        record_id=record.id,
+        case_id=case.id,
+        asked=jobs.Asked("worker"),
+    )
     db.commit()
     section = library.get(record.exemplar_id, record.exemplar_version).definition.sections[0].id
     return {
@@ -187,6 +194,7 @@ def _world(
         "meeting_id": meeting.id,
         "printout_id": printed.printout.id,
         "reply_id": reply.id,
+        "job_id": job.id,
         "attachment_id": drawing.id,
         "section_id": section,
         "number": 1,
