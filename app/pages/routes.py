@@ -16,7 +16,7 @@ from app.auth import service as auth
 from app.cases import search as finding
 from app.cases import service as cases
 from app.cases.policy import Action, allowed, visible_cases
-from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
+from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, ReplicaDep, SessionDep, keep_at_end
 from app.meetings import service as meetings
 from app.pages import timeline, views
 from app.people import service as people
@@ -206,10 +206,14 @@ def mark_significance(
 
 
 @router.get("/search")
-def search(request: Request, db: SessionDep, user: PageSignedIn, q: str = "") -> Response:
-    """One box: a name (misspellings allowed), a date of birth or a case number."""
+def search(
+    request: Request, db: SessionDep, replica: ReplicaDep, user: PageSignedIn, q: str = ""
+) -> Response:
+    """One box: a name (misspellings allowed), a date of birth or a case number. Read from the
+    replica when there is one; the search's audit event is kept on the primary."""
     q = q.replace("\x00", "")[:200]  # what is searched is kept in the trail, so it must store
-    found = finding.search(session=db, text=q, visible=visible_cases(user)) if q.strip() else []
+    visible = visible_cases(user)
+    found = finding.search(session=replica, text=q, visible=visible) if q.strip() else []
     searched = audit.event(
         actor=user,
         action=AuditAction.SEARCH,
