@@ -234,6 +234,12 @@ def for_cases(*, session: Session, case_ids: list[int], limit: int = 200) -> lis
     return _listed(session, list(session.scalars(query)))
 
 
+def for_record(*, session: Session, record_id: int) -> list[Reply]:
+    """Every reply about any printout of one record, newest first (the record's page)."""
+    query = select(PrintoutReply).where(PrintoutReply.record_id == record_id)
+    return _listed(session, list(session.scalars(query.order_by(PrintoutReply.id.desc()))))
+
+
 def to_notice(found: list[Reply], *, today: date, days: int = 14) -> list[Reply]:
     """What My work and the team view show: every correction not yet acted on, and what the
     family thought, for a fortnight after it was recorded."""

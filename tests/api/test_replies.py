@@ -116,6 +116,8 @@ def test_a_reply_is_recorded_and_shown_to_the_worker_and_the_manager(
     )
     assert f"/printouts/{printout.id}/replies#reply-{reply.id}" in child_page.text
     assert "Correction to act on" in client.get("/caseload").text  # My work
+    on_record = client.get(f"/records/{plan.id}")
+    assert "Replies from the family" in on_record.text and KERRY_SAYS[:40] in on_record.text
     team = worker.manager.client.get("/team")
     assert "Correction to act on" in team.text and "Jade" in team.text
     printing = client.get(f"/records/{plan.id}/print?audience=family")
@@ -239,3 +241,13 @@ def test_an_auditor_reads_replies_but_records_none(
     refused = auditor.post(f"/printouts/{printout.id}/replies", data=_reply(), headers=headers)
     assert refused.status_code == 403
     assert db.scalars(select(PrintoutReply)).all() == []
+
+
+def test_a_welsh_copy_carries_the_slip_in_welsh(db: Session, client: TestClient) -> None:
+    worker, plan, ids = _setup(db, client)
+    form = {"audience": "family", "recipient": f"person-{ids['Kerry Walsh']}", "lang": "cy"}
+    made = client.post(f"/records/{plan.id}/print", data=form, headers=worker.headers)
+    assert made.status_code == 200, made.text
+    text = _text(made.content)
+    assert "Beth rwy'n ei feddwl" in text and "Eich cyfeirnod" in text
+    assert "What I think" not in text and "Tell us what you think" not in text
