@@ -4,7 +4,8 @@ import logging
 import re
 import secrets
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from types import ModuleType
 from typing import Any
@@ -112,6 +113,15 @@ def documented(codes: Sequence[int]) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody, "description": DESCRIPTIONS[code]} for code in codes}
 
 
+@asynccontextmanager
+async def _print_workers(app: FastAPI) -> AsyncIterator[None]:
+    """Start the print workers with the app: they make any print queued before a restart, and
+    the first print asked for does not wait for a process to start."""
+    app.state.print_pool.wake()
+    yield
+    app.state.print_pool.shutdown()
+
+
 def create_app(settings: Settings | None = None, library: Library | None = None) -> FastAPI:
     """The web app; `library` is the loaded exemplars (loaded from settings when not given)."""
     settings = settings or get_settings()
@@ -122,6 +132,7 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         openapi_url=None,
         redoc_url=None,
         responses=documented(COMMON_ANSWERS),
+        lifespan=_print_workers,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings

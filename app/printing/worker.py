@@ -12,6 +12,8 @@ spawn start method gives it a clean interpreter rather than a fork of the web pr
 from __future__ import annotations
 
 import multiprocessing
+import os
+import threading
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
@@ -44,6 +46,18 @@ def drain(database_url: str, exemplars_dir: str) -> int:
     return made
 
 
+def _leave_with(parent: int) -> None:
+    """A print worker ends when the app process that started it has gone (even SIGKILLed, when
+    no goodbye reaches the pool): it would otherwise live on, holding a database connection."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 class PrintPool:
     """The app process's print workers, started on first use."""
 
@@ -61,7 +75,12 @@ class PrintPool:
             return None
         if self._executor is None:
             context = multiprocessing.get_context("spawn")
-            self._executor = ProcessPoolExecutor(max_workers=self.workers, mp_context=context)
+            self._executor = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_leave_with,
+                initargs=(os.getpid(),),
+            )
         return self._executor.submit(drain, self.database_url, self.exemplars_dir)
 
     def shutdown(self) -> None:
