@@ -27,6 +27,7 @@ from app.engine.loader import ExemplarErrors, load_library
 from app.errors import DomainError
 from app.printing import letters
 from app.printing import service as printing
+from app.printing import worker as print_worker
 from app.records import service as records
 from app.returns import annex_a, ssda903
 
@@ -206,6 +207,15 @@ def exemplars_schema() -> None:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "ICS exemplar definition"
     typer.echo(json.dumps(schema, indent=2))
+
+
+@main.command("print-worker")
+def print_worker_command(
+    poll: Annotated[float, typer.Option(help="Seconds between looks at an empty queue.")] = 1.0,
+) -> None:
+    """Make the prints queued on the pages, until stopped (for a machine that only prints)."""
+    settings = get_settings()
+    print_worker.serve_forever(settings.database_url, settings.exemplars_dir, poll_seconds=poll)
 
 
 @main.command("print")

@@ -18,6 +18,12 @@ class Settings(BaseSettings):
         default=f"sqlite:///{ROOT / 'var' / 'ics.sqlite3'}",
         validation_alias=AliasChoices("DATABASE_URL", "ICS_DATABASE_URL"),
     )
+    # A read replica of the primary (PostgreSQL streaming replication), for read-only search;
+    # unset, search reads the primary like everything else.
+    database_replica_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_REPLICA_URL", "ICS_DATABASE_REPLICA_URL"),
+    )
     secret_key: str = DEFAULT_SECRET
     exemplars_dir: Path = ROOT / "exemplars"
     session_idle_minutes: int = 30
@@ -26,6 +32,12 @@ class Settings(BaseSettings):
     council_name: str = "Riverside Borough Council"  # the header of every page; court applicant
     # The council's logo, a file under app/static (e.g. "img/council-logo.svg"), beside its name.
     council_logo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-/]+\.(svg|png)$")
+    # Where a family may reply online (the council's own contact page); each copy prints it with
+    # its reference, so the reply reaches the worker. ".example": the demo council has no site.
+    reply_url: str = Field(default="https://www.riverside.example/children/reply", max_length=200)
+    # Print worker processes per app process (printing off the request); 0: none here, prints are
+    # made by `ics print-worker` running elsewhere.
+    print_workers: int = Field(default=1, ge=0, le=32)
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000

@@ -58,6 +58,20 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_db, scope="function")]
+
+
+def get_replica(request: Request) -> Iterator[Session]:
+    """A session that only reads, on the replica when one is set (DATABASE_REPLICA_URL), else on
+    the primary. It never writes: a read's audit event goes to the primary through SessionDep."""
+    factory = request.app.state.replica_session_factory or request.app.state.session_factory
+    with reading_session(factory) as session:
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+ReplicaDep = Annotated[Session, Depends(get_replica, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 

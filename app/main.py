@@ -4,7 +4,8 @@ import logging
 import re
 import secrets
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
 from http import HTTPStatus
 from types import ModuleType
 from typing import Any
@@ -39,7 +40,9 @@ from app.meetings import routes as meetings_routes
 from app.pages import routes as pages
 from app.people import api as people_api
 from app.people import routes as people_routes
+from app.printing import job_routes, reply_routes
 from app.printing import routes as printing_routes
+from app.printing.worker import PrintPool
 from app.records import api as records_api
 from app.records import routes as records_routes
 from app.returns import annex_a_routes
@@ -99,6 +102,8 @@ ROUTERS = (
     records_api,
     records_routes,
     printing_routes,
+    reply_routes,
+    job_routes,
     attachments_routes,
     audit_api,
     meetings_api,
@@ -112,6 +117,15 @@ def documented(codes: Sequence[int]) -> dict[int | str, dict[str, Any]]:
     return {code: {"model": ErrorBody, "description": DESCRIPTIONS[code]} for code in codes}
 
 
+@asynccontextmanager
+async def _print_workers(app: FastAPI) -> AsyncIterator[None]:
+    """Start the print workers with the app: they make any print queued before a restart, and
+    the first print asked for does not wait for a process to start."""
+    app.state.print_pool.wake()
+    yield
+    app.state.print_pool.shutdown()
+
+
 def create_app(settings: Settings | None = None, library: Library | None = None) -> FastAPI:
     """The web app; `library` is the loaded exemplars (loaded from settings when not given)."""
     settings = settings or get_settings()
@@ -122,13 +136,25 @@ def create_app(settings: Settings | None = None, library: Library | None = None)
         openapi_url=None,
         redoc_url=None,
         responses=documented(COMMON_ANSWERS),
+        lifespan=_print_workers,
     )
     engine = make_engine(settings.database_url)
     app.state.settings = settings
     app.state.engine = engine
     app.state.session_factory = make_session_factory(engine)
+    # Search reads here when a replica is set; nothing is ever written through it.
+    replica = settings.database_replica_url
+    app.state.replica_session_factory = (
+        make_session_factory(make_engine(replica)) if replica else None
+    )
     app.state.templates = make_templates()
     app.state.library = library or load_library(settings.exemplars_dir)
+    # Prints queued on the pages are made by worker processes (started on first use), never here.
+    app.state.print_pool = PrintPool(
+        database_url=settings.database_url,
+        exemplars_dir=settings.exemplars_dir,
+        workers=settings.print_workers,
+    )
     _mount_static(app)
     _add_middleware(app)
     _add_error_handlers(app)

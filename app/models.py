@@ -16,7 +16,13 @@ from app.people.models import (
     Relationship,
     RelationshipType,
 )
-from app.printing.models import Printout, PrintoutDelivery
+from app.printing.models import (
+    PrintJob,
+    Printout,
+    PrintoutDelivery,
+    PrintoutReply,
+    ReplyOutcome,
+)
 from app.records.models import Record, RecordGroup, RecordRevision, RecordSnapshot
 
 # The text index behind name search (migration 0009) is made by hand, not from these models: an
@@ -45,8 +51,10 @@ __all__ = [
     "MeetingChild",
     "PenPicture",
     "Person",
+    "PrintJob",
     "Printout",
     "PrintoutDelivery",
+    "PrintoutReply",
     "Professional",
     "Record",
     "RecordGroup",
@@ -54,6 +62,7 @@ __all__ = [
     "RecordSnapshot",
     "Relationship",
     "RelationshipType",
+    "ReplyOutcome",
     "SignInFailure",
     "Team",
     "User",

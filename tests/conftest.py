@@ -88,7 +88,9 @@ def db(session_factory: sessionmaker[Session]) -> Iterator[Session]:
 
 @pytest.fixture()
 def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, env="test")
+    # Each test runs in a transaction a print worker's own connection cannot see: the tests make
+    # queued prints with jobs.run_next on the test's connection; the browser tests use real ones.
+    return Settings(database_url=database_url, env="test", print_workers=0)
 
 
 @pytest.fixture(scope="session")

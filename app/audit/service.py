@@ -39,6 +39,8 @@ class AuditAction(enum.StrEnum):
     RECORD_AMEND = "record.amend"
     RECORD_SECTION_MARK = "record.section_mark"
     RECORD_PRINT = "record.print"
+    PRINT_DOWNLOAD = "record.print_download"  # a PDF made off the request, downloaded
+    PRINTOUT_REPLY = "printout.reply"  # a family's reply recorded, or what came of a correction
     MEETING_SCHEDULE = "meeting.schedule"
     MEETING_INVITATION = "meeting.invitation"
     MEETING_MINUTES = "meeting.minutes"

@@ -57,6 +57,10 @@ class Reader(_Strict):
     # Which attachments the printout shows: every one, those marked for the family or for the
     # child when uploaded, or none.
     attachments_marked_for: Literal["any", "family", "child", "none"]
+    # Which recorded disagreements print beside the record: every one (the worker, the court),
+    # or only those its own recipient sent back (another adult's reply is theirs, not this
+    # reader's to read).
+    disagreements_shown: Literal["all", "own"]
     printout: Annotated[str, StringConstraints(pattern=r"^[a-z_]+/[a-z_]+\.html$")]
     marking: str
 

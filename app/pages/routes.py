@@ -16,10 +16,11 @@ from app.auth import service as auth
 from app.cases import search as finding
 from app.cases import service as cases
 from app.cases.policy import Action, allowed, visible_cases
-from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
+from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, ReplicaDep, SessionDep, keep_at_end
 from app.meetings import service as meetings
 from app.pages import timeline, views
 from app.people import service as people
+from app.printing import replies
 from app.records import chronology, siblings
 from app.records import service as records
 from app.records.context import RecordContext
@@ -49,6 +50,10 @@ def caseload(request: Request, db: SessionDep, library: LibraryDep, user: PageSi
         "pressing": views.pressing(dues),
         "awaiting": awaiting,
         "drafts": drafts,
+        "family_replies": replies.to_notice(
+            replies.for_cases(session=db, case_ids=list(names)), today=date.today()
+        ),
+        "reply_children": names,
     }
     return render(request, "pages/caseload.html", context)
 
@@ -81,6 +86,10 @@ def team(
         "workers": workers,
         "counts": {w.id: sum(c.allocated_worker_id == w.id for c in shown) for w in workers},
         "unallocated": [c for c in shown if c.allocated_worker_id is None],
+        "family_replies": replies.to_notice(
+            replies.for_cases(session=db, case_ids=list(names)), today=today
+        ),
+        "reply_children": names,
     }
     return render(request, "pages/team.html", context)
 
@@ -134,6 +143,7 @@ def child_page(
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),
         "can_arrange": allowed(user=granted.user, action=Action.MEETINGS, case=granted.case),
+        "family_replies": replies.for_cases(session=db, case_ids=[case_id]),
         "start_together": siblings.home_choices(
             session=db,
             library=library,
@@ -196,10 +206,14 @@ def mark_significance(
 
 
 @router.get("/search")
-def search(request: Request, db: SessionDep, user: PageSignedIn, q: str = "") -> Response:
-    """One box: a name (misspellings allowed), a date of birth or a case number."""
+def search(
+    request: Request, db: SessionDep, replica: ReplicaDep, user: PageSignedIn, q: str = ""
+) -> Response:
+    """One box: a name (misspellings allowed), a date of birth or a case number. Read from the
+    replica when there is one; the search's audit event is kept on the primary."""
     q = q.replace("\x00", "")[:200]  # what is searched is kept in the trail, so it must store
-    found = finding.search(session=db, text=q, visible=visible_cases(user)) if q.strip() else []
+    visible = visible_cases(user)
+    found = finding.search(session=replica, text=q, visible=visible) if q.strip() else []
     searched = audit.event(
         actor=user,
         action=AuditAction.SEARCH,

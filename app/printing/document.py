@@ -105,6 +105,16 @@ class Attached:
 
 
 @dataclass(frozen=True)
+class Disagreement:
+    """A family's view of what is wrong, recorded beside the original and printed with it."""
+
+    from_whom: str
+    received_on: str  # "3 December 2026"
+    text: str
+    note: str = ""  # the worker's note when recording it
+
+
+@dataclass(frozen=True)
 class PrintDocument:
     """Everything one printout shows, for one audience."""
 
@@ -129,6 +139,8 @@ class PrintDocument:
     recipient_name: str = ""
     refused: str = ""  # why no copy may be made for this recipient (nothing prints)
     attachments: tuple[Attached, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    reply_link: str = ""  # where the family can reply online, the reference appended
 
     @property
     def family_diagram_uri(self) -> str:

@@ -71,6 +71,15 @@ def family_words() -> dict[str, dict[str, str]]:
     return {lang: {**WORD_DEFAULTS[lang], **loaded[lang]} for lang in WORD_DEFAULTS}
 
 
+@lru_cache(maxsize=1)
+def reply_words() -> dict[str, dict[str, str]]:
+    """The reply slip's and the recorded disagreements' wording, per language (reply.yaml)."""
+    loaded: dict[str, dict[str, str]] = YAML(typ="safe").load(
+        (PRINTOUTS / "reply.yaml").read_text()
+    )
+    return loaded
+
+
 def paragraphs(text: str | None) -> list[str]:
     """The writer's paragraphs: split on blank lines, whatever the line endings."""
     cleaned = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -110,6 +119,7 @@ def render_html(document: PrintDocument) -> str:
     template = _environment().get_template(row.printout)
     return template.render(
         words=family_words()["cy" if shown.welsh else "en"],
+        reply=reply_words()["cy" if shown.welsh else "en"],
         doc=shown,
         welsh=shown.welsh,
         marking=row.marking,

@@ -15,7 +15,7 @@ from app.deps import CsrfChecked, Id, LibraryDep, SessionDep, SettingsDep
 from app.engine.definitions import Audience
 from app.engine.readers import reader
 from app.errors import Invalid
-from app.printing import letters, pdf, service, statement
+from app.printing import letters, pdf, replies, service, statement
 from app.records import service as records
 from app.records.context import RecordContext
 from app.templating import render
@@ -73,6 +73,7 @@ def choose(
         recipient=recipient,
     )
     hint = service.readability_of(document, library) if reader(audience).readability_hint else None
+    made = service.printouts_of(session=db, record_id=record.id)
     page = {
         "title": f"Print {records.title_of(records.definition_of(library=library, record=record))}",
         "record": record,
@@ -83,7 +84,10 @@ def choose(
         "hint": hint,
         "document": document,
         "budget": service.page_budget(document),
-        "printouts": service.printouts_of(session=db, record_id=record.id),
+        "printouts": made,
+        "reply_counts": replies.counts_by_printout(
+            session=db, printout_ids=[printout.id for printout, _ in made]
+        ),
         "version": version,
         "copy_for": reader(audience).copy_for,
         "recipients": service.recipients_of(session=db, record=record, version=version),

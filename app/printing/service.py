@@ -12,6 +12,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -29,7 +30,7 @@ from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
 from app.engine.readers import reader
 from app.errors import Invalid, NotFound
-from app.printing import genogram, pdf, readability, recipients, witness
+from app.printing import genogram, pdf, readability, recipients, replies, witness
 from app.printing.document import (
     Answer,
     Attached,
@@ -94,6 +95,7 @@ def build(
     child = str(source.facts.get("child.first_name") or "")
     names = records.names_of(source)
     row = reader(audience)
+    reference = f"{source.facts.get('case.case_number')}/{record.id}/v{version}"
     screen = _screen(exemplar, source, recipient, released or {}, row.copy_for)
     sections = _sections(exemplar, source, audience, child, names, withheld, lang, screen)
     pictures = _pen_pictures(source, audience, withheld, screen)
@@ -124,10 +126,23 @@ def build(
         glossary=_glossary(library, sections, audience, pictures),
         court=_court(session, record, source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
-        reference=f"{source.facts.get('case.case_number')}/{record.id}/v{version}",
+        reference=reference,
         attachments=_attachments(session, exemplar, source, record, audience, withheld),
+        disagreements=replies.disagreements(
+            session=session,
+            record_id=record.id,
+            version=version,
+            row=row,
+            recipient=screen.recipient.name if screen else "",
+        ),
+        reply_link=_reply_link(reference) if row.copy_for != "none" else "",
     )
     return document, withheld
+
+
+def _reply_link(reference: str) -> str:
+    """The council's reply page with this copy's reference, so an online reply finds it."""
+    return f"{get_settings().reply_url}?{urlencode({'ref': reference}, safe='/')}"
 
 
 def _attachments(

@@ -21,6 +21,7 @@ from app.engine.display import describe
 from app.engine.fieldtypes import SPARE_ROWS
 from app.engine.library import Exemplar, Library
 from app.errors import Invalid, NotFound
+from app.printing import replies
 from app.records import forms, service, siblings, views
 from app.records.context import RecordContext
 from app.records.errors import StaleRevision
@@ -80,6 +81,7 @@ def task_list(
             "changes": views.changes(db, record),
             "can_amend": views.can_amend(record),
             "amended": request.query_params.get("amended") == "1",
+            "family_replies": replies.for_record(session=db, record_id=record_id),
         }
         | _siblings(db, library, record)
     )

@@ -1,7 +1,7 @@
 """cases: a looked-after child's care events (legal status, placements, the end of care)
 
 Revision ID: 0023
-Revises: 0018
+Revises: 0022
 Create Date: 2026-12-07 12:40:00.000000
 
 A looked-after child's legal statuses and placements had nowhere to live but a free-text legal
@@ -17,7 +17,7 @@ from alembic import op
 import app.db
 
 revision: str = "0023"
-down_revision: str | None = "0018"
+down_revision: str | None = "0022"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

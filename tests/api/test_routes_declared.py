@@ -6,7 +6,7 @@ fails the first test, and a route whose policy is not enforced fails the second.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -27,6 +27,7 @@ from app.engine.library import Library
 from app.meetings import service as meetings
 from app.meetings.schemas import MeetingIn
 from app.people import service as people
+from app.printing import jobs, replies
 from app.printing import service as printing
 from app.records import service as records
 from tests.conftest import PASSWORD
@@ -169,6 +170,19 @@ def _world(
         data=attachments.details(title="A drawing", description="A house"),
         max_bytes=1_000_000,
     )
+    reply = replies.record(
+        session=db,
+        actor=worker,
+        printout=printed.printout,
+        data=replies.ReplyIn("correction", "Kerry", "call", date.today(), "That is wrong."),
+    )
+    job = jobs.enqueue(
+        session=db,
+        actor=worker,
+        record_id=record.id,
+        case_id=case.id,
+        asked=jobs.Asked("worker"),
+    )
     db.commit()
     section = library.get(record.exemplar_id, record.exemplar_version).definition.sections[0].id
     return {
@@ -179,6 +193,8 @@ def _world(
         "family_id": family.id,
         "meeting_id": meeting.id,
         "printout_id": printed.printout.id,
+        "reply_id": reply.id,
+        "job_id": job.id,
         "attachment_id": drawing.id,
         "section_id": section,
         "number": 1,

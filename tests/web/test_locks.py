@@ -91,3 +91,45 @@ def test_a_long_print_and_page_reads_never_block_another_users_saves(server: Liv
     assert page_statuses and set(page_statuses) == {200}, page_statuses
     # Had the print held the write lock while laying out, a save would have waited until it ended.
     assert saves_during >= SAVES_DURING_PRINT, (saves_during, len(statuses))
+
+
+def _job_state(client: httpx.Client, url: str, headers: dict[str, str]) -> str:
+    page = client.get(url, headers=headers)
+    assert page.status_code == 200, page.status_code
+    return page.text.split('data-state="', 1)[1].split('"', 1)[0]
+
+
+def test_a_print_through_the_queue_holds_no_web_worker_and_blocks_no_save(
+    server: LiveServer,
+) -> None:
+    """Queued, the long print is made by a print worker process: the request that asked for it
+    answers while it is still waiting or being made, and saves go on while it is made."""
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        worker = _bearer(server, "worker")
+        case_id = client.get("/api/caseload", headers=worker).json()[0]["case_id"]
+        long_record = _note(client, worker, case_id, LONG_NOTE)
+        manager = _bearer(server, "manager")
+        saving = _note(client, manager, case_id, "first")
+        asked = client.post(
+            f"/records/{long_record['id']}/print/jobs", data={"audience": "worker"}, headers=worker
+        )
+        assert asked.status_code == 303, asked.text
+        job_url = asked.headers["location"]
+        # The web worker answered before the PDF was made: the print is not on the request.
+        assert _job_state(client, job_url, worker) in ("queued", "running")
+        saves_during, statuses, revision = 0, [], saving["revision"]
+        while (state := _job_state(client, job_url, worker)) in ("queued", "running"):
+            answer = client.patch(
+                f"/api/records/{saving['id']}/answers",
+                json={"base_revision": revision, "answers": {"note": {"value": f"s {revision}"}}},
+                headers=manager,
+            )
+            statuses.append(answer.status_code)
+            if answer.status_code == 200:
+                revision = answer.json()["revision"]
+                saves_during += 1
+        assert state == "done", state
+        pdf = client.get(f"{job_url}/pdf", headers=worker)
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert set(statuses) == {200}, statuses
+    assert saves_during >= SAVES_DURING_PRINT, (saves_during, len(statuses))
