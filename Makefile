@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 APT_PACKAGES := chromium fonts-dejavu-core fonts-liberation libpango-1.0-0 libpangoft2-1.0-0 \
 	libharfbuzz0b poppler-utils
 
-.PHONY: run test setup system-packages python-packages assets lint test-sqlite test-postgres bench bench-scale clean
+.PHONY: run test setup system-packages python-packages cin-validator assets lint test-sqlite test-postgres bench bench-scale clean
 
 run: setup
 	$(BIN)/ics db upgrade
@@ -17,7 +17,7 @@ run: setup
 
 test: setup lint test-sqlite test-postgres
 
-setup: system-packages python-packages assets
+setup: system-packages python-packages cin-validator assets
 
 # System packages only when we can install them (root with apt); otherwise say what is missing.
 # Node.js and npm are taken from the machine when present (a NodeSource nodejs conflicts with Debian's npm).
@@ -35,6 +35,15 @@ $(BIN)/python:
 python-packages: $(VENV)/.installed
 $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+# The DfE CIN census rules as the sector's validator implements them (tests/returns). Its own venv:
+# it pins pandas<2 and numpy<2, which ours need not follow; the tests call it as a subprocess.
+CIN_VENV := .venv-cin
+cin-validator: $(CIN_VENV)/.installed
+$(CIN_VENV)/.installed:
+	$(PYTHON) -m venv $(CIN_VENV)
+	$(CIN_VENV)/bin/pip install -q 'csc-validator-be-cin==0.1.13' 'pytest==8.4.2' 'numpy<2'
 	touch $@
 
 assets: node_modules/.package-lock.json app/static/build/govuk.css
@@ -71,4 +80,4 @@ bench-scale: setup
 	$(BIN)/python bench/search_scale.py --sizes 10000,100000 --rounds 200
 
 clean:
-	rm -rf $(VENV) node_modules var test-artifacts
+	rm -rf $(VENV) $(CIN_VENV) node_modules var test-artifacts
