@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     council_name: str = "Riverside Borough Council"  # the header of every page; court applicant
     # The council's logo, a file under app/static (e.g. "img/council-logo.svg"), beside its name.
     council_logo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-/]+\.(svg|png)$")
+    # The council's DfE local authority number: the LEA of every statutory return's header (and
+    # characters 2-4 of the UPNs its schools issue). 873 is the demo's; set ICS_LA_CODE.
+    la_code: str = Field(default="873", pattern=r"^\d{3}$")
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000
