@@ -13,7 +13,7 @@ from app import access, demo, migrate
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.cases import service as cases
-from app.cases.policy import Action
+from app.cases.policy import Action, allowed
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.engine import court
@@ -23,16 +23,21 @@ from app.engine.loader import ExemplarErrors, load_library
 from app.errors import DomainError
 from app.printing import service as printing
 from app.records import service as records
+from app.returns import cin as cin_census
+from app.returns import mapping as return_mapping
+from app.returns import service as returns
 
 main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
 demo_app = typer.Typer(help="Demonstration data (never in production).", no_args_is_help=True)
 user_app = typer.Typer(help="People who sign in.", no_args_is_help=True)
 exemplars_app = typer.Typer(help="Exemplar definitions (YAML).", no_args_is_help=True)
+returns_app = typer.Typer(help="Statutory returns (the CIN census).", no_args_is_help=True)
 main.add_typer(db_app, name="db")
 main.add_typer(demo_app, name="demo")
 main.add_typer(user_app, name="user")
 main.add_typer(exemplars_app, name="exemplars")
+main.add_typer(returns_app, name="returns")
 
 
 @db_app.command("upgrade")
@@ -152,6 +157,7 @@ def exemplars_check(
     for warning in court.unfed_warnings(library):  # a statement with empty SWET headings
         typer.echo(warning, err=True)
     demo_checked = "" if path else _check_demo(library)
+    _check_mappings(library, every_exemplar=path is None)
     fields = sum(len(e.fields) for e in library.exemplars.values())
     took = (time.perf_counter() - started) * 1000
     typer.echo(
@@ -174,6 +180,25 @@ def _check_demo(library: Library) -> str:
         typer.echo(f"{len(problems)} error(s) in the demo (app/demo/).", err=True)
         raise typer.Exit(code=1)
     return f", {len(demo.record_exemplars())} demo records"
+
+
+def _check_mappings(library: Library, every_exemplar: bool) -> None:
+    """Lint the returns' mappings against the exemplars just loaded; exit 1 on any problem.
+
+    Checking another folder (PATH), an exemplar the mapping names may be absent; a field of one
+    that is present must still exist."""
+    problems = return_mapping.lint(
+        library=library,
+        path=return_mapping.path_of(cin_census.COUNTRY, cin_census.RETURN),
+        items=cin_census.items_of_modules(),
+        person_attributes=cin_census.person_attributes(),
+        every_exemplar=every_exemplar,
+    )
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} error(s) in the returns' mappings.", err=True)
+        raise typer.Exit(code=1)
 
 
 @exemplars_app.command("schema")
@@ -235,6 +260,40 @@ def print_command(
         session.commit()
     out.write_bytes(printed.pdf)
     typer.echo(f"{out}: {printed.printout.pages} pages, {len(printed.withheld)} item(s) withheld.")
+
+
+@returns_app.command("cin")
+def returns_cin(
+    year: Annotated[int, typer.Option(help="Collection year, named by its end: 2026 is 2025-26.")],
+    as_user: Annotated[
+        str, typer.Option("--as", help="Your username: the export is checked and audited as you.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the XML.")] = Path("cin.xml"),
+) -> None:
+    """Write the CIN census of a collection year; list its census problems; exit 1 if the file
+    breaks the year's structure."""
+    settings = get_settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        user = auth_service.get_by_username(session=session, username=as_user)
+        if user is None or not allowed(user=user, action=Action.EXPORT_RETURNS, case=None):
+            typer.echo(f"{as_user} may not export statutory returns.", err=True)
+            raise typer.Exit(code=1)
+        census = returns.export_cin(
+            session=session, actor=user, year=year, la_code=settings.la_code
+        )
+        session.commit()
+    out.write_bytes(census.xml)
+    for problem in census.problems:  # by case number and rule: no names on a terminal's log
+        typer.echo(f"case {problem.case_id}: {problem.item}: {problem.text}", err=True)
+    for error in census.structure_errors:
+        typer.echo(f"{out}:{error}", err=True)
+    typer.echo(
+        f"{out}: {census.children} children, {len(census.problems)} census problem(s), "
+        f"{len(census.structure_errors)} structure error(s)."
+    )
+    if census.structure_errors:
+        raise typer.Exit(code=1)
 
 
 if __name__ == "__main__":

@@ -41,6 +41,7 @@ from app.people import routes as people_routes
 from app.printing import routes as printing_routes
 from app.records import api as records_api
 from app.records import routes as records_routes
+from app.returns import routes as returns_routes
 from app.templating import make_templates, render
 
 SECURITY_HEADERS = {
@@ -100,6 +101,7 @@ ROUTERS = (
     audit_api,
     meetings_api,
     meetings_routes,
+    returns_routes,
 )
 
 

@@ -46,6 +46,8 @@ class AuditAction(enum.StrEnum):
     ATTACHMENT_ADD = "attachment.add"
     ATTACHMENT_VIEW = "attachment.view"
     ATTACHMENT_WITHDRAW = "attachment.withdraw"
+    RETURN_VIEW = "return.view"  # a return's problems, listed for the data manager
+    RETURN_EXPORT = "return.export"  # a return's file, made (each child in it has the event)
 
 
 class Actor(Protocol):

@@ -16,6 +16,7 @@ class Role(enum.StrEnum):
     CONFERENCE_CHAIR = "conference_chair"
     AUDITOR = "auditor"
     SYSTEM_ADMIN = "system_admin"
+    DATA_MANAGER = "data_manager"  # statutory returns: the CIN census, Annex A
 
     @property
     def label(self) -> str:

@@ -27,6 +27,7 @@ class Action(enum.StrEnum):
     ALLOCATE = "allocate"
     ADMINISTER = "administer"  # users, teams, exemplar versions: never case content
     MEETINGS = "meetings"  # schedule reviews and conferences, send invitations, record minutes
+    EXPORT_RETURNS = "export_returns"  # the council-wide statutory returns (CIN census, Annex A)
 
 
 class Reach(enum.IntEnum):
@@ -65,6 +66,8 @@ RULES: dict[Role, dict[Action, Reach]] = {
     Role.CONFERENCE_CHAIR: {A.VIEW: R.TEAM, A.WRITE: R.TEAM, A.SUBMIT: R.TEAM, A.MEETINGS: R.TEAM},
     Role.AUDITOR: {A.VIEW: R.ALL, A.SEE_AUDIT: R.ALL},
     Role.SYSTEM_ADMIN: {A.ADMINISTER: R.ALL},
+    # Every child's census items, read for the return and its problems; no case content beyond.
+    Role.DATA_MANAGER: {A.EXPORT_RETURNS: R.ALL},
 }
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.cases import service as cases
 from app.engine.conditions import Scope, compile_condition, plain
+from app.people.schemas import PersonOut
 from app.records import service as records
 from app.returns import mapping as declared
 from app.returns.mapping import Item, Source
@@ -98,6 +99,11 @@ def items_of_modules() -> dict[str, set[str]]:
     }
 
 
+def person_attributes() -> set[str]:
+    """What the person record holds, for the mapping's linter (its identity items)."""
+    return set(PersonOut.model_fields)
+
+
 @dataclass(frozen=True)
 class CensusProblem:
     """Something the census needs and the records do not give, where the worker can fix it."""
@@ -151,9 +157,13 @@ class Period:
 class Census:
     year: int
     xml: bytes
-    children: int
+    case_ids: list[int]  # the children in it, whose trails an export is written on
     problems: list[CensusProblem]
     structure_errors: list[str]
+
+    @property
+    def children(self) -> int:
+        return len(self.case_ids)
 
 
 @cache
@@ -181,7 +191,8 @@ def build(*, session: Session, year: int, la_code: str) -> Census:
     children.sort(key=lambda c: (str(c.identity.get("LAchildID") or ""), c.case_id))
     xml = _message(children, period, la_code)
     problems = [p for child in children for p in child.problems]
-    return Census(year, xml, len(children), problems, structure_errors(xml))
+    case_ids = [child.case_id for child in children]
+    return Census(year, xml, case_ids, problems, structure_errors(xml))
 
 
 def child_problems(*, session: Session, case: "Case") -> list[CensusProblem]:
