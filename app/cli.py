@@ -279,9 +279,10 @@ def returns_cin(
         if user is None or not allowed(user=user, action=Action.EXPORT_RETURNS, case=None):
             typer.echo(f"{as_user} may not export statutory returns.", err=True)
             raise typer.Exit(code=1)
-        census = returns.export_cin(
+        census, events = returns.export_cin(
             session=session, actor=user, year=year, la_code=settings.la_code
         )
+        session.add_all(events)
         session.commit()
     out.write_bytes(census.xml)
     for problem in census.problems:  # by case number and rule: no names on a terminal's log

@@ -226,6 +226,9 @@ def child_return(case: "Case", found: Sequence["Record"]) -> ChildReturn:
     for record in found:
         problems += record_problems(case=case, record=record)
     problems += _checks(mapping, case, episodes, characteristics)
+    # An episode's check may say what a record already said: the record's, which names where.
+    said = {(p.item, p.message): p for p in reversed(problems)}
+    problems = [p for p in problems if said[(p.item, p.message)] is p]
     return ChildReturn(case.id, person.full_name, identity, characteristics, episodes, problems)
 
 

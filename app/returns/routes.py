@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request, Response
 
 from app.access import Granted, Target, allow
 from app.cases.policy import Action
-from app.deps import SessionDep, SettingsDep
+from app.deps import SessionDep, SettingsDep, keep_at_end
 from app.errors import Invalid
 from app.returns import service
 from app.templating import render
@@ -28,10 +28,10 @@ def returns_page(
     year: str | None = None,
 ) -> Response:
     chosen = _year(year)
-    census = service.review_cin(
+    census, events = service.review_cin(
         session=db, actor=granted.user, year=chosen, la_code=settings.la_code
     )
-    db.commit()
+    keep_at_end(db, *events)
     context = {
         "title": "Children in Need census",
         "year": chosen,
@@ -48,10 +48,10 @@ def download_cin(
     db: SessionDep, settings: SettingsDep, granted: Exporting, year: str | None = None
 ) -> Response:
     chosen = _year(year)
-    census = service.export_cin(
+    census, events = service.export_cin(
         session=db, actor=granted.user, year=chosen, la_code=settings.la_code
     )
-    db.commit()
+    keep_at_end(db, *events)
     name = f"cin-census-{chosen - 1}-{chosen % 100:02d}.xml"
     return Response(
         census.xml,

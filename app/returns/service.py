@@ -1,9 +1,11 @@
 """The returns domain as routes and the command line use it: each census made or looked at is
 on the trail of every child it reads (who exported what, and when), with nothing personal in the
-event's detail."""
+event's detail. The events come back to the caller, which writes them: a page or download reads
+without a lock and writes its events when it has answered (app/deps.py keep_at_end)."""
 
 from datetime import date
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -13,25 +15,30 @@ from app.auth.models import User
 from app.returns import cin
 from app.returns.cin import Census, CensusProblem
 
+if TYPE_CHECKING:
+    from app.audit.models import AuditEvent
+
 
 def collection_year(today: date) -> int:
     """The collection year a day falls in: 1 April to 31 March, named by the year it ends."""
     return today.year + 1 if today.month >= 4 else today.year
 
 
-def export_cin(*, session: Session, actor: User, year: int, la_code: str) -> Census:
-    """The CIN census of `year`, on the trail of every child in it."""
+def export_cin(
+    *, session: Session, actor: User, year: int, la_code: str
+) -> tuple[Census, list["AuditEvent"]]:
+    """The CIN census of `year`, and its event for the trail of every child in it."""
     census = cin.build(session=session, year=year, la_code=la_code)
-    _audit(session, actor, AuditAction.RETURN_EXPORT, census, census.case_ids)
-    return census
+    return census, _events(actor, AuditAction.RETURN_EXPORT, census, census.case_ids)
 
 
-def review_cin(*, session: Session, actor: User, year: int, la_code: str) -> Census:
-    """The CIN census of `year` for its problems; on the trail of each child listed."""
+def review_cin(
+    *, session: Session, actor: User, year: int, la_code: str
+) -> tuple[Census, list["AuditEvent"]]:
+    """The CIN census of `year` for its problems, and its event for each child listed."""
     census = cin.build(session=session, year=year, la_code=la_code)
     listed = sorted({problem.case_id for problem in census.problems})
-    _audit(session, actor, AuditAction.RETURN_VIEW, census, listed)
-    return census
+    return census, _events(actor, AuditAction.RETURN_VIEW, census, listed)
 
 
 def by_child(problems: list[CensusProblem]) -> list[tuple[int, str, list[CensusProblem]]]:
@@ -43,15 +50,8 @@ def by_child(problems: list[CensusProblem]) -> list[tuple[int, str, list[CensusP
     ]
 
 
-def _audit(
-    session: Session, actor: User, action: AuditAction, census: Census, case_ids: list[int]
-) -> None:
+def _events(
+    actor: User, action: AuditAction, census: Census, case_ids: list[int]
+) -> list["AuditEvent"]:
     detail = {"return": "cin", "year": census.year, "children": census.children}
-    audit.record_on_each(
-        session=session,
-        case_ids=case_ids,
-        actor=actor,
-        action=action,
-        target_type="return",
-        detail=detail,
-    )
+    return audit.on_each(case_ids, actor=actor, action=action, target_type="return", detail=detail)
