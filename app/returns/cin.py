@@ -114,6 +114,7 @@ class CensusProblem:
     message: str
     record_id: int | None = None
     exemplar_id: str | None = None
+    field: str | None = None  # the record's field that would give it
 
     @property
     def text(self) -> str:
@@ -320,7 +321,13 @@ def _missing(case: "Case", record: "Record", source: Source) -> list[CensusProbl
     parts = {**source.items, **source.episode, **source.child}
     return [
         CensusProblem(
-            case.id, case.child.full_name, name, item.missing, record.id, record.exemplar_id
+            case.id,
+            case.child.full_name,
+            name,
+            item.missing,
+            record.id,
+            record.exemplar_id,
+            item.field,
         )
         for name, item in parts.items()
         if item.missing and _answer_item(item, record.answers) is None
