@@ -28,6 +28,11 @@ def nhs_number(value: str) -> str:
         raise ValueError("Enter a valid NHS number: it has 10 digits, like 943 476 5919") from None
 
 
+def spaced(number: str | None) -> str:
+    """An NHS number as people read it (943 476 5919)."""
+    return str(nhs.format(number)) if number else ""
+
+
 def pupil_number(value: str, what: str = "UPN") -> str:
     """A Unique Pupil Number compact and in capitals, or a ValueError naming what is wrong."""
     try:

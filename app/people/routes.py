@@ -21,7 +21,7 @@ from app.cases.policy import Action
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine.library import Library
 from app.errors import DomainError
-from app.people import service
+from app.people import identifiers, service
 from app.people.forms import Form, date_parts, optional, parsed, posted_date, text, yes_no
 from app.people.models import Person
 from app.people.schemas import (
@@ -278,6 +278,7 @@ def _details_of(person: Person) -> dict[str, Any]:
         {"day": str(born.day), "month": str(born.month), "year": str(born.year)} if born else {}
     )
     values["address_confidential"] = person.address_confidential
+    values["nhs_number"] = identifiers.spaced(person.nhs_number)
     return values
 
 

@@ -35,7 +35,7 @@ def _details(person: Person, csrf: str, **changes: str) -> dict[str, str]:
         "given_names": person.given_names,
         "family_name": person.family_name,
         "sex": person.sex or "",
-        "nhs_number": person.nhs_number or "",
+        "nhs_number": person.nhs_number or "",  # compact: the same number as shown spaced
         "upn": person.upn or "",
         "former_upn": person.former_upn or "",
         "upn_unknown_reason": person.upn_unknown_reason or "",
@@ -50,6 +50,7 @@ def test_a_wrong_check_digit_is_refused_naming_the_field_and_nothing_is_saved(
     csrf = _signed_in(db, client)
     tyler = _person(db, "Tyler", "Hughes")
     url = f"/people/{tyler.id}/edit"
+    assert 'value="999 016 6137"' in client.get(url).text  # shown as people read it
     wrong = {"nhs_number": "999 016 6138", "upn": "C873400114001"}
     refused = client.post(url, data=_details(tyler, csrf, **wrong))
     assert refused.status_code == 400
