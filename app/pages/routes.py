@@ -150,7 +150,7 @@ def child_page(
 def _census(db: SessionDep, granted: Granted) -> list[dict[str, str]]:
     """What the CIN census needs from the child's records, each linked to the record (or to
     the child's details) where it is given."""
-    details = f"/people/{granted.case.child_id}"
+    details = f"/people/{granted.case.child_id}/edit"  # identity items: the child's details
     return [
         {"text": p.text, "href": f"/records/{p.record_id}" if p.record_id else details}
         for p in census.child_problems(session=db, case=granted.case)

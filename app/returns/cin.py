@@ -128,9 +128,10 @@ class Row:
 
 @dataclass
 class Episode:
-    record_id: int
+    record_id: int  # the referral that started it
     details: Row = field(default_factory=Row)
     rows: dict[str, list[Row]] = field(default_factory=dict)
+    record_ids: set[int] = field(default_factory=set)  # every record placed in it
 
 
 @dataclass
@@ -257,6 +258,7 @@ def _episodes(
         if not episodes:
             continue  # nothing before the child's first referral is in an episode
         episode = episodes[-1]
+        episode.record_ids.add(record.id)
         target = _target(episode, source, action)
         if target is not None:
             _fill(target, source.items, answers)
@@ -374,10 +376,11 @@ def in_year(child: ChildReturn, period: Period) -> ChildReturn | None:
 
 
 def _in(problem: CensusProblem, kept: list[Episode], child: ChildReturn) -> bool:
-    # A problem of a record the year leaves out (an episode closed last year) is not this year's.
-    kept_ids = {e.record_id for e in kept}
-    episode_ids = {e.record_id for e in child.episodes}
-    return problem.record_id in kept_ids or problem.record_id not in episode_ids
+    # A problem of a record the year leaves out (an episode closed last year) is not this year's;
+    # one of a record no episode could place (a referral with no date) is every year's.
+    kept_ids = {i for e in kept for i in e.record_ids}
+    placed = {i for e in child.episodes for i in e.record_ids}
+    return problem.record_id in kept_ids or problem.record_id not in placed
 
 
 def _episode_in(episode: Episode, period: Period) -> Episode | None:
@@ -388,7 +391,7 @@ def _episode_in(episode: Episode, period: Period) -> Episode | None:
         module: [r for r in (_row_in(module, row, period) for row in rows) if r is not None]
         for module, rows in episode.rows.items()
     }
-    return Episode(episode.record_id, details, rows)
+    return Episode(episode.record_id, details, rows, episode.record_ids)
 
 
 def _row_in(module: str, row: Row, period: Period) -> Row | None:

@@ -40,6 +40,7 @@ USERNAMES = {
     Role.CONFERENCE_CHAIR: "chair",
     Role.AUDITOR: "auditor",
     Role.SYSTEM_ADMIN: "admin",
+    Role.DATA_MANAGER: "datamanager",
 }
 SIGNED_OUT = "signed out"
 
