@@ -37,6 +37,7 @@ business_support  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 conference_chair  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 auditor           YYNY  YYNY  YYNY    NNNN  YYNY  NNNN
 system_admin      NNNN  NNNN  NNNN    NNNN  NNNN  NNNN
+data_manager      NNNN  NNNN  NNNN    NNNN  NNNN  NNNN
 """
 
 

@@ -3,6 +3,7 @@ downloads, each is on the trail of the children it reads, and only the data mana
 command line does the same as the user it names."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,10 +13,12 @@ from typer.testing import CliRunner
 
 from app import cli, demo
 from app.audit.models import AuditEvent
+from app.auth.models import Role
 from app.engine.library import Library
 from app.records.models import Record
 from app.returns import cin
 from tests.api.test_pages import page_sign_in
+from tests.conftest import PASSWORD
 from tests.factories import Factory
 from tests.returns.generated_year import generate
 from tests.returns.test_cin_census import demo_year
@@ -83,15 +86,21 @@ def test_a_year_that_is_not_a_collection_year_is_refused_naming_the_field(
     assert _events(db, "return.export") == []
 
 
-@pytest.mark.parametrize("username", ["worker", "manager", "auditor", "admin"])
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.DATA_MANAGER])
 def test_only_the_data_manager_makes_returns(
-    db: Session, client: TestClient, year: int, username: str
+    db: Session, client: TestClient, make_user: Any, year: int, role: Role
 ) -> None:
-    page_sign_in(client, username)
+    user = make_user(role)
+    signed = client.post("/api/session", json={"username": user.username, "password": PASSWORD})
+    assert signed.status_code == 201
     assert client.get("/returns").status_code == 403
     assert client.get("/returns/cin.xml").status_code == 403
-    assert 'href="/returns"' not in client.get("/caseload").text
-    assert _events(db, "return.export") == []
+    assert 'href="/returns"' not in client.get("/profile").text
+    assert _events(db, "return.export") == [] and _events(db, "return.view") == []
+    refused = select(AuditEvent).where(
+        AuditEvent.actor_id == user.id, AuditEvent.allowed.is_(False)
+    )
+    assert len(db.scalars(refused).all()) == 2  # each refusal kept
 
 
 @pytest.fixture()
@@ -118,4 +127,3 @@ def test_the_command_line_writes_the_census_as_the_user_it_names(
     count = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "return.export")
     assert db.scalar(count) == 21
     assert "Jade" not in made.output  # nothing personal on a terminal's log
-
