@@ -290,7 +290,8 @@ def returns_cin(
     for error in census.structure_errors:
         typer.echo(f"{out}:{error}", err=True)
     typer.echo(
-        f"{out}: {census.children} children, {len(census.problems)} census problem(s), "
+        f"{out}: {census.children} {'child' if census.children == 1 else 'children'}, "
+        f"{len(census.problems)} census problem(s), "
         f"{len(census.structure_errors)} structure error(s)."
     )
     if census.structure_errors:
