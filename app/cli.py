@@ -17,7 +17,7 @@ from app.audit.service import AuditAction
 from app.auth import service as auth_service
 from app.auth.models import Role, User
 from app.cases import service as cases
-from app.cases.policy import Action
+from app.cases.policy import Action, allowed
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.engine import court
@@ -30,6 +30,9 @@ from app.printing import service as printing
 from app.printing import worker as print_worker
 from app.records import service as records
 from app.returns import annex_a, ssda903
+from app.returns import cin as cin_census
+from app.returns import mapping as return_mapping
+from app.returns import service as returns
 
 main = typer.Typer(help="Children's case records: the ICS exemplar engine.", no_args_is_help=True)
 db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
@@ -163,6 +166,7 @@ def exemplars_check(
     demo_checked = "" if path else _check_demo(library)
     if not path:
         _check_declared(library)
+    _check_mappings(library, every_exemplar=path is None)
     fields = sum(len(e.fields) for e in library.exemplars.values())
     took = (time.perf_counter() - started) * 1000
     typer.echo(
@@ -197,6 +201,25 @@ def _check_declared(library: Library) -> None:
     for problem in problems:
         typer.echo(problem, err=True)
     if problems:
+        raise typer.Exit(code=1)
+
+
+def _check_mappings(library: Library, every_exemplar: bool) -> None:
+    """Lint the returns' mappings against the exemplars just loaded; exit 1 on any problem.
+
+    Checking another folder (PATH), an exemplar the mapping names may be absent; a field of one
+    that is present must still exist."""
+    problems = return_mapping.lint(
+        library=library,
+        path=return_mapping.path_of(cin_census.COUNTRY, cin_census.RETURN),
+        items=cin_census.items_of_modules(),
+        person_attributes=cin_census.person_attributes(),
+        every_exemplar=every_exemplar,
+    )
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} error(s) in the returns' mappings.", err=True)
         raise typer.Exit(code=1)
 
 
@@ -354,6 +377,42 @@ def returns_903(
         session.commit()
     for path in ssda903.write(tables=tables, out=out):
         typer.echo(f"{path}")
+
+
+@returns_app.command("cin")
+def returns_cin(
+    year: Annotated[int, typer.Option(help="Collection year, named by its end: 2026 is 2025-26.")],
+    as_user: Annotated[
+        str, typer.Option("--as", help="Your username: the export is checked and audited as you.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the XML.")] = Path("cin.xml"),
+) -> None:
+    """Write the CIN census of a collection year; list its census problems; exit 1 if the file
+    breaks the year's structure."""
+    settings = get_settings()
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        user = auth_service.get_by_username(session=session, username=as_user)
+        if user is None or not allowed(user=user, action=Action.EXPORT_RETURNS, case=None):
+            typer.echo(f"{as_user} may not export statutory returns.", err=True)
+            raise typer.Exit(code=1)
+        census, events = returns.export_cin(
+            session=session, actor=user, year=year, la_code=settings.la_code
+        )
+        session.add_all(events)
+        session.commit()
+    out.write_bytes(census.xml)
+    for problem in census.problems:  # by case number and rule: no names on a terminal's log
+        typer.echo(f"case {problem.case_id}: {problem.item}: {problem.text}", err=True)
+    for error in census.structure_errors:
+        typer.echo(f"{out}:{error}", err=True)
+    typer.echo(
+        f"{out}: {census.children} {'child' if census.children == 1 else 'children'}, "
+        f"{len(census.problems)} census problem(s), "
+        f"{len(census.structure_errors)} structure error(s)."
+    )
+    if census.structure_errors:
+        raise typer.Exit(code=1)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     # Print worker processes per app process (printing off the request); 0: none here, prints are
     # made by `ics print-worker` running elsewhere.
     print_workers: int = Field(default=1, ge=0, le=32)
+    # The council's DfE local authority number: the LEA of every statutory return's header (and
+    # characters 2-4 of the UPNs its schools issue). 873 is the demo's; set ICS_LA_CODE.
+    la_code: str = Field(default="873", pattern=r"^\d{3}$")
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000

@@ -86,6 +86,7 @@ class Viewer:
     signs_off: bool  # the permission table gives them the sign-off queue (the navigation says so)
     leads_team: bool = False  # and the team view, to whoever allocates the team's cases
     arranges_meetings: bool = False  # and the team's meetings, to whoever arranges them
+    makes_returns: bool = False  # and the statutory returns, to the data manager
 
 
 def client_address(request: Request) -> str:
@@ -136,8 +137,9 @@ def optional_session(request: Request, db: SessionDep, settings: SettingsDep) ->
         signs_off = reach(user, Action.APPROVE) > Reach.NONE
         leads = reach(user, Action.ALLOCATE) > Reach.NONE
         meets = reach(user, Action.MEETINGS) > Reach.NONE
+        returns = reach(user, Action.EXPORT_RETURNS) > Reach.NONE
         request.state.viewer = Viewer(
-            user.id, user.username, user.full_name, user.role, signs_off, leads, meets
+            user.id, user.username, user.full_name, user.role, signs_off, leads, meets, returns
         )
         request.state.csrf = row.csrf_token
     return row

@@ -46,6 +46,7 @@ from app.printing.worker import PrintPool
 from app.records import api as records_api
 from app.records import routes as records_routes
 from app.returns import annex_a_routes
+from app.returns import routes as returns_routes
 from app.templating import make_templates, render
 
 SECURITY_HEADERS = {
@@ -109,6 +110,7 @@ ROUTERS = (
     meetings_api,
     meetings_routes,
     annex_a_routes,
+    returns_routes,
 )
 
 

@@ -50,6 +50,7 @@ class AuditAction(enum.StrEnum):
     ATTACHMENT_WITHDRAW = "attachment.withdraw"
     CARE_EVENT = "care.event"
     RETURNS_EXPORT = "returns.export"  # a statutory return built from every case (who, which, how)
+    RETURN_VIEW = "returns.view"  # a return's problems, listed for the data manager
 
 
 class Actor(Protocol):

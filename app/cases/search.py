@@ -1,5 +1,5 @@
-"""Find a child, or an adult and the children they lead to: by case number, date of birth (as
-people type it), or a name that may be misspelt.
+"""Find a child, or an adult and the children they lead to: by case number, NHS number (with or
+without spaces), date of birth (as people type it), or a name that may be misspelt.
 
 The access filter is part of the query: only children whose case the user may see, and the
 people in those children's networks, are candidates, so a common name never hides the user's
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app.cases.models import Case
 from app.cases.service import get_case_by_number
 from app.people import search as finding
+from app.people.identifiers import looks_like_nhs_number
 from app.people.schemas import LinkedCase, SearchResult
 from app.timescales.calendar import typed_date
 
@@ -19,7 +20,7 @@ from app.timescales.calendar import typed_date
 def search(
     *, session: Session, text: str, visible: ColumnElement[bool], limit: int = 50
 ) -> list[SearchResult]:
-    """Children and adults by case number, date of birth or name, best first."""
+    """Children and adults by case number, NHS number, date of birth or name, best first."""
     text = text.strip()
     children, among = finding.visible_among(
         session=session, children=select(Case.child_id).where(visible)
@@ -27,6 +28,8 @@ def search(
     case = get_case_by_number(session=session, case_number=text)
     if case is not None:
         scored = finding.scored_among(session=session, person_ids=[case.child_id], among=children)
+    elif (number := looks_like_nhs_number(text)) is not None:
+        scored = finding.by_nhs_number(session=session, number=number, among=among)
     elif (born := typed_date(text)) is not None:
         scored = finding.born_on(session=session, day=born, among=among, limit=limit)
     else:

@@ -40,6 +40,11 @@ def get_cases(*, session: Session, case_ids: list[int]) -> list[Case]:
     return list(session.scalars(select(Case).where(Case.id.in_(case_ids))))
 
 
+def all_cases(*, session: Session) -> list[Case]:
+    """Every child's case, for a council-wide return (the CIN census)."""
+    return list(session.scalars(select(Case).order_by(Case.id)))
+
+
 def team_case_ids(*, team_id: int | None) -> Select[Any]:
     """The ids of a team's cases, as a subquery for other domains' lists."""
     return select(Case.id).where(Case.team_id == team_id)

@@ -24,6 +24,7 @@ from app.printing import replies
 from app.records import chronology, siblings
 from app.records import service as records
 from app.records.context import RecordContext
+from app.returns import cin as census
 from app.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
@@ -140,6 +141,7 @@ def child_page(
         "timeline_kinds": timeline.KINDS,
         "show": show,
         "records": rows,
+        "census": _census(db, granted),
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),
         "can_arrange": allowed(user=granted.user, action=Action.MEETINGS, case=granted.case),
@@ -153,6 +155,16 @@ def child_page(
         ),
     } | attachments.on_child_page(db, granted, request)
     return render(request, "pages/child.html", context)
+
+
+def _census(db: SessionDep, granted: Granted) -> list[dict[str, str]]:
+    """What the CIN census needs from the child's records, each linked to the record (or to
+    the child's details) where it is given."""
+    details = f"/people/{granted.case.child_id}/edit"  # identity items: the child's details
+    return [
+        {"text": p.text, "href": f"/records/{p.record_id}" if p.record_id else details}
+        for p in census.child_problems(session=db, case=granted.case)
+    ]
 
 
 @router.get("/children/{case_id}/chronology")

@@ -9,7 +9,7 @@ from app.access import Granted, SignedIn, Target, allow, network_case_ids, visib
 from app.cases.policy import Action
 from app.deps import CsrfChecked, Id, SessionDep
 from app.errors import Invalid
-from app.people import service
+from app.people import identifiers, service
 from app.people.schemas import (
     FamilyIn,
     FamilyOut,
@@ -54,14 +54,23 @@ def person_matches(
     db: SessionDep,
     user: SignedIn,
     date_of_birth: str | None = None,
+    nhs_number: str | None = None,
 ) -> PossibleMatches:
     """People who may be the same, as far as you may see them, and how many more you may not."""
     try:
         born = date.fromisoformat(date_of_birth) if date_of_birth else None
     except ValueError as error:
         raise Invalid("Enter the date of birth as YYYY-MM-DD.", field="date_of_birth") from error
+    try:
+        number = identifiers.nhs_number(nhs_number) if nhs_number else None
+    except ValueError as refused:
+        raise Invalid(str(refused), field="nhs_number") from None
     found = service.find_matches(
-        session=db, given_names=given_names, family_name=family_name, date_of_birth=born
+        session=db,
+        given_names=given_names,
+        family_name=family_name,
+        date_of_birth=born,
+        nhs_number=number,
     )
     shown = visible_matches(db, user, found)
     db.commit()

@@ -31,6 +31,11 @@ LABELS = {
     "type_code": "Relationship",
     "person_id": "Person",
     "other_person_id": "Other person",
+    "nhs_number": "NHS number",
+    "upn": "UPN",
+    "former_upn": "Former UPN",
+    "upn_unknown_reason": "Why the UPN is not known",
+    "local_child_id": "Council's child id",
 }
 # What to do when a field that must have a value has none, in GOV.UK's words.
 MISSING = {
@@ -95,4 +100,6 @@ def _field_and_message(problem: Any) -> tuple[str, str]:
     field = location[0] if location else "body"
     if problem.get("type") in ("string_too_short", "missing") and field in MISSING:
         return field, MISSING[field]
+    if message.startswith("Enter "):  # already GOV.UK's words naming the field (identifiers)
+        return field, message
     return field, f"{LABELS.get(field, field)}: {message[:1].lower()}{message[1:]}"

@@ -38,6 +38,12 @@ class Person(Authored, Base):
     address: Mapped[str | None] = mapped_column(Text)
     address_confidential: Mapped[bool] = mapped_column(default=False)
     phone: Mapped[str | None] = mapped_column(String(50))
+    # Identifiers, kept compact (no spaces) so one exact match finds them however they were typed.
+    nhs_number: Mapped[str | None] = mapped_column(String(10), index=True)
+    upn: Mapped[str | None] = mapped_column(String(13), index=True)
+    former_upn: Mapped[str | None] = mapped_column(String(13))
+    upn_unknown_reason: Mapped[str | None] = mapped_column(String(3))  # codelist upn_unknown
+    local_child_id: Mapped[str | None] = mapped_column(String(20), index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # Kept from the names on every write, for the database's text index (see people/names.py).

@@ -21,7 +21,7 @@ from app.cases.policy import Action
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine.library import Library
 from app.errors import DomainError
-from app.people import service
+from app.people import identifiers, service
 from app.people.forms import Form, date_parts, optional, parsed, posted_date, text, yes_no
 from app.people.models import Person
 from app.people.schemas import (
@@ -46,7 +46,8 @@ SEXES = [
     ("not_known", "Not known"),
     ("not_stated", "Not stated"),
 ]
-NAME_FIELDS = ("given_names", "family_name", "known_as", "sex")
+# The NHS number is asked with the names: the same number is the surest sign of the same person.
+NAME_FIELDS = ("given_names", "family_name", "known_as", "sex", "nhs_number")
 PICTURE_PARTS = [
     ("who_they_are", "Who they are to the child"),
     ("what_they_are_like", "What they are like"),
@@ -103,6 +104,7 @@ def _matches(db: Session, granted: Granted, person: PersonIn) -> Any:
         given_names=person.given_names,
         family_name=person.family_name,
         date_of_birth=person.date_of_birth,
+        nhs_number=person.nhs_number,
     )
     child_id = granted.case.child_id  # the child is never offered as someone around themselves
     return visible_matches(db, granted.user, [m for m in found if m.person_id != child_id])
@@ -222,14 +224,16 @@ def _kinds(db: Session, sex: str | None) -> list[tuple[str, str]]:
 
 
 @router.get("/people/{person_id}/edit")
-def edit_person(person_id: Id, request: Request, db: SessionDep, granted: ForPerson) -> Response:
+def edit_person(
+    person_id: Id, request: Request, db: SessionDep, library: LibraryDep, granted: ForPerson
+) -> Response:
     person = service.get_person(session=db, person_id=person_id)
-    return _editing(request, db, person, _details_of(person), {})
+    return _editing(request, db, library, person, _details_of(person), {})
 
 
 @router.post("/people/{person_id}/edit")
 async def save_person(
-    person_id: Id, request: Request, db: SessionDep, granted: ForPerson
+    person_id: Id, request: Request, db: SessionDep, library: LibraryDep, granted: ForPerson
 ) -> Response:
     """Only what changed is sent to the service, whose before and after go on each child's trail."""
     form = await request.form()
@@ -239,7 +243,7 @@ async def save_person(
     checked = None if errors else parsed(PersonPatch, typed, errors)
     if checked is None:
         values = {**typed, "date_of_birth": date_parts(form, "date_of_birth")}
-        return _editing(request, db, person, values, errors)
+        return _editing(request, db, library, person, values, errors)
     # Only the fields this page shows: the rest (ethnicity, language…) are never touched here.
     typed_now = checked.model_dump(exclude_unset=True)
     changed = {k: v for k, v in typed_now.items() if v != getattr(person, k)}
@@ -258,12 +262,13 @@ async def save_person(
             db.rollback()
             values = {**typed, "date_of_birth": date_parts(form, "date_of_birth")}
             problem = {refused.field or "given_names": refused.message}
-            return _editing(request, db, person, values, problem)
+            return _editing(request, db, library, person, values, problem)
         db.commit()
     return RedirectResponse(f"/people/{person_id}", status_code=303)
 
 
-DETAILS = ("given_names", "family_name", "known_as", "sex", "address", "phone")
+IDENTIFIERS = ("nhs_number", "upn", "former_upn", "upn_unknown_reason", "local_child_id")
+DETAILS = ("given_names", "family_name", "known_as", "sex", "address", "phone", *IDENTIFIERS)
 
 
 def _details_of(person: Person) -> dict[str, Any]:
@@ -273,11 +278,14 @@ def _details_of(person: Person) -> dict[str, Any]:
         {"day": str(born.day), "month": str(born.month), "year": str(born.year)} if born else {}
     )
     values["address_confidential"] = person.address_confidential
+    values["nhs_number"] = identifiers.spaced(person.nhs_number)
     return values
 
 
 def _details_posted(form: Form, errors: dict[str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {name: optional(form, name) for name in DETAILS}
+    # An identifier the form did not send is left alone: only a field sent blank clears it.
+    sent = [name for name in DETAILS if name in form or name not in IDENTIFIERS]
+    values: dict[str, Any] = {name: optional(form, name) for name in sent}
     values |= {"given_names": text(form, "given_names"), "family_name": text(form, "family_name")}
     values["date_of_birth"] = posted_date(form, "date_of_birth", errors)
     values["address_confidential"] = text(form, "address_confidential") == "yes"
@@ -287,6 +295,7 @@ def _details_posted(form: Form, errors: dict[str, str]) -> dict[str, Any]:
 def _editing(
     request: Request,
     db: Session,
+    library: Library,
     person: Person,
     values: dict[str, Any],
     errors: dict[str, str],
@@ -299,6 +308,7 @@ def _editing(
         "values": values,
         "errors": errors,
         "sexes": SEXES,
+        "upn_unknown": _choices(library, "upn_unknown"),
         "changes": changes,
         "names": auth.names_of(session=db, user_ids={c.actor_id for c in changes}),
     }
@@ -493,6 +503,12 @@ def _check_professional(library: Library, values: dict[str, Any], errors: dict[s
         errors["agency_type"] = "Select the agency"
     if values["email"] and "@" not in values["email"]:
         errors["email"] = "Enter an email address in the right format, like name@example.org"
+
+
+def _choices(library: Library, codelist: str) -> list[tuple[str, str]]:
+    listed = library.codelists.get(codelist)
+    options = listed.options if listed else []
+    return [(o.code, f"{o.code}: {library.code_label(codelist, o.code)}") for o in options]
 
 
 def _professional_page(

@@ -8,11 +8,13 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
 from app.bounds import Input as Input  # every input schema's base, re-exported here
+from app.people import identifiers
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Short = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
@@ -44,6 +46,29 @@ class PersonFields(Input):
     address_confidential: bool = False
     phone: Short | None = None
     died_on: date | None = None
+    nhs_number: Short | None = Field(default=None, description="NHS number, spaces allowed")
+    upn: Short | None = Field(default=None, description="Unique Pupil Number")
+    former_upn: Short | None = Field(default=None, description="An earlier Unique Pupil Number")
+    upn_unknown_reason: identifiers.UpnUnknown | None = Field(
+        default=None, description="Why the UPN is not known: UN1-UN7 (codelist upn_unknown)"
+    )
+    local_child_id: Short | None = Field(default=None, description="The council's own child id")
+
+    @field_validator("nhs_number")
+    @classmethod
+    def _nhs_check_digit(cls, value: str | None) -> str | None:
+        return identifiers.nhs_number(value) if value else None
+
+    @field_validator("upn", "former_upn")
+    @classmethod
+    def _upn_check_letter(cls, value: str | None, info: ValidationInfo) -> str | None:
+        what = "former UPN" if info.field_name == "former_upn" else "UPN"
+        return identifiers.pupil_number(value, what) if value else None
+
+    @field_validator("local_child_id")
+    @classmethod
+    def _local_id(cls, value: str | None) -> str | None:
+        return identifiers.local_child_id(value) if value else None
 
     @field_validator("died_on")
     @classmethod
@@ -123,6 +148,11 @@ class PersonOut(BaseModel):
     address: str | None
     address_confidential: bool
     phone: str | None
+    nhs_number: str | None = None
+    upn: str | None = None
+    former_upn: str | None = None
+    upn_unknown_reason: str | None = None
+    local_child_id: str | None = None
 
 
 class PossibleMatch(BaseModel):

@@ -48,6 +48,12 @@ def scored_among(*, session: Session, person_ids: list[int], among: Among) -> Sc
     return [(person, 1.0) for person in session.scalars(query)]
 
 
+def by_nhs_number(*, session: Session, number: str, among: Among) -> Scored:
+    """The person with this NHS number (compact), if they are among `among`: an exact match."""
+    query = select(Person).where(Person.nhs_number == number, Person.id.in_(among))
+    return [(person, 1.0) for person in session.scalars(query.order_by(Person.id))]
+
+
 def born_on(*, session: Session, day: date, among: Among, limit: int) -> Scored:
     query = select(Person).where(Person.date_of_birth == day, Person.id.in_(among)).limit(limit)
     return [(person, 1.0) for person in session.scalars(query.order_by(Person.id))]

@@ -64,6 +64,7 @@ def create_person(
         given_names=data.given_names,
         family_name=data.family_name,
         date_of_birth=data.date_of_birth,
+        nhs_number=data.nhs_number,
     )
     person = Person(**data.model_dump(), created_by_id=actor.id, updated_by_id=actor.id)
     session.add(person)
@@ -72,26 +73,21 @@ def create_person(
 
 
 def find_matches(
-    *, session: Session, given_names: str, family_name: str, date_of_birth: date | None
+    *,
+    session: Session,
+    given_names: str,
+    family_name: str,
+    date_of_birth: date | None,
+    nhs_number: str | None = None,
 ) -> list[PossibleMatch]:
-    """People who may be the same: same birthday and a similar name, or a near-identical name."""
+    """People who may be the same: the same NHS number; or the same birthday and a similar name,
+    or a near-identical name, unless both have NHS numbers and they differ (then they are not)."""
+    same_number = _same_nhs_number(session, nhs_number)
+    matches = [_match(person, "the same NHS number") for person in same_number]
     wanted = fold(f"{given_names} {family_name}")
-    initial = fold(family_name)[:1]
-    candidates = (
-        session.scalars(
-            select(Person)
-            .where(
-                (Person.date_of_birth == date_of_birth)
-                if date_of_birth
-                else func.lower(Person.family_name).like(f"{initial}%")
-            )
-            .limit(500)
-        ).all()
-        if initial or date_of_birth
-        else []
-    )
-    matches = []
-    for person in candidates:
+    for person in _named_like(session, family_name, date_of_birth):
+        if person in same_number or (nhs_number and person.nhs_number):
+            continue  # already matched, or two different NHS numbers: two different people
         score = difflib.SequenceMatcher(
             None, wanted, fold(f"{person.given_names} {person.family_name}")
         ).ratio()
@@ -100,15 +96,40 @@ def find_matches(
             reason = (
                 "same date of birth and a similar name" if same_birthday else "a very similar name"
             )
-            matches.append(
-                PossibleMatch(
-                    person_id=person.id,
-                    full_name=person.full_name,
-                    date_of_birth=person.date_of_birth,
-                    reason=reason,
-                )
-            )
+            matches.append(_match(person, reason))
     return matches
+
+
+def _same_nhs_number(session: Session, nhs_number: str | None) -> list[Person]:
+    if not nhs_number:
+        return []
+    return list(session.scalars(select(Person).where(Person.nhs_number == nhs_number)))
+
+
+def _named_like(session: Session, family_name: str, date_of_birth: date | None) -> list[Person]:
+    initial = fold(family_name)[:1]
+    if not (initial or date_of_birth):
+        return []
+    return list(
+        session.scalars(
+            select(Person)
+            .where(
+                (Person.date_of_birth == date_of_birth)
+                if date_of_birth
+                else func.lower(Person.family_name).like(f"{initial}%")
+            )
+            .limit(500)
+        )
+    )
+
+
+def _match(person: Person, reason: str) -> PossibleMatch:
+    return PossibleMatch(
+        person_id=person.id,
+        full_name=person.full_name,
+        date_of_birth=person.date_of_birth,
+        reason=reason,
+    )
 
 
 def update_person(

@@ -25,6 +25,7 @@ from app.printing import replies
 from app.records import forms, service, siblings, views
 from app.records.context import RecordContext
 from app.records.errors import StaleRevision
+from app.returns import cin as census
 from app.templating import render
 
 router = APIRouter(include_in_schema=False, dependencies=[CsrfChecked])
@@ -82,6 +83,7 @@ def task_list(
             "can_amend": views.can_amend(record),
             "amended": request.query_params.get("amended") == "1",
             "family_replies": replies.for_record(session=db, record_id=record_id),
+            "census": _census(record),
         }
         | _siblings(db, library, record)
     )
@@ -190,8 +192,15 @@ async def save_section(
         status = 422 if errors else 200
         message = "Not saved: " + "; ".join(errors.values()) if errors else ""
         revision = record.record.revision
+        shown = [p["text"] for p in _census(record, section)]
         return JSONResponse(
-            {"revision": revision, "visible": visible, "errors": errors, "message": message},
+            {
+                "revision": revision,
+                "visible": visible,
+                "errors": errors,
+                "message": message,
+                "census": shown,
+            },
             status_code=status,
         )
     if errors:
@@ -490,8 +499,21 @@ def _section(
         "saved": request.query_params.get("saved") == "1",
         "error_summary": bool(errors),
         "marked": section.id in (record.record.completed_sections or []),
+        "census": _census(record, section),
     }
     return render(request, "records/section.html", context, status_code=status)
+
+
+def _census(record: RecordContext, section: Section | None = None) -> list[dict[str, str]]:
+    """What the CIN census needs from this record and does not have yet (one section's, or the
+    whole record's with the section to go to), from the census mapping (app/returns)."""
+    problems = census.record_problems(case=record.case, record=record.record)
+    fields = {f.id for f in section.fields} if section else None
+    return [
+        {"text": p.text, "section": record.exemplar.section_of.get(p.field or "", "")}
+        for p in problems
+        if fields is None or p.field in fields
+    ]
 
 
 def _conflict_rows(exemplar: Exemplar, conflict: StaleRevision) -> list[dict[str, Any]]:

@@ -38,6 +38,7 @@ conference_chair  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 personal_adviser  YNNY  YNNY  YNNY    YNNY  NNNN  NNNN
 auditor           YYNY  YYNY  YYNY    NNNN  YYNY  NNNN
 system_admin      NNNN  NNNN  NNNN    NNNN  NNNN  NNNN
+data_manager      NNNN  NNNN  NNNN    NNNN  NNNN  NNNN
 """
 
 

@@ -93,6 +93,19 @@ if (form && userId) {
     await saving;
   }
 
+  // What the census still needs from this section, as the server now says (records/_census.html).
+  function showCensus(problems) {
+    const panel = document.getElementById("census-problems");
+    if (!panel || !Array.isArray(problems)) return;
+    const items = problems.map((text) => {
+      const item = document.createElement("li");
+      item.textContent = text;
+      return item;
+    });
+    panel.querySelector("ul").replaceChildren(...items);
+    panel.hidden = items.length === 0;
+  }
+
   async function send() {
     say("Saving…");
     const body = new FormData(form);
@@ -131,12 +144,14 @@ if (form && userId) {
     if (!response.ok) {
       say(data.message || "Not saved: there is a problem with an answer.");
       applyVisibility(data.visible);
+      showCensus(data.census);
       return;
     }
     revisionInput().value = data.revision;
     localStorage.removeItem(key);
     document.dispatchEvent(new Event("ics:server-contact"));
     applyVisibility(data.visible);
+    showCensus(data.census);
     say(`Saved at ${new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit" })}`);
   }
 
