@@ -37,18 +37,17 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-# The sector's SSDA903 rule validator, which the tests run on our 903 export. Its own venv: it pins
-# pandas<2, rich<14 and an old setuptools, which would downgrade ours.
+# The sector's rule validators, which the tests run on our exports, each in its own venv and called
+# as a subprocess: the SSDA903 one pins pandas<2, rich<14 and an old setuptools, the CIN census one
+# pandas<2 and numpy<2 — neither may downgrade ours.
 VALIDATOR_903 := csc-validator-be-903==0.1.17
+CIN_VENV := .venv-cin
 validators: .venv-903/.installed $(CIN_VENV)/.installed
 .venv-903/.installed: Makefile
 	$(PYTHON) -m venv .venv-903
 	.venv-903/bin/pip install -q '$(VALIDATOR_903)' 'pytest==9.2.0'
-
-# The DfE CIN census rules as the sector's validator implements them (tests/returns). Its own venv:
-# it pins pandas<2 and numpy<2, which ours need not follow; the tests call it as a subprocess.
-CIN_VENV := .venv-cin
-$(CIN_VENV)/.installed:
+	touch $@
+$(CIN_VENV)/.installed: Makefile
 	$(PYTHON) -m venv $(CIN_VENV)
 	$(CIN_VENV)/bin/pip install -q 'csc-validator-be-cin==0.1.13' 'pytest==8.4.2' 'numpy<2'
 	touch $@
@@ -87,4 +86,4 @@ bench-scale: setup
 	$(BIN)/python bench/search_scale.py --sizes 10000,100000 --rounds 200
 
 clean:
-	rm -rf $(VENV) $(CIN_VENV) node_modules var test-artifacts
+	rm -rf $(VENV) $(CIN_VENV) .venv-903 node_modules var test-artifacts
