@@ -62,7 +62,7 @@ def test_the_data_manager_sees_the_problems_by_child_and_downloads_the_census(
     assert "Census: this referral has no primary need" in page.text
     assert '<th scope="row" class="govuk-table__header" rowspan="' in page.text
     assert 'href="/returns"' in page.text  # "Returns" in the navigation, for the data manager
-    viewed = _events(db, "return.view")
+    viewed = _events(db, "returns.view")
     assert len(viewed) == 1 and viewed[0].detail == {"return": "cin", "year": year, "children": 21}
     got = client.get("/returns/cin.xml", params={"year": year})
     assert got.status_code == 200
@@ -70,7 +70,7 @@ def test_the_data_manager_sees_the_problems_by_child_and_downloads_the_census(
     assert f"cin-census-{year - 1}-{year % 100:02d}.xml" in got.headers["content-disposition"]
     assert cin.structure_errors(got.content) == []
     assert got.content.count(b"<Child>") == 21
-    exported = _events(db, "return.export")
+    exported = _events(db, "returns.export")
     assert len({e.case_id for e in exported}) == 21  # on the trail of every child in the file
 
 
@@ -83,7 +83,7 @@ def test_a_year_that_is_not_a_collection_year_is_refused_naming_the_field(
         refused = client.get(url, params={"year": typed}, headers={"accept": "application/json"})
         assert refused.status_code == 422, (url, refused.text)
         assert refused.json()["detail"][0]["field"] == "year"
-    assert _events(db, "return.export") == []
+    assert _events(db, "returns.export") == []
 
 
 @pytest.mark.parametrize("role", [r for r in Role if r != Role.DATA_MANAGER])
@@ -96,7 +96,7 @@ def test_only_the_data_manager_makes_returns(
     assert client.get("/returns").status_code == 403
     assert client.get("/returns/cin.xml").status_code == 403
     assert 'href="/returns"' not in client.get("/profile").text
-    assert _events(db, "return.export") == [] and _events(db, "return.view") == []
+    assert _events(db, "returns.export") == [] and _events(db, "returns.view") == []
     refused = select(AuditEvent).where(
         AuditEvent.actor_id == user.id, AuditEvent.allowed.is_(False)
     )
@@ -124,6 +124,6 @@ def test_the_command_line_writes_the_census_as_the_user_it_names(
     assert "21 children, 1 census problem(s), 0 structure error(s)" in made.output
     assert "PrimaryNeedCode: Census: this referral has no primary need" in made.output
     assert cin.structure_errors(out.read_bytes()) == []
-    count = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "return.export")
+    count = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "returns.export")
     assert db.scalar(count) == 21
     assert "Jade" not in made.output  # nothing personal on a terminal's log
