@@ -26,6 +26,16 @@ class Settings(BaseSettings):
     council_name: str = "Riverside Borough Council"  # the header of every page; court applicant
     # The council's logo, a file under app/static (e.g. "img/council-logo.svg"), beside its name.
     council_logo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-/]+\.(svg|png)$")
+    # How a family reaches the council, printed on page 1 of every family copy: the office
+    # when a worker's profile has none, and the route to disagree or complain.
+    council_phone: str = "01632 960000"
+    council_address: str = "Riverside Civic Centre, River Street, Riverside RV1 1AA"
+    council_complaints_phone: str = "01632 960123"
+    council_complaints_email: str = "complaints@riverside-council.example"
+    council_complaints_address: str = (
+        "Complaints Team, Riverside Civic Centre, River Street, Riverside RV1 1AA"
+    )
+    council_complaints_web: str = "riverside-council.example/complaints"
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000
