@@ -342,9 +342,10 @@ class _Checker:
             texts.append((("options", index, "label"), option.label))
         for key, text in texts:
             words = text if isinstance(text, str) else (text.family or "")
+            where = key if isinstance(text, str) else (*key, "family")  # the line of the words
             for word in glossary.unexplained(self.library.glossary, words):
                 self.error(
-                    (*place.path, *key),
+                    (*place.path, *where),
                     f"family wording uses '{word}', which the glossary does not explain: say it"
                     " in plain words or add it to exemplars/glossary.yaml",
                     "warning",

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
-import textstat  # type: ignore[import-untyped]  # no type hints shipped
+import textstat
 
 WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’-]*")
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
@@ -41,8 +41,16 @@ def sentences_of(text: str) -> list[str]:
     return [part.strip() for part in SENTENCE_END.split(text) if WORD.search(part)]
 
 
+def as_sentences(text: str) -> str:
+    """Each line a sentence: a heading or a label is read as a unit, not run into the next."""
+    lines = (" ".join(line.split()) for line in text.splitlines())
+    return "\n".join(line if ENDS_SENTENCE.search(line) else f"{line}." for line in lines if line)
+
+
 def measure(text: str) -> Readability:
-    """Reading age of `text` by textstat's Flesch-Kincaid grade, and its longest sentences."""
+    """Reading age of `text` (each line a sentence) by textstat's Flesch-Kincaid grade, and its
+    longest sentences."""
+    text = as_sentences(text)
     sentences = sentences_of(text)
     if not sentences:
         return Readability(0.0, 0.0, 0, 0, ())
@@ -88,15 +96,13 @@ class _Blocks(HTMLParser):
         line = " ".join("".join(self.current).split())
         self.current = []
         if line:
-            # A heading, a label or a cell is read as a unit: end it like a sentence, so the
-            # scorer does not run a label into the answer after it.
-            self.lines.append(line if ENDS_SENTENCE.search(line) else f"{line}.")
+            self.lines.append(line)
 
 
 def text_of_html(html: str) -> str:
-    """What a reader reads on the printed page, one block a line."""
+    """What a reader reads on the printed page, one block a line, each a sentence."""
     parser = _Blocks()
     parser.feed(html)
     parser.close()
     parser._end_block()
-    return "\n".join(parser.lines)
+    return as_sentences("\n".join(parser.lines))
