@@ -55,10 +55,15 @@ def measure(text: str) -> Readability:
     if not sentences:
         return Readability(0.0, 0.0, 0, 0, ())
     grade = float(textstat.flesch_kincaid_grade(text))
-    lengths = sorted(((len(WORD.findall(s)), s) for s in sentences), key=lambda pair: -pair[0])
-    longest = tuple(s for n, s in lengths if n > LONG_SENTENCE)[:LONGEST_LISTED]
     words = int(textstat.lexicon_count(text))
-    return Readability(round(grade + 5, 1), round(grade, 1), words, len(sentences), longest)
+    return Readability(round(grade + 5, 1), round(grade, 1), words, len(sentences), longest(text))
+
+
+def longest(text: str) -> tuple[str, ...]:
+    """The sentences of `text` over the Easy Read length, longest first."""
+    sentences = sentences_of(as_sentences(text))
+    lengths = sorted(((len(WORD.findall(s)), s) for s in sentences), key=lambda pair: -pair[0])
+    return tuple(s for n, s in lengths if n > LONG_SENTENCE)[:LONGEST_LISTED]
 
 
 class _Blocks(HTMLParser):

@@ -670,11 +670,16 @@ def letters_of(*, session: Session, meeting_id: int) -> list[LetterSent]:
 
 def readability_of(document: PrintDocument, library: Library) -> readability.Readability:
     """Reading age of the whole text that will print (fixed wording, answers, tables, glossary),
-    by the standard scorer, with its longest sentences and the glossary terms it explains."""
+    by the standard scorer; the longest sentences of the answers, which the worker can shorten;
+    the glossary terms it explains."""
     text = readability.text_of_html(pdf.render_html(document))
     measured = readability.measure(text)
+    answers = [a for s in document.sections for a in s.answers]
+    if document.summary is not None:
+        answers += [a for part in document.summary.parts for a in part.answers]
+    written = [a.text or "" for a in answers] + [c for a in answers for r in a.rows for _, c in r]
     terms = tuple(t.term for t in glossary_words.terms_in(library.glossary, text))
-    return replace(measured, jargon=terms)
+    return replace(measured, long_sentences=readability.longest("\n".join(written)), jargon=terms)
 
 
 @dataclass(frozen=True)

@@ -213,6 +213,16 @@ def test_the_reading_age_is_textstats_on_the_whole_printed_text(
         assert all(len(s.split()) > readability.LONG_SENTENCE for s in hint.long_sentences)
         lengths = [len(s.split()) for s in hint.long_sentences]
         assert lengths == sorted(lengths, reverse=True)
+        # what the worker can shorten: their answers, never the fixed wording or the glossary
+        written = " ".join(
+            f"{a.text} {' '.join(c for r in a.rows for _, c in r)}"
+            for s in document.sections
+            for a in s.answers
+        )
+        summary = document.summary
+        assert summary is not None
+        written += " ".join(a.text or "" for p in summary.parts for a in p.answers)
+        assert all(s.rstrip(".") in written for s in hint.long_sentences), record.exemplar_id
 
 
 def test_the_family_copys_fixed_wording_reads_at_11_or_under() -> None:
