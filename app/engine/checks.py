@@ -354,9 +354,17 @@ class _Checker:
     def _summary(self) -> None:
         """Each field a summary heading names must be a field the family reads."""
         summary = self.exemplar.definition.summary
-        if summary is None:
-            return
         declared = self.exemplar.definition.audiences
+        if summary is None:
+            if "family" in declared:
+                self.error(
+                    ("audiences",),
+                    "the family reads this exemplar, but it declares no `summary:`: page 1 of a"
+                    " family copy says what we are worried about, what is working well, what"
+                    " needs to happen and what happens next",
+                    "warning",
+                )
+            return
         for heading in SUMMARY_HEADINGS:
             for index, field_id in enumerate(getattr(summary, heading)):
                 item = self.exemplar.fields.get(field_id)

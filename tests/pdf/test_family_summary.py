@@ -250,3 +250,15 @@ def test_the_print_page_lists_the_longest_sentences(
     assert f"Reading age about <strong>{int(hint.reading_age + 0.5)}</strong>" in page.text
     assert "The longest sentences, to shorten if you can" in page.text
     assert html.escape(hint.long_sentences[0], quote=True) in page.text
+
+
+def test_an_exemplar_the_family_reads_declares_its_summary(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    note = folder / "case_note.yaml"
+    text = note.read_text()
+    start = text.index("summary:\n")
+    end = text.index("\nsections:\n")
+    note.write_text(text[:start] + text[end:])
+    line = text[: text.index("audiences:")].count("\n") + 1
+    warnings = [str(w) for w in load_library(folder).warnings]
+    assert any(f"case_note.yaml:{line}:" in w and "no `summary:`" in w for w in warnings), warnings
