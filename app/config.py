@@ -34,13 +34,25 @@ class Settings(BaseSettings):
     council_logo: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_\-/]+\.(svg|png)$")
     # Where a family may reply online (the council's own contact page); each copy prints it with
     # its reference, so the reply reaches the worker. ".example": the demo council has no site.
-    reply_url: str = Field(default="https://www.riverside.example/children/reply", max_length=200)
+    reply_url: str = Field(
+        default="https://riverside-council.example/children/reply", max_length=200
+    )
     # Print worker processes per app process (printing off the request); 0: none here, prints are
     # made by `ics print-worker` running elsewhere.
     print_workers: int = Field(default=1, ge=0, le=32)
     # The council's DfE local authority number: the LEA of every statutory return's header (and
     # characters 2-4 of the UPNs its schools issue). 873 is the demo's; set ICS_LA_CODE.
     la_code: str = Field(default="873", pattern=r"^\d{3}$")
+    # How a family reaches the council, printed on page 1 of every family copy: the office
+    # when a worker's profile has none, and the route to disagree or complain.
+    council_phone: str = "01632 960000"
+    council_address: str = "Riverside Civic Centre, River Street, Riverside RV1 1AA"
+    council_complaints_phone: str = "01632 960123"
+    council_complaints_email: str = "complaints@riverside-council.example"
+    council_complaints_address: str = (
+        "Complaints Team, Riverside Civic Centre, River Street, Riverside RV1 1AA"
+    )
+    council_complaints_web: str = "riverside-council.example/complaints"
     fast_password_hash: bool = False  # the test suite only: a cheap argon2, refused in production
     host: str = "127.0.0.1"
     port: int = 8000

@@ -96,6 +96,9 @@ def _users(*, session: Session, family: Family) -> dict[str, User]:
             team=team,
             demo=True,
         )
+        if existing is None and entry.profile is not None:
+            for name, value in entry.profile.model_dump(exclude_none=True).items():
+                setattr(users[username], name, value)
     return users
 
 

@@ -34,9 +34,19 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class Profile(Strict):
+    """How a family reaches a worker: printed on page 1 of every family copy they write."""
+
+    job_title: str | None = None
+    work_phone: str | None = None
+    work_email: str | None = None
+    work_address: str | None = None
+
+
 class UserEntry(Strict):
     name: str
     role: Role
+    profile: Profile | None = None
 
 
 class PersonEntry(PersonIn):

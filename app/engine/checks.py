@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from string import Formatter
 from typing import Any
 
-from app.engine import court
+from app.engine import court, glossary
 from app.engine.conditions import (
     SEARCH_LIMIT,
     Compiled,
@@ -19,7 +19,15 @@ from app.engine.conditions import (
     satisfiable,
     search_size,
 )
-from app.engine.definitions import SIGN_OFF_DECISIONS, FieldDef, Prefill, Section, has_form
+from app.engine.definitions import (
+    SIGN_OFF_DECISIONS,
+    SUMMARY_HEADINGS,
+    FieldDef,
+    Prefill,
+    Section,
+    Text,
+    has_form,
+)
 from app.engine.facts import FACTS
 from app.engine.fieldtypes import around, kind_of
 from app.engine.library import Exemplar, Library
@@ -86,6 +94,7 @@ class _Checker:
         self._chronology()
         self._timeline()
         self._on_finalise()
+        self._summary()
         if not any(p.severity == "error" for p in self.problems):
             self._reachability()
             self._cycles()
@@ -111,6 +120,7 @@ class _Checker:
             if source:
                 self._condition((*place.path, key), source)
         self._court_heading(place.path, owner.court_heading)
+        self._family_words(place)
         item = place.item
         if item is None:
             self._written_by(place.path, place.section)
@@ -332,6 +342,71 @@ class _Checker:
                     (*place.path, "label"),
                     f"label of '{item.id}' has no {reader} wording, but {reader} readers see it",
                     "warning",
+                )
+
+    def _family_reads(self, place: Place) -> bool:
+        declared = self.exemplar.definition.audiences
+        owner = place.column_of or place.item
+        return "family" in declared and (owner is None or "family" in (owner.audiences or declared))
+
+    def _family_words(self, place: Place) -> None:
+        """Family wording that uses an abbreviation the glossary does not explain: a family
+        would meet it unexplained (the printout explains only glossary terms)."""
+        if not self._family_reads(place):
+            return
+        item = place.item
+        texts: list[tuple[Path, Text]] = [(("label",), item.label)] if item else []
+        if item is None:
+            texts.append((("title",), place.section.title))
+        for index, option in enumerate(item.options or [] if item else []):
+            texts.append((("options", index, "label"), option.label))
+        for key, text in texts:
+            words = text if isinstance(text, str) else (text.family or "")
+            where = key if isinstance(text, str) else (*key, "family")  # the line of the words
+            for word in glossary.unexplained(self.library.glossary, words):
+                self.error(
+                    (*place.path, *where),
+                    f"family wording uses '{word}', which the glossary does not explain: say it"
+                    " in plain words or add it to exemplars/glossary.yaml",
+                    "warning",
+                )
+
+    def _summary(self) -> None:
+        """Each field a summary heading names must be a field the family reads."""
+        summary = self.exemplar.definition.summary
+        declared = self.exemplar.definition.audiences
+        if summary is None:
+            if "family" in declared:
+                self.error(
+                    ("audiences",),
+                    "the family reads this exemplar, but it declares no `summary:`: page 1 of a"
+                    " family copy says what we are worried about, what is working well, what"
+                    " needs to happen and what happens next",
+                    "warning",
+                )
+            return
+        for heading in SUMMARY_HEADINGS:
+            for index, field_id in enumerate(getattr(summary, heading)):
+                item = self.exemplar.fields.get(field_id)
+                if item is None:
+                    fields = self.exemplar.fields
+                    self.error(
+                        ("summary", heading, index),
+                        f"summary.{heading} names '{field_id}', which is not a field of"
+                        f" {self.exemplar.id}{suggest(field_id, fields)}",
+                    )
+                elif "family" not in (item.audiences or declared):
+                    self.error(
+                        ("summary", heading, index),
+                        f"summary.{heading} names '{field_id}', which the family does not read",
+                    )
+        known = {*self.exemplar.fields, *self.exemplar.sections}
+        for index, name in enumerate(summary.leaves_out):
+            if name not in known:
+                self.error(
+                    ("summary", "leaves_out", index),
+                    f"summary.leaves_out names '{name}', which is neither a field nor a section"
+                    f" of {self.exemplar.id}{suggest(name, known)}",
                 )
 
     def _outcomes(self) -> None:

@@ -322,6 +322,22 @@ class OnFinalise(Strict):
     legal_status: Identifier | None = None  # a choice field on the legal_status code list
 
 
+class Summary(Strict):
+    """Page 1 of a family copy, in Signs of Safety's order: the fields whose answers feed each
+    heading (the printout names who to contact and how to complain from settings)."""
+
+    worried: list[Identifier] = Field(default=[], max_length=10)
+    working_well: list[Identifier] = Field(default=[], max_length=10)
+    needs_to_happen: list[Identifier] = Field(default=[], max_length=10)
+    happens_next: list[Identifier] = Field(default=[], max_length=10)
+    # Fields or whole sections a copy that starts with the summary leaves out, so it stays short
+    # enough to read (the worker's copy has them; the family may ask for it).
+    leaves_out: list[Identifier] = Field(default=[], max_length=300)
+
+
+SUMMARY_HEADINGS = ("worried", "working_well", "needs_to_happen", "happens_next")
+
+
 class Definition(Strict):
     id: Identifier
     version: int = Field(ge=1)
@@ -341,3 +357,4 @@ class Definition(Strict):
     timeline: Timeline | None = None
     on_finalise: OnFinalise | None = None
     anonymous_source: AnonymousSource | None = None
+    summary: Summary | None = None  # what page 1 of a family copy says first

@@ -98,12 +98,16 @@ def _row(
     names: Names,
     child: str | None,
 ) -> tuple[tuple[str, str], ...]:
+    # A column written for other readers (a plan line's area and dimension codes, for the
+    # worker and the court) is left out of this reader's rows, as a field would be.
+    reads = reader(audience).reads_fields_for
     return tuple(
         (
             text_for(column.label, audience, child=child),
             _cell(exemplar, column, row.get(column.id), audience, names, child),
         )
         for column in item.fields or []
+        if column.audiences is None or any(name in column.audiences for name in reads)
     )
 
 

@@ -54,6 +54,13 @@ class Reader(_Strict):
     family_diagram: bool
     court_statement: bool
     readability_hint: bool
+    # Page 1 says what matters in plain words (the exemplar's `summary:`), then the detail,
+    # without what the summary said and what the summary leaves out for length.
+    summary_first: bool
+    # The parts of each pen-picture this reader's printout shows (those a recipient may read).
+    pen_picture_parts: list[
+        Literal["who_they_are", "what_they_are_like", "strengths", "worries", "how_to_talk"]
+    ] = Field(min_length=1)
     # Which attachments the printout shows: every one, those marked for the family or for the
     # child when uploaded, or none.
     attachments_marked_for: Literal["any", "family", "child", "none"]

@@ -19,6 +19,7 @@ class Answer:
     source: str | None = None  # "from Referral and information, 3 November 2026"
     court_heading: str | None = None  # the answer's own SWET heading, when not its section's
     sentence: str | None = None  # the answer as a sentence of evidence (court_sentence)
+    field: str = ""  # the field it answers: how the summary finds it
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,45 @@ class Disagreement:
 
 
 @dataclass(frozen=True)
+class SummaryPart:
+    """One heading of page 1 ("worried", "working_well"...) and the answers that feed it."""
+
+    heading: str
+    answers: tuple[Answer, ...]
+
+
+@dataclass(frozen=True)
+class Contact:
+    """Who the family reaches, from the worker's profile and the council's settings."""
+
+    worker: str
+    job_title: str
+    phone: str
+    email: str
+    office: str
+    council: str
+
+
+@dataclass(frozen=True)
+class Complaints:
+    """The council's route for a disagreement or a complaint (settings)."""
+
+    phone: str
+    email: str
+    address: str
+    web: str
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Page 1 of a family copy: the Signs of Safety headings, who to contact, how to complain."""
+
+    parts: tuple[SummaryPart, ...]
+    contact: Contact
+    complaints: Complaints
+
+
+@dataclass(frozen=True)
 class PrintDocument:
     """Everything one printout shows, for one audience."""
 
@@ -141,6 +181,7 @@ class PrintDocument:
     attachments: tuple[Attached, ...] = ()
     disagreements: tuple[Disagreement, ...] = ()
     reply_link: str = ""  # where the family can reply online, the reference appended
+    summary: Summary | None = None  # page 1 of a family copy (readers.yaml: summary_first)
 
     @property
     def family_diagram_uri(self) -> str:

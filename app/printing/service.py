@@ -24,6 +24,7 @@ from app.auth import service as auth
 from app.auth.models import User
 from app.config import get_settings
 from app.engine import answers as engine
+from app.engine import glossary as glossary_words
 from app.engine.checks import ANY_ANSWER
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import Names, describe, long_date
@@ -31,6 +32,7 @@ from app.engine.library import Exemplar, Library
 from app.engine.readers import reader
 from app.errors import Invalid, NotFound
 from app.printing import genogram, pdf, readability, recipients, replies, witness
+from app.printing import summary as summaries
 from app.printing.document import (
     Answer,
     Attached,
@@ -40,6 +42,7 @@ from app.printing.document import (
     PenPicture,
     PrintDocument,
     Section,
+    Summary,
     Witness,
 )
 from app.printing.models import Printout, PrintoutDelivery
@@ -49,7 +52,6 @@ if TYPE_CHECKING:
     from app.records.models import Record
 
 UNPLACED_HEADING = "harm"  # a section that names no SWET heading (the lint says so)
-PEN_PICTURE_PARTS = ("who_they_are", "what_they_are_like", "strengths", "worries", "how_to_talk")
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,12 @@ def build(
     row = reader(audience)
     reference = f"{source.facts.get('case.case_number')}/{record.id}/v{version}"
     screen = _screen(exemplar, source, recipient, released or {}, row.copy_for)
-    sections = _sections(exemplar, source, audience, child, names, withheld, lang, screen)
+    declared = exemplar.definition.summary if row.summary_first else None
+    leaving = summaries.leaves_out(declared)
+    sections = _sections(exemplar, source, audience, child, names, withheld, lang, screen, leaving)
+    summary = None
+    if declared is not None:
+        sections, summary = summaries.of(declared, sections, author)
     pictures = _pen_pictures(source, audience, withheld, screen)
     document = PrintDocument(
         audience=audience,
@@ -123,7 +130,7 @@ def build(
         recipient=screen.recipient.title if screen else "",
         recipient_name=screen.recipient.name if screen else "",
         refused=_refusal(screen),
-        glossary=_glossary(library, sections, audience, pictures),
+        glossary=_glossary(library, sections, audience, pictures, summary),
         court=_court(session, record, source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
         reference=reference,
@@ -136,6 +143,7 @@ def build(
             recipient=screen.recipient.name if screen else "",
         ),
         reply_link=_reply_link(reference) if row.copy_for != "none" else "",
+        summary=summary,
     )
     return document, withheld
 
@@ -223,15 +231,23 @@ def _sections(
     withheld: list[Withheld],
     lang: str = "en",
     screen: recipients.Screen | None = None,
+    leaving: frozenset[str] = frozenset(),
 ) -> list[Section]:
     shown = engine.visibility(exemplar, answers=source.answers, facts=source.facts)
     result = []
     for section in exemplar.definition.sections:
         if not shown.sections[section.id]:
             continue
+        if section.id in leaving:
+            withheld.append(Withheld(text_for(section.title, "worker"), summaries.LEFT_OUT))
+            continue
         answers = []
         for item in section.fields:
             if not shown.fields[item.id]:
+                continue
+            if item.id in leaving:
+                if source.answers.get(item.id) is not None:
+                    withheld.append(Withheld(text_for(item.label, "worker"), summaries.LEFT_OUT))
                 continue
             if not _for(exemplar, item, audience):
                 if source.answers.get(item.id) is not None:
@@ -250,7 +266,7 @@ def _sections(
                 withheld.append(Withheld(label, "not answered: left out", f"blank:{item.id}"))
                 continue
             shown_answer = _answer(exemplar, item, answer, audience, child, names)
-            shown_answer = replace(shown_answer, court_heading=item.court_heading)
+            shown_answer = replace(shown_answer, court_heading=item.court_heading, field=item.id)
             if screen is not None:
                 screened, outcomes = recipients.screen(item, answer, shown_answer, label, screen)
                 _kept(outcomes, withheld)
@@ -327,8 +343,9 @@ def _pen_pictures(
     pictures = []
     reading = screen.recipient if screen else None
     for entry in source.people:
+        parts = tuple(reader(audience).pen_picture_parts)
         text, outcomes = recipients.pen_picture(
-            entry, PEN_PICTURE_PARTS, reading, screen.released if screen else {}
+            entry, parts, reading, screen.released if screen else {}
         )
         _kept(outcomes, withheld)
         if not text and not outcomes:
@@ -350,20 +367,30 @@ def _glossary(
     sections: list[Section],
     audience: Audience,
     pictures: tuple[PenPicture, ...] = (),
+    summary: Summary | None = None,
 ) -> tuple[GlossaryTerm, ...]:
-    """Each glossary term (or alias) the family's printout still uses, with its plain meaning
-    (pen-pictures included: they print too)."""
+    """Each glossary term (or alias) the printout uses as whole words, with its plain meaning:
+    in titles, labels, answers, table cells, pen-pictures and the summary alike."""
     if not reader(audience).glossary:
         return ()
-    text = " ".join(
-        [f"{s.title} {a.label} {a.text or ''}" for s in sections for a in s.answers]
-        + [p.text for p in pictures]
-    ).lower()
-    found = []
-    for term in library.glossary.terms:
-        if any(word.lower() in text for word in (term.term, *term.aliases)):
-            found.append(GlossaryTerm(term=term.term, explanation=term.explanation))
-    return tuple(found)
+    text = "\n".join(_words_of(sections, pictures, summary))
+    return tuple(
+        GlossaryTerm(term=term.term, explanation=term.explanation)
+        for term in glossary_words.terms_in(library.glossary, text)
+    )
+
+
+def _words_of(
+    sections: list[Section], pictures: tuple[PenPicture, ...], summary: Summary | None
+) -> list[str]:
+    answers = [a for s in sections for a in s.answers]
+    if summary is not None:
+        answers += [a for part in summary.parts for a in part.answers]
+    words = [s.title for s in sections] + [p.text for p in pictures]
+    for answer in answers:
+        words += [answer.label, answer.text or ""]
+        words += [f"{label}: {cell}" for row in answer.rows for label, cell in row]
+    return words
 
 
 def _chronology(session: Session, library: Library, record: Record) -> tuple[ChronologyEntry, ...]:
@@ -657,13 +684,17 @@ def letters_of(*, session: Session, meeting_id: int) -> list[LetterSent]:
 
 
 def readability_of(document: PrintDocument, library: Library) -> readability.Readability:
-    """Reading age of what the family will read: every label and answer in the printout."""
-    parts = [document.title]
-    for section in document.sections:
-        parts.append(section.title)
-        parts.extend(f"{a.label}. {a.text or ''}" for a in section.answers)
-    terms = [t.term for t in library.glossary.terms]
-    return readability.measure("\n\n".join(parts), terms=terms)
+    """Reading age of the whole text that will print (fixed wording, answers, tables, glossary),
+    by the standard scorer; the longest sentences of the answers, which the worker can shorten;
+    the glossary terms it explains."""
+    text = readability.text_of_html(pdf.render_html(document))
+    measured = readability.measure(text)
+    answers = [a for s in document.sections for a in s.answers]
+    if document.summary is not None:
+        answers += [a for part in document.summary.parts for a in part.answers]
+    written = [a.text or "" for a in answers] + [c for a in answers for r in a.rows for _, c in r]
+    terms = tuple(t.term for t in glossary_words.terms_in(library.glossary, text))
+    return replace(measured, long_sentences=readability.longest("\n".join(written)), jargon=terms)
 
 
 @dataclass(frozen=True)

@@ -79,7 +79,8 @@ def test_each_family_copy_carries_a_reply_slip_with_its_reference_and_link(
     assert "What I think" in text and "What is wrong and should be corrected" in text
     assert "Your reference: " in text and reference in text and "(Kerry Walsh)" in text
     link = (
-        "https://www.riverside.example/children/reply?ref=" + f"{plan_number(db, plan)}/{reference}"
+        "https://riverside-council.example/children/reply?ref="
+        + f"{plan_number(db, plan)}/{reference}"
     )
     assert link in text.replace(" ", "")  # the link may break across lines on the page
     child = _text(_print(worker, plan.id, "child", audience="child"))

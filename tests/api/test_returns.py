@@ -124,6 +124,8 @@ def test_the_command_line_writes_the_census_as_the_user_it_names(
     assert "21 children, 1 census problem(s), 0 structure error(s)" in made.output
     assert "PrimaryNeedCode: Census: this referral has no primary need" in made.output
     assert cin.structure_errors(out.read_bytes()) == []
-    count = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "returns.export")
+    count = (
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "returns.export")
+    )
     assert db.scalar(count) == 21
     assert "Jade" not in made.output  # nothing personal on a terminal's log
