@@ -71,6 +71,29 @@ def family_words() -> dict[str, dict[str, str]]:
     return {lang: {**WORD_DEFAULTS[lang], **loaded[lang]} for lang in WORD_DEFAULTS}
 
 
+@lru_cache(maxsize=8)
+def _folder_words(folder: str) -> dict[str, Any]:
+    path = PRINTOUTS / folder / "words.yaml"
+    loaded: dict[str, Any] = YAML(typ="safe").load(path.read_text()) if path.exists() else {}
+    return loaded or {}
+
+
+def words_for(document: PrintDocument) -> dict[str, str]:
+    """The printout's fixed wording in its language: the family letter's, with its own folder's
+    words for the reader's age band laid over them (printouts/child/words.yaml: young, older)."""
+    lang = "cy" if document.welsh else "en"
+    words = dict(family_words()[lang])
+    if document.band:
+        folder = reader(document.audience).printout.split("/")[0]
+        words.update(_folder_words(folder).get(lang, {}).get(document.band, {}))
+    return words
+
+
+def relation_words(welsh: bool) -> dict[str, str]:
+    """How someone is related to the child, in Welsh for a Welsh copy (words.yaml, relations)."""
+    return dict(_folder_words("family").get("relations_cy") or {}) if welsh else {}
+
+
 def paragraphs(text: str | None) -> list[str]:
     """The writer's paragraphs: split on blank lines, whatever the line endings."""
     cleaned = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -109,7 +132,8 @@ def render_html(document: PrintDocument) -> str:
     row = reader(shown.audience)  # which template, and its security marking, per readers.yaml
     template = _environment().get_template(row.printout)
     return template.render(
-        words=family_words()["cy" if shown.welsh else "en"],
+        words=words_for(shown),
+        relations=relation_words(shown.welsh),
         doc=shown,
         welsh=shown.welsh,
         marking=row.marking,

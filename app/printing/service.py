@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -27,7 +27,7 @@ from app.engine.checks import ANY_ANSWER
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
-from app.engine.readers import reader
+from app.engine.readers import Voice, own_wording, reader, voice
 from app.errors import Invalid, NotFound
 from app.printing import genogram, pdf, readability, recipients, witness
 from app.printing.document import (
@@ -94,8 +94,10 @@ def build(
     child = str(source.facts.get("child.first_name") or "")
     names = records.names_of(source)
     row = reader(audience)
+    spoken = voice(audience, age=_age(source))
     screen = _screen(exemplar, source, recipient, released or {}, row.copy_for)
-    sections = _sections(exemplar, source, audience, child, names, withheld, lang, screen)
+    said = _Said(audience, child, names, lang, spoken)
+    sections = _sections(exemplar, source, said, withheld, screen)
     pictures = _pen_pictures(source, audience, withheld, screen)
     document = PrintDocument(
         audience=audience,
@@ -105,8 +107,11 @@ def build(
             audience,
             lang=lang,
             child=child,
+            voice=spoken,
         ),
         welsh=lang == "cy",
+        band=spoken.band,
+        child_age=_age(source),
         family_diagram=genogram.draw(source.people) if row.family_diagram else "",
         family_diagram_text=genogram.describe(source.people) if row.family_diagram else "",
         child_name=str(source.facts.get("child.full_name") or ""),
@@ -114,14 +119,14 @@ def build(
         if source.facts.get("child.date_of_birth")
         else None,
         case_number=str(source.facts.get("case.case_number") or ""),
-        record_status=_status(record, source, version),
+        record_status=_status(record, source, version, lang),
         author=author.full_name if author else "",
         sections=tuple(sections),
         pen_pictures=pictures,
         recipient=screen.recipient.title if screen else "",
         recipient_name=screen.recipient.name if screen else "",
         refused=_refusal(screen),
-        glossary=_glossary(library, sections, audience, pictures),
+        glossary=_glossary(library, sections, audience, pictures, lang),
         court=_court(session, record, source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
         reference=f"{source.facts.get('case.case_number')}/{record.id}/v{version}",
@@ -193,20 +198,41 @@ def _refusal(screen: recipients.Screen | None) -> str:
     return f"{screen.recipient.reason}" if screen and refused else ""
 
 
-def _status(record: Record, source: records.Source, version: int) -> str:
+def _status(record: Record, source: records.Source, version: int, lang: str = "en") -> str:
+    on = long_date(source.on.isoformat(), lang)
+    if lang == "cy":
+        return f"terfynol {on}, fersiwn {version}" if source.finalised else f"DRAFFT, {on}"
     if source.finalised:
-        return f"Finalised {long_date(source.on.isoformat())}, version {version}"
-    return f"DRAFT ({record.status.value}), printed {long_date(source.on.isoformat())}"
+        return f"Finalised {on}, version {version}"
+    return f"DRAFT ({record.status.value}), printed {on}"
+
+
+def _age(source: records.Source) -> int | None:
+    """The child's age in whole years on the record's date (a child's wording goes by it)."""
+    born = source.facts.get("child.date_of_birth")
+    if not born:
+        return None
+    birth = date.fromisoformat(str(born))
+    before_birthday = (source.on.month, source.on.day) < (birth.month, birth.day)
+    return source.on.year - birth.year - before_birthday
+
+
+@dataclass(frozen=True)
+class _Said:
+    """Who a printout's words are for: reader, child's first name, names, language, voice."""
+
+    audience: Audience
+    child: str
+    names: Names
+    lang: str
+    voice: Voice
 
 
 def _sections(
     exemplar: Exemplar,
     source: records.Source,
-    audience: Audience,
-    child: str,
-    names: Names,
+    said: _Said,
     withheld: list[Withheld],
-    lang: str = "en",
     screen: recipients.Screen | None = None,
 ) -> list[Section]:
     shown = engine.visibility(exemplar, answers=source.answers, facts=source.facts)
@@ -216,38 +242,14 @@ def _sections(
             continue
         answers = []
         for item in section.fields:
-            if not shown.fields[item.id]:
-                continue
-            if not _for(exemplar, item, audience):
-                if source.answers.get(item.id) is not None:
-                    withheld.append(
-                        Withheld(text_for(item.label, "worker"), f"not for the {audience}")
-                    )
-                continue
-            answer = source.answers.get(item.id)
-            unchecked = isinstance(answer, dict) and "awaiting_check" in answer
-            if unchecked and not reader(audience).sees_unchecked_dictation:
-                why = "typed for the author, not yet checked by them"
-                withheld.append(Withheld(text_for(item.label, "worker"), why))
-                continue
-            label = text_for(item.label, "worker")
-            if _unanswered(answer) and reader(audience).leaves_out_unanswered:
-                withheld.append(Withheld(label, "not answered: left out", f"blank:{item.id}"))
-                continue
-            shown_answer = _answer(exemplar, item, answer, audience, child, names)
-            shown_answer = replace(shown_answer, court_heading=item.court_heading)
-            if screen is not None:
-                screened, outcomes = recipients.screen(item, answer, shown_answer, label, screen)
-                _kept(outcomes, withheld)
-                if screened is None:
-                    continue
-                shown_answer = screened
-            if lang == "cy":
-                welsh = in_language(item.label, item.label_cy, audience, lang=lang, child=child)
-                shown_answer = replace(shown_answer, label=welsh)
-            answers.append(shown_answer)
+            if shown.fields[item.id]:
+                answer = _shown(exemplar, item, source, said, withheld, screen)
+                answers += [answer] if answer else []
         if answers:
-            title = in_language(section.title, section.title_cy, audience, lang=lang, child=child)
+            title = in_language(
+                section.title, section.title_cy, said.audience,
+                lang=said.lang, child=said.child, voice=said.voice,
+            )  # fmt: skip
             result.append(
                 Section(
                     title=title,
@@ -256,6 +258,38 @@ def _sections(
                 )
             )
     return result
+
+
+def _shown(
+    exemplar: Exemplar,
+    item: FieldDef,
+    source: records.Source,
+    said: _Said,
+    withheld: list[Withheld],
+    screen: recipients.Screen | None,
+) -> Answer | None:
+    """One field's answer as this reader sees it, or None (and why, in `withheld`)."""
+    audience = said.audience
+    answer = source.answers.get(item.id)
+    label = text_for(item.label, "worker")
+    if not _for(exemplar, item, audience) or not own_wording(item.label, audience):
+        if answer is not None:
+            withheld.append(Withheld(label, f"not for the {audience}"))
+        return None
+    unchecked = isinstance(answer, dict) and "awaiting_check" in answer
+    if unchecked and not reader(audience).sees_unchecked_dictation:
+        withheld.append(Withheld(label, "typed for the author, not yet checked by them"))
+        return None
+    if _unanswered(answer) and reader(audience).leaves_out_unanswered:
+        withheld.append(Withheld(label, "not answered: left out", f"blank:{item.id}"))
+        return None
+    shown_answer = _answer(exemplar, item, answer, said)
+    shown_answer = replace(shown_answer, court_heading=item.court_heading)
+    if screen is None:
+        return shown_answer
+    screened, outcomes = recipients.screen(item, answer, shown_answer, label, screen)
+    _kept(outcomes, withheld)
+    return screened
 
 
 def _unanswered(answer: Any) -> bool:
@@ -271,15 +305,12 @@ def _for(exemplar: Exemplar, item: FieldDef, audience: Audience) -> bool:
     return any(name in written_for for name in reader(audience).reads_fields_for)
 
 
-def _answer(
-    exemplar: Exemplar,
-    item: FieldDef,
-    answer: Any,
-    audience: Audience,
-    child: str,
-    names: Names,
-) -> Answer:
-    shown = describe(exemplar, item, answer, audience=audience, names=names, child=child)
+def _answer(exemplar: Exemplar, item: FieldDef, answer: Any, said: _Said) -> Answer:
+    audience, child = said.audience, said.child
+    shown = describe(
+        exemplar, item, answer, audience=audience, names=said.names, child=child,
+        voice=said.voice, lang=said.lang,
+    )  # fmt: skip
     source = shown.source if reader(audience).sees_provenance else None  # pre-fill, who typed
     return Answer(
         label=shown.label,
@@ -287,6 +318,8 @@ def _answer(
         kind=shown.kind,
         rows=shown.rows,
         source=source,
+        own_words=shown.own_words,
+        own_words_columns=shown.own_words_columns,
         sentence=_sentence(item, answer, shown.text, child) if shown.kind == "value" else None,
     )
 
@@ -335,6 +368,7 @@ def _glossary(
     sections: list[Section],
     audience: Audience,
     pictures: tuple[PenPicture, ...] = (),
+    lang: str = "en",
 ) -> tuple[GlossaryTerm, ...]:
     """Each glossary term (or alias) the family's printout still uses, with its plain meaning
     (pen-pictures included: they print too)."""
@@ -347,7 +381,12 @@ def _glossary(
     found = []
     for term in library.glossary.terms:
         if any(word.lower() in text for word in (term.term, *term.aliases)):
-            found.append(GlossaryTerm(term=term.term, explanation=term.explanation))
+            welsh = lang == "cy" and term.term_cy and term.explanation_cy
+            found.append(
+                GlossaryTerm(term=term.term_cy or "", explanation=term.explanation_cy or "")
+                if welsh
+                else GlossaryTerm(term.term, term.explanation, english=lang == "cy")
+            )
     return tuple(found)
 
 
