@@ -671,6 +671,7 @@ PERSON = FieldKind(
         None if isinstance(lit, int) else f"{i.id} holds an id, never {lit!r}"
     ),
     prefill_from=frozenset(),  # a person comes from an earlier record or a household's rows
+    own_words=True,  # names and roles as typed in the people records
 )
 PROFESSIONAL = replace(PERSON, name="professional", prefill_from=frozenset({"professional"}))
 
