@@ -83,9 +83,12 @@ def words_for(document: PrintDocument) -> dict[str, str]:
     words for the reader's age band laid over them (printouts/child/words.yaml: young, older)."""
     lang = "cy" if document.welsh else "en"
     words = dict(family_words()[lang])
-    if document.band:
-        folder = reader(document.audience).printout.split("/")[0]
-        words.update(_folder_words(folder).get(lang, {}).get(document.band, {}))
+    row = reader(document.audience)
+    # A document that names no band (its reader's age unknown) reads the last, as voice() does.
+    band = document.band or (row.age_bands[-1].name if row.age_bands else "")
+    if band:
+        folder = row.printout.split("/")[0]
+        words.update(_folder_words(folder).get(lang, {}).get(band, {}))
     return words
 
 

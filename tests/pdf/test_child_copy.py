@@ -1,12 +1,15 @@
 """The child's copy written to the child, and Welsh copies, read back from the PDFs."""
 
+import io
 import re
 from pathlib import Path
 from typing import Any
 
+import pikepdf
 import pytest
 import textstat
 from fastapi.testclient import TestClient
+from pypdf import PdfReader
 from ruamel.yaml import YAML
 from sqlalchemy.orm import Session
 
@@ -155,7 +158,9 @@ def test_a_welsh_copy_of_jades_plan_has_all_its_fixed_wording_in_welsh(
         assert english == set(), f"{audience}: {', '.join(sorted(english))}"
 
 
-def test_a_welsh_copy_tags_what_was_typed_in_english(db: Session, jade: list[Record]) -> None:
+def test_a_welsh_copy_marks_what_was_typed_and_dates_in_welsh(
+    db: Session, jade: list[Record]
+) -> None:
     plan = next(r for r in jade if r.exemplar_id == "childs_plan")
     kerry = f"person-{named(db, 'Kerry Walsh').id}"
     document = service.prepare(
@@ -164,12 +169,60 @@ def test_a_welsh_copy_tags_what_was_typed_in_english(db: Session, jade: list[Rec
     ).document  # fmt: skip
     html = pdf.render_html(document)
     assert html.startswith('<!DOCTYPE html>\n<html lang="cy"')
-    # Kerry's own words, the plan's lines as typed, each pen-picture: English, and said so.
-    assert re.search(
-        r'<div class="text narrative" lang="en">\s*<div class="narrative"><p>Jade', html
-    )
-    assert '<td lang="en">Jade needs to know why' in html
+    # What was typed prints as typed, marked as English; a date is fixed wording, in Welsh.
+    assert '<td><article lang="en" class="en inline">Jade needs to know why' in html
     months = "|".join(MONTHS_CY)
     assert re.search(rf"<td>\d+ ({months}) 20\d\d</td>", html)  # a date is fixed wording
     welsh_pdf = flat(pdf_text(pdf.render_pdf(document))[0])
     assert "Copi Kerry Walsh: Cynllun Jade" in welsh_pdf and "Tudalen 1 o" in welsh_pdf
+
+
+def _tagged_english(data: bytes) -> tuple[str, str]:
+    """A tagged PDF's text in two parts, read back from its structure tree and page contents:
+    what the tree says is English (/Lang en), and the rest."""
+    english: set[tuple[int, int]] = set()  # (page, marked-content id)
+    with pikepdf.open(io.BytesIO(data)) as document:
+        pages = {page.obj.objgen: number for number, page in enumerate(document.pages)}
+        stack = [(document.Root.StructTreeRoot, False, None)]
+        while stack:
+            node, is_english, page = stack.pop()
+            page = node.get("/Pg", page)
+            kids = node.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    stack.append((kid, is_english or str(kid.get("/Lang", "")) == "en", page))
+                elif isinstance(kid, int) and is_english and page is not None:
+                    english.add((pages[page.objgen], kid))
+    parts: dict[bool, list[str]] = {True: [], False: []}
+    for number, page in enumerate(PdfReader(io.BytesIO(data)).pages):
+        marks: list[int | None] = []
+
+        def operator(op: bytes, args: Any, *_: Any, marks: list[int | None] = marks) -> None:
+            if op in (b"BDC", b"BMC"):
+                mcid = args[1].get("/MCID") if op == b"BDC" and len(args) > 1 else None
+                marks.append(mcid if isinstance(mcid, int) else None)
+            elif op == b"EMC" and marks:
+                marks.pop()
+
+        def text(
+            chunk: str, *_: Any, marks: list[int | None] = marks, number: int = number
+        ) -> None:
+            mcid = next((m for m in reversed(marks) if m is not None), None)
+            parts[(number, mcid) in english].append(chunk)
+
+        page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return flat(" ".join(parts[True])), flat(" ".join(parts[False]))
+
+
+def test_the_tagged_pdf_says_which_words_are_english(db: Session, jade: list[Record]) -> None:
+    plan = next(r for r in jade if r.exemplar_id == "childs_plan")
+    kerry = f"person-{named(db, 'Kerry Walsh').id}"
+    for audience, kw in (("child", {}), ("family", {"recipient": kerry})):
+        english, welsh = _tagged_english(printed(db, plan.id, audience, "cy", **kw).pdf)
+        assert "Jade needs to know why her speech" in english  # a plan line, as typed
+        assert "Shown pictures of the plan" in english  # Jade's own words
+        assert "Jade needs to know" not in welsh
+        assert "Beth sydd angen digwydd nesaf" not in english
+        assert ("Pwy sy'n dy helpu di" if audience == "child" else "Rhan o fywyd") in welsh
+    # An English copy has nothing to mark: its language is the document's.
+    assert _tagged_english(printed(db, plan.id, "child", "en").pdf)[0] == ""
