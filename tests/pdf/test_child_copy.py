@@ -158,6 +158,9 @@ def test_welsh_copies_of_jades_records_have_all_their_fixed_wording_in_welsh(
             assert fixed > 40, (record.exemplar_id, audience)
             if english:
                 untranslated[f"{record.exemplar_id} {audience}"] = sorted(english)
+        # The child's Welsh copy speaks to the child ("ti"), never to a parent ("chi", "eich").
+        child_text = _words(pdf_text(printed(db, record.id, "child", "cy").pdf)[0])
+        assert not child_text & {"chi", "eich", "ydych", "rydych"}, record.exemplar_id
     assert untranslated == {}
 
 
