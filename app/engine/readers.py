@@ -57,6 +57,9 @@ class Reader(_Strict):
     # A reader with its own wording (the child) reads only the fields, columns and sections the
     # exemplar words for it in one of these forms: the rest is written for adults.
     own_wording: list[Form] = []
+    # The people around the child: each with their pen-picture, or only their names and who
+    # they are to the child (the child's copy: what adults wrote about each other is not theirs).
+    pen_pictures: Literal["full", "names"] = "full"
     # Age bands, youngest first; a reader older than all of them, or of unknown age, reads the
     # last. No bands: one wording for every age.
     age_bands: list[AgeBand] = []

@@ -357,6 +357,8 @@ def _pen_pictures(
                 Withheld(f"{entry['person']['full_name']}'s address", "confidential address")
             )
         relation = str(entry.get("relationship_to_child") or "")
+        if reader(audience).pen_pictures == "names":  # the child: who is who, not what adults wrote
+            text = ""
         pictures.append(
             PenPicture(name=str(entry["person"]["full_name"]), relationship=relation, text=text)
         )
