@@ -201,7 +201,8 @@ def _refusal(screen: recipients.Screen | None) -> str:
 def _status(record: Record, source: records.Source, version: int, lang: str = "en") -> str:
     on = long_date(source.on.isoformat(), lang)
     if lang == "cy":
-        return f"terfynol {on}, fersiwn {version}" if source.finalised else f"DRAFFT, {on}"
+        # Read after "Fe'i hysgrifennwyd gan …,": "and completed on 7 December 2026 (version 1)".
+        return f"a'i gwblhau ar {on} (fersiwn {version})" if source.finalised else f"DRAFFT, {on}"
     if source.finalised:
         return f"Finalised {on}, version {version}"
     return f"DRAFT ({record.status.value}), printed {on}"

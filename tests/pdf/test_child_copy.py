@@ -181,6 +181,7 @@ def test_a_welsh_copy_marks_what_was_typed_and_dates_in_welsh(
     assert re.search(rf"<td>\d+ ({months}) 20\d\d</td>", html)  # a date is fixed wording
     welsh_pdf = flat(pdf_text(pdf.render_pdf(document))[0])
     assert "Copi Kerry Walsh: Cynllun Jade" in welsh_pdf and "Tudalen 1 o" in welsh_pdf
+    assert "Fe'i hysgrifennwyd gan Sam Okafor, a'i gwblhau ar" in welsh_pdf
 
 
 def _tagged_english(data: bytes) -> tuple[str, str]:
