@@ -20,7 +20,7 @@ from app.cases import service as cases
 from app.cases.policy import Action, allowed
 from app.config import get_settings
 from app.db import make_engine, make_session_factory
-from app.engine import court
+from app.engine import court, welsh
 from app.engine.definitions import Definition
 from app.engine.library import Library
 from app.engine.loader import ExemplarErrors, load_library
@@ -163,6 +163,11 @@ def exemplars_check(
         typer.echo(str(warning), err=True)
     for warning in court.unfed_warnings(library):  # a statement with empty SWET headings
         typer.echo(warning, err=True)
+    for share in welsh.shares(library):  # how much family wording has its Welsh, per exemplar
+        typer.echo(
+            f"Welsh family wording: {share.exemplar_id} {share.percent}% "
+            f"({share.welsh} of {share.texts})"
+        )
     demo_checked = "" if path else _check_demo(library)
     if not path:
         _check_declared(library)

@@ -41,6 +41,9 @@ class TextForms(Strict):
     worker: str | None = None
     family: str | None = None
     child: str | None = None
+    # A young child's words (readers.yaml's age bands): "Who helps you" beside the child's
+    # "What grown-ups are doing to help you".
+    young_child: str | None = None
     court: str | None = None
     carer: str | None = None
 

@@ -48,6 +48,19 @@ CodesOf = Callable[["FieldDef"], set[str]]
 ShownAs = Literal["value", "narrative", "rows"]
 
 WHEN_CODES = ("current", "past", "never", "not_known")
+MONTHS_CY = (
+    "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
+    "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",
+)  # fmt: skip
+# Welsh answers yes and no with the question's verb ("Oes", "Ydy"); "Ie" and "Na" are the
+# forms that answer any question on a form, as the Welsh Government's bilingual forms print them.
+YES_NO_WORDS = {"en": ("Yes", "No"), "cy": ("Ie", "Na")}
+WHEN_WORDS_CY = {
+    "current": "nawr",
+    "past": "yn y gorffennol",
+    "never": "byth",
+    "not_known": "ddim yn gwybod pryd",
+}
 WHEN_WORDS = {
     "current": "now",
     "past": "in the past",
@@ -77,6 +90,7 @@ class Reading:
     choices: Choices
     words: Callable[[Text | None], str]
     names: Mapping[tuple[str, int], str]  # (kind, id) → how a reader sees them
+    lang: str = "en"  # cy: Welsh option labels (label_cy), yes and no, and months
 
 
 @dataclass(frozen=True)
@@ -132,6 +146,9 @@ class FieldKind:
     starts_clock: bool = False  # may start an exemplar's timescale
     fieldset: bool = False  # several inputs, so the frame is a fieldset with a legend
     absence_choice: bool = True
+    # The answer is someone's own words, printed as typed (in English, so a Welsh copy tags it
+    # lang="en" for screen readers); the others print in the copy's own words.
+    own_words: bool = False
 
     @property
     def partial(self) -> str:
@@ -169,11 +186,14 @@ def typed_dict(name: str, fields: dict[str, Any]) -> Any:
     return made
 
 
-def long_date(iso: str) -> str:
+def long_date(iso: str, lang: str = "en") -> str:
+    """ "3 November 2026", or in Welsh "3 Tachwedd 2026" (never the machine's locale)."""
     try:
         day = date.fromisoformat(iso)
     except ValueError:
         return iso
+    if lang == "cy":
+        return f"{day.day} {MONTHS_CY[day.month - 1]} {day.year}"
     return f"{day.day} {day:%B %Y}"
 
 
@@ -260,6 +280,7 @@ TEXT = FieldKind(
     stored=lambda i, c: Annotated[str, Strict(), StringConstraints(max_length=1000)],
     check=_check_line,
     from_fact=_fact_joined,
+    own_words=True,
 )
 NARRATIVE = FieldKind(
     name="narrative",
@@ -268,6 +289,7 @@ NARRATIVE = FieldKind(
     parse=_parse_narrative,
     shown_as="narrative",
     from_fact=_fact_joined,
+    own_words=True,
 )
 
 
@@ -355,7 +377,7 @@ DATE = FieldKind(
     parse=_parse_date,
     to_form=_date_form,
     from_post=_posted_date,
-    shown=lambda i, v, r: long_date(str(v)),
+    shown=lambda i, v, r: long_date(str(v), r.lang),
     prefill_from=frozenset({"date", "text", "list"}),
     starts_clock=True,
     fieldset=True,
@@ -402,8 +424,10 @@ def _yes_no_words(item: FieldDef, value: Any, reading: Reading) -> str:
     answer, when = (
         (value.get("answer"), value.get("when")) if isinstance(value, Mapping) else (value, None)
     )
-    words = "Yes" if answer == "yes" else "No"
-    return f"{words} ({WHEN_WORDS[when]})" if when else words
+    yes, no = YES_NO_WORDS["cy" if reading.lang == "cy" else "en"]
+    words = yes if answer == "yes" else no
+    when_words = WHEN_WORDS_CY if reading.lang == "cy" else WHEN_WORDS
+    return f"{words} ({when_words[when]})" if when else words
 
 
 def _fact_yes_no(value: Any) -> Any:
@@ -470,7 +494,11 @@ def _options(item: FieldDef, context: FormContext) -> list[tuple[str, str]]:
 
 
 def _option_words(item: FieldDef, value: Any, reading: Reading) -> str:
-    labels = {o.code: reading.words(o.label) for o in reading.choices.options(item)}
+    welsh = reading.lang == "cy"
+    labels = {
+        o.code: (welsh and reading.words(o.label_cy)) or reading.words(o.label)
+        for o in reading.choices.options(item)
+    }
     codes = [str(code) for code in (value if isinstance(value, list) else [value])]
     return ", ".join(labels.get(code) or code for code in codes)
 
@@ -643,6 +671,7 @@ PERSON = FieldKind(
         None if isinstance(lit, int) else f"{i.id} holds an id, never {lit!r}"
     ),
     prefill_from=frozenset(),  # a person comes from an earlier record or a household's rows
+    own_words=True,  # names and roles as typed in the people records
 )
 PROFESSIONAL = replace(PERSON, name="professional", prefill_from=frozenset({"professional"}))
 

@@ -15,6 +15,7 @@ is still one source of truth, the YAML file; there is no copy of it in Python.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -28,11 +29,22 @@ if TYPE_CHECKING:
 
 Audience = Literal["worker", "family", "child", "court", "carer"]
 AUDIENCES: tuple[Audience, ...] = ("worker", "family", "child", "court", "carer")
+# The forms a text may be written in: one per reader, and a young child's (an age band's).
+Form = Literal["worker", "family", "child", "young_child", "court", "carer"]
 FILE_NAME = "readers.yaml"
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgeBand(_Strict):
+    """Words for a reader of one age: a child younger than `under` (in whole years, at the
+    record's date) reads the forms in `labels_from` and the `name` wording of their printout."""
+
+    name: Annotated[str, StringConstraints(pattern=r"^[a-z_]+$")]
+    under: int = Field(ge=1, le=30)
+    labels_from: list[Form] = Field(min_length=1)
 
 
 class Reader(_Strict):
@@ -42,7 +54,16 @@ class Reader(_Strict):
     # someone: "Kerry Walsh's copy"), the child, or no one in particular (the worker, the court).
     copy_for: Literal["person", "child", "none"]
     leaves_out_unanswered: bool  # unanswered questions are left out, never "Not answered yet"
-    labels_from: list[Audience] = Field(min_length=1)
+    labels_from: list[Form] = Field(min_length=1)
+    # A reader with its own wording (the child) reads only the fields, columns and sections the
+    # exemplar words for it in one of these forms: the rest is written for adults.
+    own_wording: list[Form] = []
+    # The people around the child: each with their pen-picture, or only their names and who
+    # they are to the child (the child's copy: what adults wrote about each other is not theirs).
+    pen_pictures: Literal["full", "names"] = "full"
+    # Age bands, youngest first; a reader older than all of them, or of unknown age, reads the
+    # last. No bands: one wording for every age.
+    age_bands: list[AgeBand] = []
     plain_words: Literal["worker", "family"]
     reads_fields_for: list[Audience] = Field(min_length=1)
     sees_provenance: bool
@@ -75,8 +96,12 @@ class Reader(_Strict):
     def _falls_back_to_worker(self) -> Reader:
         # Every text has worker words (a plain string is one), so ending there means no reader
         # is ever left with a blank label.
-        if self.labels_from[-1] != "worker":
-            raise ValueError("labels_from must end with worker, whose words every text has")
+        for forms in [self.labels_from, *(band.labels_from for band in self.age_bands)]:
+            if forms[-1] != "worker":
+                raise ValueError("labels_from must end with worker, whose words every text has")
+        ages = [band.under for band in self.age_bands]
+        if ages != sorted(set(ages)):
+            raise ValueError("age_bands go from the youngest up, each `under` a higher age")
         return self
 
 
@@ -131,14 +156,45 @@ def load(path: Path) -> ReaderTable:
 # A reader's words ---------------------------------------------------------------------------------
 
 
-def text_for(text: Text | None, audience: Audience, *, child: str | None = None) -> str:
-    """The words for one reader, the first form found in its `labels_from` (readers.yaml)."""
+@dataclass(frozen=True)
+class Voice:
+    """The forms one printout's texts are read in, first found wins: the reader's, or for a
+    child the age band's; `band` names the band's fixed wording ("" with no bands)."""
+
+    forms: tuple[Form, ...]
+    band: str = ""
+
+
+def voice(audience: Audience, *, age: int | None = None) -> Voice:
+    """The reader's voice for someone of `age` (readers.yaml: labels_from, age_bands)."""
+    row = reader(audience)
+    if not row.age_bands:
+        return Voice(tuple(row.labels_from))
+    fitting = [b for b in row.age_bands if age is not None and age < b.under]
+    band = fitting[0] if fitting else row.age_bands[-1]
+    return Voice(tuple(band.labels_from), band.name)
+
+
+def own_wording(text: Text | None, audience: Audience) -> bool:
+    """Whether the text is worded for this reader (always, for a reader with no own wording)."""
+    own = reader(audience).own_wording
+    return not own or any(
+        text is not None and not isinstance(text, str) and getattr(text, f) for f in own
+    )
+
+
+def text_for(
+    text: Text | None, audience: Audience, *, child: str | None = None, voice: Voice | None = None
+) -> str:
+    """The words for one reader, the first form found in its `labels_from` (readers.yaml), or
+    in `voice`'s forms when given (a child's age band)."""
     if text is None:
         return ""
     if isinstance(text, str):
         chosen = text
     else:
-        forms = (getattr(text, name) for name in reader(audience).labels_from)
+        names = voice.forms if voice else reader(audience).labels_from
+        forms = (getattr(text, name) for name in names)
         chosen = next((form for form in forms if form), "")
     return chosen.replace("{child}", child) if child else chosen
 
@@ -150,13 +206,14 @@ def in_language(
     *,
     lang: str,
     child: str | None = None,
+    voice: Voice | None = None,
 ) -> str:
     """Welsh words where the YAML has them for this reader (cy), otherwise the English."""
     if lang == "cy" and welsh is not None:
-        chosen = text_for(welsh, audience, child=child)
+        chosen = text_for(welsh, audience, child=child, voice=voice)
         if chosen:
             return chosen
-    return text_for(text, audience, child=child)
+    return text_for(text, audience, child=child, voice=voice)
 
 
 def has_form(text: Text | None, audience: Audience) -> bool:

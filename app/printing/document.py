@@ -20,6 +20,9 @@ class Answer:
     court_heading: str | None = None  # the answer's own SWET heading, when not its section's
     sentence: str | None = None  # the answer as a sentence of evidence (court_sentence)
     field: str = ""  # the field it answers: how the summary finds it
+    # Someone's own words, as typed: a Welsh copy tags them lang="en" (per column for rows).
+    own_words: bool = False
+    own_words_columns: tuple[bool, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class GlossaryTerm:
 
     term: str
     explanation: str
+    english: bool = False  # a Welsh copy's term with no Welsh yet: tagged lang="en"
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,8 @@ class PrintDocument:
     family_diagram_text: str = ""  # the diagram in words: its alternative text
     large_print: bool = False
     welsh: bool = False
+    band: str = ""  # a child's age band (readers.yaml): which of the child's wordings prints
+    child_age: int | None = None
     reference: str = ""  # printout reference for the footer, e.g. "PR-000123"
     recipient: str = ""  # whose copy a family copy is: "Kerry Walsh's copy"
     recipient_name: str = ""

@@ -80,6 +80,32 @@ def reply_words() -> dict[str, dict[str, str]]:
     return loaded
 
 
+@lru_cache(maxsize=8)
+def _folder_words(folder: str) -> dict[str, Any]:
+    path = PRINTOUTS / folder / "words.yaml"
+    loaded: dict[str, Any] = YAML(typ="safe").load(path.read_text()) if path.exists() else {}
+    return loaded or {}
+
+
+def words_for(document: PrintDocument) -> dict[str, str]:
+    """The printout's fixed wording in its language: the family letter's, with its own folder's
+    words for the reader's age band laid over them (printouts/child/words.yaml: young, older)."""
+    lang = "cy" if document.welsh else "en"
+    words = dict(family_words()[lang])
+    row = reader(document.audience)
+    # A document that names no band (its reader's age unknown) reads the last, as voice() does.
+    band = document.band or (row.age_bands[-1].name if row.age_bands else "")
+    if band:
+        folder = row.printout.split("/")[0]
+        words.update(_folder_words(folder).get(lang, {}).get(band, {}))
+    return words
+
+
+def relation_words(welsh: bool) -> dict[str, str]:
+    """How someone is related to the child, in Welsh for a Welsh copy (words.yaml, relations)."""
+    return dict(_folder_words("family").get("relations_cy") or {}) if welsh else {}
+
+
 def paragraphs(text: str | None) -> list[str]:
     """The writer's paragraphs: split on blank lines, whatever the line endings."""
     cleaned = (text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
@@ -120,6 +146,10 @@ def render_html(document: PrintDocument) -> str:
     return template.render(
         words=family_words()["cy" if shown.welsh else "en"],
         reply=reply_words()["cy" if shown.welsh else "en"],
+
+
+        words=words_for(shown),
+        relations=relation_words(shown.welsh),
         doc=shown,
         welsh=shown.welsh,
         marking=row.marking,

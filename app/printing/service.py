@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
@@ -29,7 +29,7 @@ from app.engine.checks import ANY_ANSWER
 from app.engine.definitions import Audience, FieldDef, in_language, text_for
 from app.engine.display import Names, describe, long_date
 from app.engine.library import Exemplar, Library
-from app.engine.readers import reader
+from app.engine.readers import Voice, own_wording, reader, voice
 from app.errors import Invalid, NotFound
 from app.printing import genogram, pdf, readability, recipients, replies, witness
 from app.printing import summary as summaries
@@ -98,10 +98,12 @@ def build(
     names = records.names_of(source)
     row = reader(audience)
     reference = f"{source.facts.get('case.case_number')}/{record.id}/v{version}"
+    spoken = voice(audience, age=_age(source))
     screen = _screen(exemplar, source, recipient, released or {}, row.copy_for)
+    said = _Said(audience, child, names, lang, spoken)
     declared = exemplar.definition.summary if row.summary_first else None
     leaving = summaries.leaves_out(declared)
-    sections = _sections(exemplar, source, audience, child, names, withheld, lang, screen, leaving)
+    sections = _sections(exemplar, source, said, withheld, screen, leaving)
     summary = None
     if declared is not None:
         sections, summary = summaries.of(declared, sections, author)
@@ -114,8 +116,11 @@ def build(
             audience,
             lang=lang,
             child=child,
+            voice=spoken,
         ),
         welsh=lang == "cy",
+        band=spoken.band,
+        child_age=_age(source),
         family_diagram=genogram.draw(source.people) if row.family_diagram else "",
         family_diagram_text=genogram.describe(source.people) if row.family_diagram else "",
         child_name=str(source.facts.get("child.full_name") or ""),
@@ -123,14 +128,14 @@ def build(
         if source.facts.get("child.date_of_birth")
         else None,
         case_number=str(source.facts.get("case.case_number") or ""),
-        record_status=_status(record, source, version),
+        record_status=_status(record, source, version, lang),
         author=author.full_name if author else "",
         sections=tuple(sections),
         pen_pictures=pictures,
         recipient=screen.recipient.title if screen else "",
         recipient_name=screen.recipient.name if screen else "",
         refused=_refusal(screen),
-        glossary=_glossary(library, sections, audience, pictures, summary),
+        glossary=_glossary(library, sections, audience, pictures, summary, lang),
         court=_court(session, record, source, author) if row.court_statement else None,
         chronology=_chronology(session, library, record) if row.chronology else (),
         reference=reference,
@@ -216,20 +221,42 @@ def _refusal(screen: recipients.Screen | None) -> str:
     return f"{screen.recipient.reason}" if screen and refused else ""
 
 
-def _status(record: Record, source: records.Source, version: int) -> str:
+def _status(record: Record, source: records.Source, version: int, lang: str = "en") -> str:
+    on = long_date(source.on.isoformat(), lang)
+    if lang == "cy":
+        # Read after "Fe'i hysgrifennwyd gan …,": "and completed on 7 December 2026 (version 1)".
+        return f"a'i gwblhau ar {on} (fersiwn {version})" if source.finalised else f"DRAFFT, {on}"
     if source.finalised:
-        return f"Finalised {long_date(source.on.isoformat())}, version {version}"
-    return f"DRAFT ({record.status.value}), printed {long_date(source.on.isoformat())}"
+        return f"Finalised {on}, version {version}"
+    return f"DRAFT ({record.status.value}), printed {on}"
+
+
+def _age(source: records.Source) -> int | None:
+    """The child's age in whole years on the record's date (a child's wording goes by it)."""
+    born = source.facts.get("child.date_of_birth")
+    if not born:
+        return None
+    birth = date.fromisoformat(str(born))
+    before_birthday = (source.on.month, source.on.day) < (birth.month, birth.day)
+    return source.on.year - birth.year - before_birthday
+
+
+@dataclass(frozen=True)
+class _Said:
+    """Who a printout's words are for: reader, child's first name, names, language, voice."""
+
+    audience: Audience
+    child: str
+    names: Names
+    lang: str
+    voice: Voice
 
 
 def _sections(
     exemplar: Exemplar,
     source: records.Source,
-    audience: Audience,
-    child: str,
-    names: Names,
+    said: _Said,
     withheld: list[Withheld],
-    lang: str = "en",
     screen: recipients.Screen | None = None,
     leaving: frozenset[str] = frozenset(),
 ) -> list[Section]:
@@ -249,36 +276,13 @@ def _sections(
                 if source.answers.get(item.id) is not None:
                     withheld.append(Withheld(text_for(item.label, "worker"), summaries.LEFT_OUT))
                 continue
-            if not _for(exemplar, item, audience):
-                if source.answers.get(item.id) is not None:
-                    withheld.append(
-                        Withheld(text_for(item.label, "worker"), f"not for the {audience}")
-                    )
-                continue
-            answer = source.answers.get(item.id)
-            unchecked = isinstance(answer, dict) and "awaiting_check" in answer
-            if unchecked and not reader(audience).sees_unchecked_dictation:
-                why = "typed for the author, not yet checked by them"
-                withheld.append(Withheld(text_for(item.label, "worker"), why))
-                continue
-            label = text_for(item.label, "worker")
-            if _unanswered(answer) and reader(audience).leaves_out_unanswered:
-                withheld.append(Withheld(label, "not answered: left out", f"blank:{item.id}"))
-                continue
-            shown_answer = _answer(exemplar, item, answer, audience, child, names)
-            shown_answer = replace(shown_answer, court_heading=item.court_heading, field=item.id)
-            if screen is not None:
-                screened, outcomes = recipients.screen(item, answer, shown_answer, label, screen)
-                _kept(outcomes, withheld)
-                if screened is None:
-                    continue
-                shown_answer = screened
-            if lang == "cy":
-                welsh = in_language(item.label, item.label_cy, audience, lang=lang, child=child)
-                shown_answer = replace(shown_answer, label=welsh)
-            answers.append(shown_answer)
+            answer = _shown(exemplar, item, source, said, withheld, screen)
+            answers += [answer] if answer else []
         if answers:
-            title = in_language(section.title, section.title_cy, audience, lang=lang, child=child)
+            title = in_language(
+                section.title, section.title_cy, said.audience,
+                lang=said.lang, child=said.child, voice=said.voice,
+            )  # fmt: skip
             result.append(
                 Section(
                     title=title,
@@ -287,6 +291,38 @@ def _sections(
                 )
             )
     return result
+
+
+def _shown(
+    exemplar: Exemplar,
+    item: FieldDef,
+    source: records.Source,
+    said: _Said,
+    withheld: list[Withheld],
+    screen: recipients.Screen | None,
+) -> Answer | None:
+    """One field's answer as this reader sees it, or None (and why, in `withheld`)."""
+    audience = said.audience
+    answer = source.answers.get(item.id)
+    label = text_for(item.label, "worker")
+    if not _for(exemplar, item, audience) or not own_wording(item.label, audience):
+        if answer is not None:
+            withheld.append(Withheld(label, f"not for the {audience}"))
+        return None
+    unchecked = isinstance(answer, dict) and "awaiting_check" in answer
+    if unchecked and not reader(audience).sees_unchecked_dictation:
+        withheld.append(Withheld(label, "typed for the author, not yet checked by them"))
+        return None
+    if _unanswered(answer) and reader(audience).leaves_out_unanswered:
+        withheld.append(Withheld(label, "not answered: left out", f"blank:{item.id}"))
+        return None
+    shown_answer = _answer(exemplar, item, answer, said)
+    shown_answer = replace(shown_answer, court_heading=item.court_heading, field=item.id)
+    if screen is None:
+        return shown_answer
+    screened, outcomes = recipients.screen(item, answer, shown_answer, label, screen)
+    _kept(outcomes, withheld)
+    return screened
 
 
 def _unanswered(answer: Any) -> bool:
@@ -302,15 +338,12 @@ def _for(exemplar: Exemplar, item: FieldDef, audience: Audience) -> bool:
     return any(name in written_for for name in reader(audience).reads_fields_for)
 
 
-def _answer(
-    exemplar: Exemplar,
-    item: FieldDef,
-    answer: Any,
-    audience: Audience,
-    child: str,
-    names: Names,
-) -> Answer:
-    shown = describe(exemplar, item, answer, audience=audience, names=names, child=child)
+def _answer(exemplar: Exemplar, item: FieldDef, answer: Any, said: _Said) -> Answer:
+    audience, child = said.audience, said.child
+    shown = describe(
+        exemplar, item, answer, audience=audience, names=said.names, child=child,
+        voice=said.voice, lang=said.lang,
+    )  # fmt: skip
     source = shown.source if reader(audience).sees_provenance else None  # pre-fill, who typed
     return Answer(
         label=shown.label,
@@ -318,6 +351,8 @@ def _answer(
         kind=shown.kind,
         rows=shown.rows,
         source=source,
+        own_words=shown.own_words,
+        own_words_columns=shown.own_words_columns,
         sentence=_sentence(item, answer, shown.text, child) if shown.kind == "value" else None,
     )
 
@@ -356,6 +391,8 @@ def _pen_pictures(
                 Withheld(f"{entry['person']['full_name']}'s address", "confidential address")
             )
         relation = str(entry.get("relationship_to_child") or "")
+        if reader(audience).pen_pictures == "names":  # the child: who is who, not what adults wrote
+            text = ""
         pictures.append(
             PenPicture(name=str(entry["person"]["full_name"]), relationship=relation, text=text)
         )
@@ -368,6 +405,7 @@ def _glossary(
     audience: Audience,
     pictures: tuple[PenPicture, ...] = (),
     summary: Summary | None = None,
+    lang: str = "en",
 ) -> tuple[GlossaryTerm, ...]:
     """Each glossary term (or alias) the printout uses as whole words, with its plain meaning:
     in titles, labels, answers, table cells, pen-pictures and the summary alike."""
@@ -375,7 +413,9 @@ def _glossary(
         return ()
     text = "\n".join(_words_of(sections, pictures, summary))
     return tuple(
-        GlossaryTerm(term=term.term, explanation=term.explanation)
+        GlossaryTerm(term=term.term_cy or "", explanation=term.explanation_cy or "")
+        if lang == "cy" and term.term_cy and term.explanation_cy
+        else GlossaryTerm(term.term, term.explanation, english=lang == "cy")
         for term in glossary_words.terms_in(library.glossary, text)
     )
 

@@ -4,7 +4,11 @@ WeasyPrint marks the text of the page margins (the running case line, the markin
 "Page 1 of 9") as content and hangs it on structure elements that the tree never reaches, so a
 screen reader meets the running header on every page. Here that text becomes an /Artifact of
 pagination and leaves the structure tree for good. And a table's header cells get the /Scope the
-HTML's `scope` gave them, which WeasyPrint writes only as /Headers on the data cells.
+HTML's `scope` gave them, which WeasyPrint writes only as /Headers on the data cells. And English
+inside a Welsh copy keeps its language: WeasyPrint writes no /Lang below the document's, so a
+printout marks such a span with the one element it keeps for it, `<article lang="en">` (see
+printouts/_answers.html), and its structure element becomes a /Span (a /Div round paragraphs)
+with /Lang (en).
 """
 
 import io
@@ -15,6 +19,8 @@ import pikepdf
 
 MARKED = re.compile(rb"/[A-Za-z0-9]+\s*<<\s*/MCID\s+(\d+)\s*>>\s*BDC")
 ARTIFACT_MARK = b"/Artifact << /Type /Pagination >> BDC"
+ENGLISH_MARK = "/Art"  # WeasyPrint's structure type for <article>: English in a Welsh copy
+BLOCKS = {"/P", "/Div", "/L", "/Table"}
 
 
 def for_readers(data: bytes) -> bytes:
@@ -32,6 +38,8 @@ def for_readers(data: bytes) -> bytes:
         for element in _elements(root):
             if element.get("/S") == "/TH":
                 _scope(element)
+            elif element.get("/S") == ENGLISH_MARK:
+                _english(element)
         out = io.BytesIO()
         # A fixed /ID, no new dates: a reprint of the same statement is the same bytes.
         document.save(out, deterministic_id=True)
@@ -98,3 +106,12 @@ def _scope(header: pikepdf.Dictionary) -> None:
         attributes = pikepdf.Dictionary(O=pikepdf.Name("/Table"))
         header.A = attributes
     attributes.Scope = pikepdf.Name("/Row" if beside_data else "/Column")
+
+
+def _english(element: pikepdf.Dictionary) -> None:
+    """A span of English inside a Welsh copy: its language said, its type what it holds."""
+    kids = element.get("/K")
+    found = list(kids) if isinstance(kids, pikepdf.Array) else [kids]
+    block = any(isinstance(k, pikepdf.Dictionary) and k.get("/S") in BLOCKS for k in found)
+    element.S = pikepdf.Name("/Div" if block else "/Span")
+    element.Lang = pikepdf.String("en")

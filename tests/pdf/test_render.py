@@ -16,7 +16,7 @@ from app.printing.document import (
     PrintDocument,
     Section,
 )
-from app.printing.pdf import render_html, render_pdf
+from app.printing.pdf import PRINTOUTS, render_html, render_pdf
 
 SCRIPT = "<script>alert(1)</script>"
 
@@ -107,7 +107,8 @@ def document(audience: str = "worker", **changes: object) -> PrintDocument:
 def test_every_printout_shows_the_record(audience: str) -> None:
     text = text_of(render_pdf(document(audience)))
     assert "Child in need plan" in text
-    assert "Jade Walsh" in text
+    # The child's copy is written to Jade: "Jade, this was written for you".
+    assert ("Jade, this was written for you" if audience == "child" else "Jade Walsh") in text
     for section in sections():
         assert section.title in text
         for answer in section.answers:
@@ -169,8 +170,12 @@ def test_the_worker_copy_is_marked_and_shows_where_answers_came_from() -> None:
 @pytest.mark.parametrize("audience", ["family", "child"])
 def test_the_family_and_child_copies_are_plain_and_unmarked(audience: str) -> None:
     text = text_of(render_pdf(document(audience)))
-    assert "The people in Jade's life" in text
-    assert "Kerry loves drawing with Jade." in text
+    if audience == "family":
+        assert "The people in Jade's life" in text
+        assert "Kerry loves drawing with Jade." in text
+    else:  # the child reads who is who, not what adults wrote about them
+        assert "The people in your life" in text and "Kerry Walsh" in text
+        assert "Kerry loves drawing with Jade." not in text
     assert "Words we have used" in text
     assert "The small group who meet to check the plan is working." in text
     assert text.index("Words we have used") > text.index("What needs to happen?")
@@ -186,8 +191,11 @@ def test_the_family_copy_has_room_for_comments_and_signatures() -> None:
 
 
 def test_the_child_copy_is_larger_than_the_family_copy() -> None:
-    assert "html { font-size: 15pt; }" in render_html(document("child"))
-    assert "Parent or carer" not in text_of(render_pdf(document("child")))
+    assert 'href="child/child.css"' in render_html(document("child"))
+    css = (PRINTOUTS / "child" / "child.css").read_text()
+    assert "html { font-size: 16pt;" in css
+    text = text_of(render_pdf(document("child")))
+    assert "Parent or carer" not in text and "Signed" not in text
 
 
 def test_the_court_statement_has_its_front_matter_and_statement_of_truth() -> None:
