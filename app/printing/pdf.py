@@ -72,9 +72,9 @@ def family_words() -> dict[str, dict[str, str]]:
 
 
 @lru_cache(maxsize=1)
-def reply_words() -> dict[str, dict[str, str]]:
+def reply_words() -> dict[str, Any]:
     """The reply slip's and the recorded disagreements' wording, per language (reply.yaml)."""
-    loaded: dict[str, dict[str, str]] = YAML(typ="safe").load(
+    loaded: dict[str, Any] = YAML(typ="safe").load(
         (PRINTOUTS / "reply.yaml").read_text()
     )
     return loaded
@@ -104,6 +104,16 @@ def words_for(document: PrintDocument) -> dict[str, str]:
 def relation_words(welsh: bool) -> dict[str, str]:
     """How someone is related to the child, in Welsh for a Welsh copy (words.yaml, relations)."""
     return dict(_folder_words("family").get("relations_cy") or {}) if welsh else {}
+
+
+def reply_words_for(document: PrintDocument) -> dict[str, str]:
+    """The reply slip's wording in the copy's language; a child's own copy speaks to the child."""
+    lang = "cy" if document.welsh else "en"
+    loaded = reply_words()
+    words: dict[str, str] = dict(loaded[lang])
+    if reader(document.audience).copy_for == "child":
+        words.update(loaded.get("to_child", {}).get(lang, {}))
+    return words
 
 
 def paragraphs(text: str | None) -> list[str]:
@@ -144,12 +154,9 @@ def render_html(document: PrintDocument) -> str:
     row = reader(shown.audience)  # which template, and its security marking, per readers.yaml
     template = _environment().get_template(row.printout)
     return template.render(
-        words=family_words()["cy" if shown.welsh else "en"],
-        reply=reply_words()["cy" if shown.welsh else "en"],
-
-
         words=words_for(shown),
         relations=relation_words(shown.welsh),
+        reply=reply_words_for(shown),
         doc=shown,
         welsh=shown.welsh,
         marking=row.marking,

@@ -110,6 +110,11 @@ def test_the_childs_fixed_wording_reads_at_eight_or_under(band: str) -> None:
     assert len(sentences) > 20
 
 
+# Welsh words spelt as English ones: "at" (to, "Ysgrifennwch at"), "person" ("Y person a
+# ofynnodd"). Found in a Welsh copy, they are Welsh.
+WELSH_TOO = {"at", "person"}
+
+
 def _words(text: str) -> set[str]:
     return {w.lower().strip("'’-") for w in WORD.findall(text) if len(w) > 1}
 
@@ -127,14 +132,28 @@ def _untranslated(db: Session, record_id: int, audience: str, **kw: Any) -> tupl
     typed = set().union(*(_words(t) for t in _own_words(document)))
     names = set().union(*(_words(p.full_name) for p in db.query(Person)), _words("Sam Okafor"))
     typed |= names | _words(document.reference)  # CN-000002/4/v1
+    typed |= set().union(*(_words(t) for t in _settings_words(document)))
     fixed_en = _words(pdf_text(english.pdf)[0]) - typed
     fixed_cy = _words(pdf_text(welsh.pdf)[0]) - typed
-    return fixed_cy & fixed_en, len(fixed_cy)
+    return (fixed_cy & fixed_en) - WELSH_TOO, len(fixed_cy)
+
+
+def _settings_words(document: Any) -> list[str]:
+    """What the council's settings and the worker's profile give (names, numbers, addresses, the
+    reply link): data in the council's own words, not the printout's fixed wording."""
+    found = [document.reply_link]
+    if document.summary is not None:
+        contact, complaints = document.summary.contact, document.summary.complaints
+        found += [contact.job_title, contact.phone, contact.email, contact.office, contact.council]
+        found += [complaints.phone, complaints.email, complaints.address, complaints.web]
+    return found
 
 
 def _own_words(document: Any) -> list[str]:
     """What prints as typed (tagged lang="en" in a Welsh copy): answers, pen-pictures, files."""
     found = [p.text for p in document.pen_pictures]
+    summary = document.summary.parts if document.summary is not None else ()
+    found += [a.text or "" for part in summary for a in part.answers if a.own_words]
     found += [f"{a.title} {a.description}" for a in document.attachments]
     found += [f"{g.term} {g.explanation}" for g in document.glossary if g.english]
     for section in document.sections:
@@ -176,9 +195,10 @@ def test_a_welsh_copy_marks_what_was_typed_and_dates_in_welsh(
     html = pdf.render_html(document)
     assert html.startswith('<!DOCTYPE html>\n<html lang="cy"')
     # What was typed prints as typed, marked as English; a date is fixed wording, in Welsh.
-    assert '<td><article lang="en" class="en inline">Jade needs to know why' in html
+    # A plan line is one block of "label: text" lines in the family copy.
+    assert '</span> <article lang="en" class="en inline">Jade needs to know why' in html
     months = "|".join(MONTHS_CY)
-    assert re.search(rf"<td>\d+ ({months}) 20\d\d</td>", html)  # a date is fixed wording
+    assert re.search(rf"Erbyn pryd:</span> \d+ ({months}) 20\d\d</p>", html)  # fixed wording
     welsh_pdf = flat(pdf_text(pdf.render_pdf(document))[0])
     assert "Copi Kerry Walsh: Cynllun Jade" in welsh_pdf and "Tudalen 1 o" in welsh_pdf
     assert "Fe'i hysgrifennwyd gan Sam Okafor, a'i gwblhau ar" in welsh_pdf
@@ -230,6 +250,6 @@ def test_the_tagged_pdf_says_which_words_are_english(db: Session, jade: list[Rec
         assert "Shown pictures of the plan" in english  # Jade's own words
         assert "Jade needs to know" not in welsh
         assert "Beth sydd angen digwydd nesaf" not in english
-        assert ("Pwy sy'n dy helpu di" if audience == "child" else "Rhan o fywyd") in welsh
+        assert ("Pwy sy'n dy helpu di" if audience == "child" else "Sut byddwn yn gwybod") in welsh
     # An English copy has nothing to mark: its language is the document's.
     assert _tagged_english(printed(db, plan.id, "child", "en").pdf)[0] == ""
