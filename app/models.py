@@ -20,8 +20,14 @@ from app.printing.models import Printout, PrintoutDelivery
 from app.records.models import Record, RecordGroup, RecordRevision, RecordSnapshot
 
 # The text index behind name search (migration 0009) is made by hand, not from these models: an
-# FTS5 table and its shadow tables on SQLite, GIN trigram indexes on PostgreSQL.
-TEXT_INDEX = ("people_names", "ix_people_search_name_trgm", "ix_people_name_sounds_trgm")
+# FTS5 table and its shadow tables on SQLite, GIN trigram indexes on PostgreSQL, and the GiST
+# one that walks names nearest first (migration 0025).
+TEXT_INDEX = (
+    "people_names",
+    "ix_people_search_name_trgm",
+    "ix_people_name_sounds_trgm",
+    "ix_people_search_name_gist",
+)
 
 
 def from_models(name: str | None, type_: str, _parent: object) -> bool:
