@@ -21,12 +21,13 @@ from app.records.models import Record, RecordGroup, RecordRevision, RecordSnapsh
 
 # The text index behind name search (migration 0009) is made by hand, not from these models: an
 # FTS5 table and its shadow tables on SQLite, GIN trigram indexes on PostgreSQL, and the GiST
-# one that walks names nearest first (migration 0025).
+# one that walks names nearest first and the sounds as words (migration 0025).
 TEXT_INDEX = (
     "people_names",
     "ix_people_search_name_trgm",
     "ix_people_name_sounds_trgm",
     "ix_people_search_name_gist",
+    "ix_people_name_sounds_words",
 )
 
 

@@ -7,7 +7,9 @@ Create Date: 2026-12-07 13:00:00.000000
 A wide search (an auditor's: every case) asks for the names nearest to what was typed and stops
 after a few hundred visible people (people/search.py). A GiST trigram index hands names over
 nearest first (`<<->`, word distance); the GIN index of 0009 can only say which names are alike,
-all of them, to be sorted afterwards. PostgreSQL only: SQLite searches its FTS5 table.
+all of them, to be sorted afterwards. And the sounds of a name's words (metaphone codes, "KR
+WLX") are indexed as words, so "every word sounds alike" is one GIN lookup a sound. PostgreSQL
+only: SQLite searches its FTS5 table.
 """
 
 from collections.abc import Sequence
@@ -20,13 +22,19 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 NEAREST = "ix_people_search_name_gist"
+SOUNDS = "ix_people_name_sounds_words"
 
 
 def upgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"CREATE INDEX {NEAREST} ON people USING gist (search_name gist_trgm_ops)")
+        op.execute(
+            f"CREATE INDEX {SOUNDS} ON people "
+            "USING gin (to_tsvector('simple'::regconfig, name_sounds))"
+        )
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP INDEX IF EXISTS {SOUNDS}")
         op.execute(f"DROP INDEX IF EXISTS {NEAREST}")
