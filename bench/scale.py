@@ -497,9 +497,10 @@ def main() -> None:
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--records", type=int, default=10, help="records a child")
     parser.add_argument("--requests", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=5, help="court prints")
+    parser.add_argument("--rounds", type=int, default=5, help="court prints (2 at least)")
     parser.add_argument("--databases", default="postgresql" if POSTGRES else "sqlite")
     args = parser.parse_args()
+    args.rounds = max(2, args.rounds)  # a p95 needs two samples
     sizes = [int(s) for s in args.sizes.split(",")]
     for kind in args.databases.split(","):
         with database(kind) as url:
