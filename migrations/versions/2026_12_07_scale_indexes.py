@@ -10,6 +10,9 @@ nearest first (`<<->`, word distance); the GIN index of 0009 can only say which 
 all of them, to be sorted afterwards. And the sounds of a name's words (metaphone codes, "KR
 WLX") are indexed as words, so "every word sounds alike" is one GIN lookup a sound. PostgreSQL
 only: SQLite searches its FTS5 table.
+
+On both: users by team (the manager's team page and allocation read a team's workers), which
+was a scan of every user in the council (pg_stat_user_tables after bench/scale.py's pages).
 """
 
 from collections.abc import Sequence
@@ -26,6 +29,7 @@ SOUNDS = "ix_people_name_sounds_words"
 
 
 def upgrade() -> None:
+    op.create_index(op.f("ix_users_team_id"), "users", ["team_id"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"CREATE INDEX {NEAREST} ON people USING gist (search_name gist_trgm_ops)")
         op.execute(
@@ -38,3 +42,4 @@ def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP INDEX IF EXISTS {SOUNDS}")
         op.execute(f"DROP INDEX IF EXISTS {NEAREST}")
+    op.drop_index(op.f("ix_users_team_id"), table_name="users")
