@@ -20,14 +20,16 @@ from app.printing.models import Printout, PrintoutDelivery
 from app.records.models import Record, RecordGroup, RecordRevision, RecordSnapshot
 
 # The text index behind name search (migration 0009) is made by hand, not from these models: an
-# FTS5 table and its shadow tables on SQLite, GIN trigram indexes on PostgreSQL, and the GiST
-# one that walks names nearest first and the sounds as words (migration 0025).
+# FTS5 table and its shadow tables on SQLite; on PostgreSQL GIN trigram indexes, and the words of
+# names kept once each with names and sounds indexed as words (migration 0025).
 TEXT_INDEX = (
     "people_names",
     "ix_people_search_name_trgm",
     "ix_people_name_sounds_trgm",
-    "ix_people_search_name_gist",
+    "ix_people_search_name_words",
     "ix_people_name_sounds_words",
+    "name_words",
+    "ix_name_words_word_trgm",
 )
 
 

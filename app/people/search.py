@@ -13,16 +13,15 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Float,
     Select,
     column,
     exists,
     func,
-    literal,
     literal_column,
     or_,
     select,
     table,
+    text,
     union,
 )
 from sqlalchemy.orm import Session, aliased
@@ -35,8 +34,8 @@ Scored = list[tuple[Person, float]]
 # How many candidates the index hands to the ranking, and how alike a name must be to be shown.
 CANDIDATES = 200
 ALIKE = 0.7
-# pg_trgm: a word counts as a candidate at this word similarity ("jelly" for "kelly" is 0.5).
-WORD_SIMILARITY = 0.4
+# PostgreSQL: how many words in people's names like each word typed are looked for.
+ALIKE_WORDS = 12
 # A user who may see up to this many children is searched among their ids (read first), not
 # through a query over every case: a worker's or a team's view, whatever the council's size.
 NARROW = 2_000
@@ -84,26 +83,41 @@ def _sounds_like(words: list[str]) -> list[Any]:
 
 
 def _trigram_candidates(session: Session, words: list[str], among: Among) -> list[int]:
-    """The nearest names by trigram distance (GiST, walked nearest first) and the names with
-    every word's sound (GIN over the sounds as words), each cut in SQL before the ranking.
+    """Candidates among people the user may see: those with a word like each word typed, then
+    (to fill up) like any, then those whose every word sounds like one typed (migration 0025).
 
-    The access filter is asked person by person as the indexes hand them over, so a wide view
-    stops after CANDIDATES visible people instead of listing all of them first.
+    Each query is cut at CANDIDATES in SQL, and the access filter is asked of each person the
+    word indexes hand over, so a wide view never lists everyone it may see first.
     """
     visible = _within(among)
-    distance = literal(" ".join(words)).op("<<->", return_type=Float)(Person.search_name)
-    nearest = select(Person.id).where(visible).order_by(distance).limit(CANDIDATES)
-    ids = list(session.scalars(nearest))
+    alike = [_alike_words(session, word) for word in words]
+    found: dict[int, None] = {}
+    for joined in (" & ", " | "):
+        groups = [f"({' | '.join(group)})" for group in alike if group]
+        if groups and len(found) < CANDIDATES:
+            query = func.to_tsquery(literal_column("'simple'"), joined.join(groups))
+            named = select(Person.id).where(_as_words(Person.search_name).op("@@")(query), visible)
+            found.update(dict.fromkeys(session.scalars(named.limit(CANDIDATES - len(found)))))
     heard = " ".join(sound(w) for w in words if sound(w))
-    if heard:
-        # Each sound a whole word, every one needed ("KR" and "WLX"): one GIN lookup a word,
-        # where LIKE "% KR %" over trigrams reads every name with a "kr" in it.
-        sounds_as_words = func.to_tsvector(literal_column("'simple'"), Person.name_sounds)
+    if heard:  # "KR" and "WLX" both: Carrie Walsh for Kerry Walsh
         every = func.plainto_tsquery(literal_column("'simple'"), heard)
-        alike = select(Person.id).where(sounds_as_words.op("@@")(every), visible)
-        known = set(ids)
-        ids += [pid for pid in session.scalars(alike.limit(CANDIDATES)) if pid not in known]
-    return ids
+        sounding = select(Person.id).where(_as_words(Person.name_sounds).op("@@")(every), visible)
+        found.update(dict.fromkeys(session.scalars(sounding.limit(CANDIDATES))))
+    return list(found)
+
+
+def _as_words(column: Any) -> Any:
+    return func.to_tsvector(literal_column("'simple'"), column)
+
+
+def _alike_words(session: Session, word: str) -> list[str]:
+    """Words in anyone's name like this one (trigram similarity), nearest first: a small table
+    ("smith", "smyth", "smithe"…), kept by a trigger on people."""
+    query = text(
+        "SELECT word FROM name_words WHERE word % :word "
+        "ORDER BY similarity(word, :word) DESC, word LIMIT :most"
+    )
+    return list(session.scalars(query, {"word": word, "most": ALIKE_WORDS}))
 
 
 def _within(among: Among) -> ColumnElement[bool]:
