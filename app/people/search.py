@@ -144,9 +144,10 @@ def _fts_candidates(session: Session, words: list[str], among: Among) -> list[in
 def visible_among(*, session: Session, children: Select[Any]) -> tuple[Among, Among]:
     """The children a user may see and the people in their networks: as lists of ids when the
     view is narrow, as queries (left to the database) when it is wide."""
-    ids = list(session.scalars(children.limit(NARROW + 1)))
-    if len(ids) > NARROW:
+    # Whether there is a child beyond NARROW, asked without fetching the first 2,000 of them.
+    if session.scalar(children.offset(NARROW).limit(1)) is not None:
         return children, in_network_of(children)
+    ids = list(session.scalars(children))
     return ids, sorted(network_ids(session=session, person_ids=ids))
 
 
