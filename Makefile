@@ -80,9 +80,12 @@ bench: setup
 	$(BIN)/python bench/print_court.py
 	$(BIN)/python bench/ui_pages.py
 	$(BIN)/python bench/search_scale.py --sizes 2000,20000
+	$(BIN)/python bench/scale.py --sizes 1000,5000 --records 10 --requests 60 --rounds 2
 
-# Search at a council's size (PostgreSQL when ICS_BENCH_DATABASE_URL or ICS_TEST_DATABASE_URL is set).
+# A council's size: 10,000 then 100,000 children with about a million records (PostgreSQL when
+# ICS_BENCH_DATABASE_URL or ICS_TEST_DATABASE_URL is set), pages, search, save and a court print.
 bench-scale: setup
+	$(BIN)/python bench/scale.py --sizes 10000,100000 --records 10 --requests 200 --rounds 5
 	$(BIN)/python bench/search_scale.py --sizes 10000,100000 --rounds 200
 
 clean:

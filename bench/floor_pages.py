@@ -4,6 +4,7 @@ No sign-in, CSRF, permission table, audit or security headers: the same child pa
 the same section save through the records service. The app divided by this is the overhead we own.
 """
 
+from datetime import date
 from typing import Any
 
 from starlette.applications import Starlette
@@ -18,7 +19,7 @@ from app.config import get_settings
 from app.db import make_engine, make_session_factory
 from app.engine.loader import load_library
 from app.meetings import service as meetings
-from app.pages import timeline
+from app.pages import timeline, views
 from app.records import chronology, forms
 from app.records import service as records
 from app.templating import make_templates
@@ -64,6 +65,39 @@ def child(request: Request) -> Response:
     return HTMLResponse(html)
 
 
+def caseload(request: Request) -> Response:
+    """The worker's caseload through the same services and template as the page (bench/scale.py)."""
+    user_id, today = int(request.path_params["user_id"]), date.today()
+    with factory() as session:
+        user = session.get_one(User, user_id)
+        mine = cases.caseload(session=session, user=user)
+        names = {case.case_id: case.child_name for case in mine}
+        found = records.records_for_cases(session=session, case_ids=list(names))
+        legal = {c.case_id: (c.child_name, c.legal_status) for c in mine}
+        dues = views.due_rows(session, library, legal, today, found)
+        awaiting, drafts = views.awaiting_and_drafts(library, names, user.id, found)
+        context: dict[str, Any] = {
+            "title": "My work",
+            "active_nav": "caseload",
+            "cases": mine,
+            "family_count": len({f for case in mine for f in case.family_ids[:1]}),
+            "work": views.work_of(session, library, list(names), found),
+            "dues": dues,
+            "pressing": views.pressing(dues),
+            "awaiting": awaiting,
+            "drafts": drafts,
+            "user": user,
+            "csrf_token": "",
+            "cspNonce": "",
+            "idle_minutes": 30,
+            "code_label": library.code_label,
+            "council_name": settings.council_name,
+            "council_logo": settings.council_logo,
+        }
+        html = templates.env.get_template("pages/caseload.html").render(context)
+    return HTMLResponse(html)
+
+
 async def save(request: Request) -> Response:
     record_id, section_id = int(request.path_params["record_id"]), request.path_params["section_id"]
     posted: dict[str, list[str]] = {}
@@ -97,6 +131,7 @@ app = Starlette(
     routes=[
         Route("/", home),
         Route("/child/{case_id:int}", child),
+        Route("/caseload/{user_id:int}", caseload),
         Route("/save/{record_id:int}/{section_id}", save, methods=["POST"]),
     ]
 )

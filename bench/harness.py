@@ -27,8 +27,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(app: str, *, env: dict[str, str], factory: bool = True) -> Iterator[str]:
-    """Run `uvicorn app` on a free loopback port until the block ends; yield its base URL."""
+def server(
+    app: str, *, env: dict[str, str], factory: bool = True, workers: int = 1
+) -> Iterator[str]:
+    """Run `uvicorn app` (with `workers` processes) on a free loopback port until the block
+    ends; yield its base URL."""
     port = free_port()
     args = [
         sys.executable,
@@ -45,6 +48,8 @@ def server(app: str, *, env: dict[str, str], factory: bool = True) -> Iterator[s
     ]
     if factory:
         args.append("--factory")
+    if workers > 1:
+        args += ["--workers", str(workers)]
     process = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env})
     base = f"http://127.0.0.1:{port}"
     try:
@@ -55,7 +60,7 @@ def server(app: str, *, env: dict[str, str], factory: bool = True) -> Iterator[s
         process.wait(timeout=10)
 
 
-def _wait_until_up(base: str, seconds: float = 30) -> None:
+def _wait_until_up(base: str, seconds: float = 120) -> None:  # a loaded machine starts slowly
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

@@ -6,6 +6,7 @@ becomes usable in every exemplar's conditions and pre-fill without other changes
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
     from app.people.models import Family, Person
 
 AGENCIES = ("school", "gp", "health_visitor")  # each as words and as a professional reference
+AGENCY_KEYS = tuple(f"child.{k}{end}" for k in AGENCIES for end in ("", "_professional"))
+FAMILY_KEYS = ("family.name", "family.address", "family.members", "family.household")
 
 # Legal status codes, and the kind of case each makes (cases: cin, cp, lac, care_leaver).
 CASE_TYPE_BY_LEGAL_STATUS = {
@@ -41,22 +44,71 @@ CASE_TYPE_BY_LEGAL_STATUS = {
 }
 
 
-def child_facts(*, session: Session, case: Case, on: date | None = None) -> dict[str, Any]:
+class Facts(Mapping[str, Any]):
+    """Facts read from the database only when first asked for.
+
+    Every key is known at once, but a part's values (the child's professionals; their household
+    and relationships) are read when a condition or a pre-fill first names one of its keys: a
+    section save whose exemplar names none reads none of them, however big the family.
+    """
+
+    def __init__(self, parts: list[tuple[tuple[str, ...], Callable[[], dict[str, Any]]]]) -> None:
+        self._parts = parts  # (the keys a part gives, how to read them); a later part wins
+        self._where = {key: n for n, (keys, _) in enumerate(parts) for key in keys}
+        self._read: dict[int, dict[str, Any]] = {}
+
+    def __getitem__(self, key: str) -> Any:
+        n = self._where[key]
+        if n not in self._read:
+            self._read[n] = self._parts[n][1]()
+        return self._read[n][key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._where  # without reading the part
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __or__(self, other: Mapping[str, Any]) -> Facts:
+        given = dict(other)
+        return Facts([*self._parts, (tuple(given), lambda: given)])
+
+
+def child_facts(*, session: Session, case: Case, on: date | None = None) -> Facts:
     """child.*, case.* and family.* facts for one case, as of `on` (default today)."""
     on = on or date.today()
     child = case.child
-    facts = {f"child.{key}": value for key, value in _child(session, child, on).items()}
-    facts.update({f"case.{key}": value for key, value in _case(case).items()})
-    care = episodes.events_of(session=session, case_ids=[case.id])[case.id]
-    facts["case.visits"] = episodes.visits(episodes.story_of(care), on)
-    families = people.families_of(session=session, person_id=child.id)
-    home = people.home_among(families, child.id)
-    facts.update({f"family.{key}": value for key, value in _family(home).items()})
-    facts["family.household"] = _household(session, child, families)
-    return facts
+    own = {f"child.{key}": value for key, value in _child(child, on).items()}
+    own.update({f"case.{key}": value for key, value in _case(case).items()})
+
+    def agencies() -> dict[str, Any]:
+        return {f"child.{k}": v for k, v in _agencies(session, child.id, on).items()}
+
+    def family() -> dict[str, Any]:
+        families = people.families_of(session=session, person_id=child.id)
+        home = people.home_among(families, child.id)
+        found = {f"family.{key}": value for key, value in _family(home).items()}
+        found["family.household"] = _household(session, child, families)
+        return found
+
+    def visits() -> dict[str, Any]:
+        care = episodes.events_of(session=session, case_ids=[case.id])[case.id]
+        return {"case.visits": episodes.visits(episodes.story_of(care), on)}
+
+    return Facts(
+        [
+            (tuple(own), lambda: own),
+            (AGENCY_KEYS, agencies),
+            (FAMILY_KEYS, family),
+            (("case.visits",), visits),
+        ]
+    )
 
 
-def _child(session: Session, child: Person, on: date) -> dict[str, Any]:
+def _child(child: Person, on: date) -> dict[str, Any]:
     born = child.date_of_birth
     months = months_between(born, on) if born else None
     return {
@@ -80,7 +132,6 @@ def _child(session: Session, child: Person, on: date) -> dict[str, Any]:
         "disabled": child.disabled,
         "disability": child.disability,
         "address": None if child.address_confidential else child.address,
-        **_agencies(session, child.id, on),
     }
 
 

@@ -12,10 +12,11 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
     Select,
     column,
+    exists,
     func,
-    literal,
     literal_column,
     or_,
     select,
@@ -28,23 +29,23 @@ from sqlalchemy.orm import Session, aliased
 from app.people.models import FamilyMember, Person, Relationship
 from app.people.names import fold, likeness, sound
 from app.people.service import network_of as network_ids
-from app.people.service import network_query
 
 Scored = list[tuple[Person, float]]
 # How many candidates the index hands to the ranking, and how alike a name must be to be shown.
 CANDIDATES = 200
 ALIKE = 0.7
-# pg_trgm: a word counts as a candidate at this word similarity ("jelly" for "kelly" is 0.5).
-WORD_SIMILARITY = 0.4
+# PostgreSQL: how many words in people's names like each word typed are looked for.
+ALIKE_WORDS = 12
 # A user who may see up to this many children is searched among their ids (read first), not
 # through a query over every case: a worker's or a team's view, whatever the council's size.
 NARROW = 2_000
-Among = Select[Any] | Sequence[int]
+# Whom a search may show: ids in hand (a narrow view), or a filter over Person (a wide one).
+Among = Select[Any] | Sequence[int] | ColumnElement[bool]
 FTS_TABLE = table("people_names", column("rowid"), column("rank"))
 
 
 def scored_among(*, session: Session, person_ids: list[int], among: Among) -> Scored:
-    query = select(Person).where(Person.id.in_(person_ids), Person.id.in_(among))
+    query = select(Person).where(Person.id.in_(person_ids), _within(among))
     return [(person, 1.0) for person in session.scalars(query)]
 
 
@@ -55,7 +56,7 @@ def by_nhs_number(*, session: Session, number: str, among: Among) -> Scored:
 
 
 def born_on(*, session: Session, day: date, among: Among, limit: int) -> Scored:
-    query = select(Person).where(Person.date_of_birth == day, Person.id.in_(among)).limit(limit)
+    query = select(Person).where(Person.date_of_birth == day, _within(among)).limit(limit)
     return [(person, 1.0) for person in session.scalars(query.order_by(Person.id))]
 
 
@@ -68,7 +69,7 @@ def by_name(*, session: Session, text: str, among: Among, limit: int) -> Scored:
     words = fold(text).split()
     if not words:
         return []
-    if not isinstance(among, Select):
+    if not isinstance(among, Select | ColumnElement):
         ids: Sequence[int] = among
     elif session.get_bind().dialect.name == "postgresql":
         ids = _trigram_candidates(session, words, among)
@@ -87,35 +88,59 @@ def _sounds_like(words: list[str]) -> list[Any]:
     return [Person.name_sounds.like(f"% {sound(w)} %") for w in words if sound(w)]
 
 
-def _trigram_candidates(session: Session, words: list[str], among: Select[Any]) -> list[int]:
-    # The planner costs the trigram operators as cheap and scans every row (56 ms at 28,000
-    # people, against 14 ms through the index), so sequential scans are off for this query.
-    settings = {"pg_trgm.word_similarity_threshold": str(WORD_SIMILARITY), "enable_seqscan": "off"}
-    for name, value in settings.items():  # SET LOCAL: to the end of this transaction only
-        session.execute(
-            text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value}
-        )
-    alike = [literal(w).op("<%")(Person.search_name) for w in words]
-    closeness = func.word_similarity(" ".join(words), Person.search_name)
-    query = (
-        select(Person.id)
-        .where(or_(*alike, *_sounds_like(words)), Person.id.in_(among))
-        .order_by(closeness.desc(), Person.id)
-        .limit(CANDIDATES)
+def _trigram_candidates(session: Session, words: list[str], among: Among) -> list[int]:
+    """Candidates among people the user may see: those with a word like each word typed, then
+    (to fill up) like any, then those whose every word sounds like one typed (migration 0025).
+
+    Each query is cut at CANDIDATES in SQL, and the access filter is asked of each person the
+    word indexes hand over, so a wide view never lists everyone it may see first.
+    """
+    visible = _within(among)
+    alike = [_alike_words(session, word) for word in words]
+    found: dict[int, None] = {}
+    for joined in (" & ", " | "):
+        groups = [f"({' | '.join(group)})" for group in alike if group]
+        if groups and len(found) < CANDIDATES:
+            query = func.to_tsquery(literal_column("'simple'"), joined.join(groups))
+            named = select(Person.id).where(_as_words(Person.search_name).op("@@")(query), visible)
+            found.update(dict.fromkeys(session.scalars(named.limit(CANDIDATES - len(found)))))
+    heard = " ".join(sound(w) for w in words if sound(w))
+    if heard:  # "KR" and "WLX" both: Carrie Walsh for Kerry Walsh
+        every = func.plainto_tsquery(literal_column("'simple'"), heard)
+        sounding = select(Person.id).where(_as_words(Person.name_sounds).op("@@")(every), visible)
+        found.update(dict.fromkeys(session.scalars(sounding.limit(CANDIDATES))))
+    return list(found)
+
+
+def _as_words(column: Any) -> Any:
+    return func.to_tsvector(literal_column("'simple'"), column)
+
+
+def _alike_words(session: Session, word: str) -> list[str]:
+    """Words in anyone's name like this one (trigram similarity), nearest first: a small table
+    ("smith", "smyth", "smithe"…), kept by a trigger on people."""
+    query = text(
+        "SELECT word FROM name_words WHERE word % :word "
+        "ORDER BY similarity(word, :word) DESC, word LIMIT :most"
     )
-    return list(session.scalars(query))
+    return list(session.scalars(query, {"word": word, "most": ALIKE_WORDS}))
 
 
-def _fts_candidates(session: Session, words: list[str], among: Select[Any]) -> list[int]:
+def _within(among: Among) -> ColumnElement[bool]:
+    return among if isinstance(among, ColumnElement) else Person.id.in_(among)
+
+
+def _fts_candidates(session: Session, words: list[str], among: Among) -> list[int]:
     grams = sorted({w[i : i + 3] for w in words for i in range(len(w) - 2)})
     terms = [f'search_name : "{gram}"' for gram in grams]
     terms += [f'name_sounds : " {sound(w)} "' for w in words if sound(w)]
     match = literal_column("people_names").op("MATCH")(" OR ".join(terms))
-    # "rowid + 0", not "rowid": a bare rowid IN (...) is handed to FTS5, which then tries each
+    # Joined on "rowid + 0", not "rowid": a bare rowid is handed to FTS5, which then tries each
     # visible person against the MATCH one by one (26 s at 20,000 people, not 4 ms).
     query = (
         select(FTS_TABLE.c.rowid)
-        .where(match, (FTS_TABLE.c.rowid + 0).in_(among))
+        .join(Person, Person.id == FTS_TABLE.c.rowid + 0)
+        .where(match, _within(among))
         .order_by(FTS_TABLE.c.rank)
         .limit(CANDIDATES)
     )
@@ -125,10 +150,44 @@ def _fts_candidates(session: Session, words: list[str], among: Select[Any]) -> l
 def visible_among(*, session: Session, children: Select[Any]) -> tuple[Among, Among]:
     """The children a user may see and the people in their networks: as lists of ids when the
     view is narrow, as queries (left to the database) when it is wide."""
-    ids = list(session.scalars(children.limit(NARROW + 1)))
-    if len(ids) > NARROW:
-        return children, network_query(children)
+    # Whether there is a child beyond NARROW, asked without fetching the first 2,000 of them.
+    if session.scalar(children.offset(NARROW).limit(1)) is not None:
+        return children, in_network_of(children)
+    ids = list(session.scalars(children))
     return ids, sorted(network_ids(session=session, person_ids=ids))
+
+
+def in_network_of(children: Select[Any]) -> ColumnElement[bool]:
+    """Whether a person is one of `children` or in their network (a household, a relationship),
+    asked of each person on its own, each an index lookup, not by listing every visible child's
+    network first, which grows with the council.
+
+    Each EXISTS has an OFFSET 0 so PostgreSQL keeps it correlated: without it the planner turns
+    it into a hashed set of every visible child's network (66 ms at 10,000 children), built in
+    full before the nearest names are walked.
+    """
+    mine, theirs = aliased(FamilyMember), aliased(FamilyMember)
+
+    def one_of(who: Any) -> ColumnElement[bool]:
+        return _one_of(who, children)
+
+    housed = (
+        select(mine.id)
+        .join(theirs, theirs.family_id == mine.family_id)
+        .where(mine.person_id == Person.id, one_of(theirs.person_id))
+    )
+    related = select(Relationship.id).where(
+        Relationship.person_id == Person.id, one_of(Relationship.other_person_id)
+    )
+    relating = select(Relationship.id).where(
+        Relationship.other_person_id == Person.id, one_of(Relationship.person_id)
+    )
+    return or_(
+        one_of(Person.id),
+        exists(housed.offset(0)),
+        exists(related.offset(0)),
+        exists(relating.offset(0)),
+    )
 
 
 def linked_among(*, session: Session, person_ids: list[int], others: Among) -> dict[int, set[int]]:
@@ -137,16 +196,24 @@ def linked_among(*, session: Session, person_ids: list[int], others: Among) -> d
     housed = (
         select(mine.person_id, theirs.person_id)
         .join(theirs, mine.family_id == theirs.family_id)
-        .where(mine.person_id.in_(person_ids), theirs.person_id.in_(others))
+        .where(mine.person_id.in_(person_ids), _one_of(theirs.person_id, others))
     )
     linked = select(Relationship.person_id, Relationship.other_person_id).where(
-        Relationship.person_id.in_(person_ids), Relationship.other_person_id.in_(others)
+        Relationship.person_id.in_(person_ids), _one_of(Relationship.other_person_id, others)
     )
     linking = select(Relationship.other_person_id, Relationship.person_id).where(
-        Relationship.other_person_id.in_(person_ids), Relationship.person_id.in_(others)
+        Relationship.other_person_id.in_(person_ids), _one_of(Relationship.person_id, others)
     )
     found: dict[int, set[int]] = defaultdict(set)
     for who, other in session.execute(union(housed, linked, linking)):
         if who != other:
             found[who].add(other)
     return found
+
+
+def _one_of(who: Any, among: Among) -> ColumnElement[bool]:
+    """`who` is among these ids, or (a wide view) one of the children a query selects, asked row
+    by row: OFFSET 0 keeps PostgreSQL from hashing every visible child first (see above)."""
+    if isinstance(among, Select):
+        return exists(among.where(among.selected_columns[0] == who).offset(0))
+    return among if isinstance(among, ColumnElement) else who.in_(among)

@@ -6,6 +6,7 @@ frozen facts, live otherwise" and the permission check are written once.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ class RecordContext:
         return source_of(session=self.session, record=self.record, with_people=False)
 
     @property
-    def facts(self) -> dict[str, Any]:
+    def facts(self) -> Mapping[str, Any]:
         return self.source.facts
 
     @property

@@ -1,5 +1,6 @@
 """Reading records: by id, for a case, the sign-off queue, what is due, what comes next."""
 
+from collections.abc import Mapping
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -123,7 +124,7 @@ def section_statuses(
     exemplar: Exemplar,
     record: Record,
     shown: engine.Visibility,
-    facts: dict[str, Any],
+    facts: Mapping[str, Any],
     frozen: dict[str, Any] | None = None,
 ) -> dict[str, str]:
     """Each section's task-list status (the GOV.UK pattern): not applicable when its condition

@@ -3,6 +3,7 @@ facts and people of its snapshot once finalised, the live ones otherwise."""
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -24,7 +25,7 @@ class Source:
     """What a record is read with: frozen for a finalised record, live for a draft."""
 
     answers: dict[str, Any]
-    facts: dict[str, Any]
+    facts: Mapping[str, Any]  # live facts are read when first asked for (cases/facts.py)
     people: list[dict[str, Any]]
     finalised: bool
     on: date
@@ -77,7 +78,7 @@ def names_of(source: Source) -> dict[tuple[str, int], str]:
     return names
 
 
-def facts_for(*, session: Session, record: Record) -> dict[str, Any]:
+def facts_for(*, session: Session, record: Record) -> Mapping[str, Any]:
     """Facts for pathways: frozen ones for a finalised record, live ones otherwise."""
     return source_of(session=session, record=record, with_people=False).facts
 
@@ -101,7 +102,7 @@ def freeze(
         "exemplar_id": record.exemplar_id,
         "exemplar_version": record.exemplar_version,
         "answers": answers,
-        "facts": child_facts(session=session, case=case),
+        "facts": dict(child_facts(session=session, case=case)),
         "people": cases.snapshot_people(session=session, case_id=case.id),
         "professionals": cases.snapshot_professionals(session=session, case=case),
         "revision": record.revision,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import abc
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -213,7 +214,9 @@ def _headings(mapping: Mapping, listed: AnnexList) -> list[str]:
 class _Child:
     """One child's facts and records, and the value of any column for one of their records."""
 
-    def __init__(self, facts: dict[str, Any], held: list[Record], on: date, fmt: str) -> None:
+    def __init__(
+        self, facts: abc.Mapping[str, Any], held: list[Record], on: date, fmt: str
+    ) -> None:
         self.facts, self.held, self.on, self.fmt = facts, held, on, fmt
 
     def scope(self, record: Record) -> Scope:

@@ -176,3 +176,25 @@ def test_a_view_over_the_whole_council_is_searched_through_the_text_index(
     found = _found(client, auditor, typed)
     assert found and found[0].startswith(wanted), found
     assert len([name for name in found if name.startswith("Kerry Walsh")]) in (0, 2)
+
+
+def test_the_whole_councils_view_still_shows_only_what_the_user_may_see(
+    client: TestClient, db: Session, factory: Factory, town: dict[str, Any]
+) -> None:
+    """On the index path the access filter is asked of each candidate: a restricted child the
+    auditor is not named on, and an adult in no child's network, are never shown."""
+    stranger = Person(given_names="Kerry", family_name="Walsh", date_of_birth=date(1970, 1, 1))
+    db.add(stranger)
+    hidden = _child(db, "Tyler", "Walsh", town["worker"], date(2014, 5, 5))
+    hidden.restricted = True
+    db.commit()
+    auditor = factory.user(Role.AUDITOR, team="Audit", password=PASSWORD)
+    _sign_in(client, auditor)
+    page = client.get("/search", params={"q": "Kerry Walsh"}).text
+    for mother in (town["mother"], town["their_mother"]):
+        assert f'href="/people/{mother.id}"' in page
+    assert f'href="/people/{stranger.id}"' not in page
+    assert f'href="/children/{hidden.id}"' not in page
+    assert f"/people/{hidden.child_id}" not in page
+    jade = town["kids"][0]
+    assert _found(client, auditor, "Jayde Smyth")[0] == f"Jade Smith /children/{jade.id}"
