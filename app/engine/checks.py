@@ -238,6 +238,7 @@ class _Checker:
             "case": self._prefill_fact,
             "family": self._prefill_fact,
             "meeting": self._prefill_fact,
+            "placement": self._prefill_fact,
             "record": self._prefill_record,
         }
         theirs = checks[source.source](where, item, source)
