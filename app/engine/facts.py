@@ -27,6 +27,9 @@ class Fact:
     kind: FactKind
     codes: tuple[str, ...] = ()
     columns: tuple[tuple[str, str], ...] = ()  # rows: each column and the field type it fits
+    # Who may read it, when not everyone may (a carer's confidential address): a field it fills
+    # must be written for these readers only, or a parent's copy would carry it.
+    readers: tuple[str, ...] | None = None
 
 
 # One row per person around the child: who, how they are related, whether they live with the
@@ -91,10 +94,10 @@ FACTS: dict[str, Fact] = {
     "meeting.attendance": Fact("rows", columns=ATTENDANCE_COLUMNS),
     # The looked-after child's current placement (app/cases/episodes.py): the carer as a person,
     # the day the placement began, and the carer's address (often confidential: only a field
-    # written for the worker and the carer should take it).
+    # written for the worker and the carer may take it).
     "placement.carer": Fact("person"),
     "placement.start": Fact("date"),
-    "placement.address": Fact("text"),
+    "placement.address": Fact("text", readers=("worker", "carer")),
 }
 
 
