@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app import demo
 from app.auth.models import User
 from app.cases import service as cases
-from app.cases.models import Case
+from app.cases.models import CareEvent, Case
 from app.cases.schemas import CaseIn
 from app.people import service as people
 from app.people.models import Person
@@ -49,7 +49,7 @@ MOVED = TODAY - timedelta(days=1)
 SIGNED = (BECAME + timedelta(days=1)).isoformat()  # the placement plan, signed the day after
 FIRST_CARER = ("Maureen", "Okonkwo", "7 Larch Road, Riverside, RV2 8QT")
 SECOND_CARER = ("Priya", "Shah", "22 Alder Close, Riverside, RV3 1PL")
-UPN = "A318200118002"  # a made-up UPN with a valid check letter
+UPN = "P318200118002"  # made up, with a valid check letter
 
 CORE = {
     "reason_for_assessment": value("Kerry is in hospital for some months; Kayla is alone at home."),
@@ -198,6 +198,10 @@ def test_a_child_from_a_decision_to_accommodate_to_a_pathway_plan_at_16(
     placed = {"legal_status": "V2", "category_of_need": "N2", "placement_type": "U6"}
     placed |= {"provider": "PR1", "carer_id": str(first.id), "postcode": "RV2 8QT", "upn": UPN}
     worker.care_event("start", BECAME, placed)
+    # Her UPN is hers: written on her details (which the CIN census reads), not on the event.
+    db.expire_all()
+    assert db.get_one(Person, case.child_id).upn == UPN
+    assert {e.upn for e in db.scalars(select(CareEvent))} == {None}  # no copy on any event
 
     # The Placement Information Record through the form pages, counted.
     typed_before, kept_before = worker.tally.typed, worker.tally.kept
