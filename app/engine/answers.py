@@ -34,7 +34,7 @@ FACT_SOURCES = {
     "case": "the case",
     "family": "the family's details",
     "meeting": "the meeting",
-    "placement": "the placement",
+    "placement": "the current placement",
 }
 
 

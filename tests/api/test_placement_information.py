@@ -154,7 +154,7 @@ def test_a_placement_information_record_after_a_care_plan_takes_at_most_15_typed
     assert retyped == set()
     answers = worker.record(record_id).answers
     assert answers["carer"]["value"] == {"kind": "person", "id": carer.id}
-    assert answers["carer"]["prefilled"]["source"] == "the placement"
+    assert answers["carer"]["prefilled"]["source"] == "the current placement"
     assert answers["placement_address"]["value"] == CARER_ADDRESS
     # What the worker did not type came from the care plan and the child's record.
     assert answers["health_needs"]["value"] == CARE_PLAN["care_plan_arrangements"]["health_plan"]

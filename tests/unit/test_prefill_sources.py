@@ -226,7 +226,7 @@ def test_the_placement_fills_the_carer_and_their_address_for_the_worker_and_care
     filled = prefill(placement, facts=facts, answers={}, earlier=lambda e: None, today=date.today())
     assert filled["carer"]["value"] == {"kind": "person", "id": 9}
     assert filled["address"]["value"] == "7 Larch Road"
-    assert filled["address"]["prefilled"]["source"] == "the placement"
+    assert filled["address"]["prefilled"]["source"] == "the current placement"
     # A parent's copy would carry the carer's confidential address: refused at its line.
     (tmp_path / "placement.yaml").write_text(
         PLACEMENT.replace("        audiences: [worker, carer]\n", "")
