@@ -303,14 +303,21 @@ def review_due_in(page: str, case_id: int | None, on: date, rule_id: str) -> boo
 
 
 def exported(db: Session, case_number: str) -> dict[str, list[dict[str, str]]]:
-    """Kayla's rows of each SSDA903 file, for every collection year the journey falls in."""
+    """Kayla's rows of each SSDA903 file over the collection years the journey falls in (two,
+    near 1 April): a row returned in both years is the later year's, which knows its end."""
     starts = ssda903.mapping().year_starts
     years = sorted(
         {d.year + ((d.month, d.day) >= (starts.month, starts.day)) for d in (BECAME, TODAY)}
     )
-    found: dict[str, list[dict[str, str]]] = {}
+    found: dict[str, dict[str, dict[str, str]]] = {}
     for year in years:
         for name, rows in ssda903.build(session=db, year=year).items():
-            mine = [row for row in rows if row["CHILD"] == case_number]
-            found[name] = found.get(name, []) + [r for r in mine if r not in found.get(name, [])]
-    return found
+            for row in rows:
+                if row["CHILD"] == case_number:  # one episode, review or child: its own start
+                    key = row.get("DECOM") or row.get("REVIEW") or row.get("MIS_START") or ""
+                    found.setdefault(name, {})[key] = row
+    return {name: [rows[key] for key in sorted(rows, key=_day)] for name, rows in found.items()}
+
+
+def _day(text: str) -> date:
+    return date(int(text[6:]), int(text[3:5]), int(text[:2])) if text else date.min
