@@ -306,8 +306,11 @@ def test_the_upn_given_on_becoming_looked_after_is_the_childs_own_and_never_a_se
     assert [e.detail["after"] for e in changed if "upn" in e.detail.get("after", {})] == [
         {"upn": "P318200118002", "upn_unknown_reason": None}
     ]
-    # A reason it is not known never replaces the UPN the child's details hold.
     event = db.scalars(select(CareEvent).where(CareEvent.case_id == case.id)).one()
+    # The correction's form shows the UPN from the child's details.
+    form = client.get(f"/children/{case.id}/looked-after/start?corrects={event.id}")
+    assert form.status_code == 200 and 'value="P318200118002"' in form.text
+    # A reason it is not known never replaces the UPN the child's details hold.
     fix = {**_start(first), "upn": "UN1", "corrects_id": event.id, "note": "Typo"}
     refused = _post(client, headers, case.id, fix)
     assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "upn"
