@@ -1,8 +1,13 @@
 """Recording a looked-after child's care events: each checked against the whole history (which
-must still read as episodes), appended, audited, and the case's legal status kept in step."""
+must still read as episodes), appended, audited, and the case's legal status kept in step.
+
+The unique pupil number a `start` event is given is the child's: it is written on their person
+record (with its before and after on the child's trail), never kept on the event, so the CIN
+census and the SSDA903 read the one UPN and cannot disagree."""
 
 import re
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -15,7 +20,12 @@ from app.cases.schemas import CareEventIn
 from app.cases.service import get_case, set_legal_status
 from app.engine.library import Library
 from app.errors import Invalid
+from app.people import identifiers
 from app.people import service as people
+from app.people.schemas import PersonPatch
+
+if TYPE_CHECKING:
+    from app.people.models import Person
 
 # What each kind of event must carry, and may carry besides.
 NEEDS: dict[str, tuple[str, ...]] = {
@@ -70,6 +80,7 @@ def record_event(
         raise Invalid("The date cannot be in the future.", field="on")
     if data.carer_id is not None:
         _check_carer(session, case, data.carer_id)
+    upn = _upn_patch(case.child, data.upn) if data.upn else None
     every = events_of(session=session, case_ids=[case_id])[case_id]
     live = counted(every)
     if data.corrects_id is not None:
@@ -77,10 +88,15 @@ def record_event(
     elif live and data.on < live[-1].on:
         last = f"{live[-1].on:%-d %B %Y}"
         raise Invalid(f"The date must be on or after {last}, the last event recorded.", field="on")
-    event = CareEvent(case_id=case_id, recorded_by_id=actor.id, **data.model_dump())
+    fields = data.model_dump(exclude={"upn"})  # the person's, below: one UPN, never a copy
+    event = CareEvent(case_id=case_id, recorded_by_id=actor.id, **fields)
     story = fold(counted([*every, event]))  # refused here, before anything is written
     session.add(event)
     session.flush()
+    if upn is not None:
+        people.update_person(
+            session=session, actor=actor, person_id=case.child_id, data=upn, case_ids=[case_id]
+        )
     rules = care_rules()
     status = rules.case_legal_status[story.current.legal_status] if story.current else None
     set_legal_status(
@@ -128,6 +144,25 @@ FORMATS = {
     "urn": (r"SC[0-9]{6}|[0-9]{6,7}", "SC123456"),
     "upn": (r"[A-Z][0-9]{11}[0-9A-Z]|UN[1-5]", "A123456789012, or UN1 to UN5"),
 }
+
+
+def _upn_patch(child: "Person", given: str) -> PersonPatch | None:
+    """What the care form's UPN changes on the child's details (None: they hold it already).
+    A reason it is not known never replaces a UPN the child's details hold."""
+    if given in identifiers.UPN_UNKNOWN_903:
+        if child.upn:
+            raise Invalid(
+                f"The child's details hold the UPN {child.upn}: leave this blank, or change it"
+                " on their details.",
+                field="upn",
+            )
+        same = child.upn_unknown_reason == given
+        return None if same else PersonPatch.model_validate({"upn_unknown_reason": given})
+    try:
+        number = identifiers.pupil_number(given)
+    except ValueError as wrong:
+        raise Invalid(f"{wrong}.", field="upn") from None
+    return None if child.upn == number else PersonPatch(upn=number, upn_unknown_reason=None)
 
 
 def _check_carer(session: Session, case: Case, carer_id: int) -> None:

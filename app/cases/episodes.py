@@ -71,7 +71,6 @@ class Period:
 
     need: str  # the category of need (SSDA903 CIN)
     home_postcode: str | None
-    upn: str | None
 
 
 @dataclass(frozen=True)
@@ -106,11 +105,6 @@ class Story:
     @property
     def current(self) -> Episode | None:
         return self.episodes[-1] if self.looked_after and self.episodes else None
-
-    @property
-    def upn(self) -> str | None:
-        """The child's unique pupil number (or why it is not known), as last recorded."""
-        return next((e.period.upn for e in reversed(self.episodes) if e.period.upn), None)
 
 
 def events_of(*, session: Session, case_ids: Sequence[int]) -> dict[int, list[CareEvent]]:
@@ -230,7 +224,7 @@ class _Day:
                     field="kind",
                 )
             self.legal_status, self.placement = event.legal_status, _placement_of(event)
-            self.period = Period(event.category_of_need or "", event.home_postcode, event.upn)
+            self.period = Period(event.category_of_need or "", event.home_postcode)
             self.started = True
             return
         if not self.looked_after:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 AGENCIES = ("school", "gp", "health_visitor")  # each as words and as a professional reference
 AGENCY_KEYS = tuple(f"child.{k}{end}" for k in AGENCIES for end in ("", "_professional"))
 FAMILY_KEYS = ("family.name", "family.address", "family.members", "family.household")
+PLACEMENT_KEYS = ("placement.carer", "placement.start", "placement.address")
 
 # Legal status codes, and the kind of case each makes (cases: cin, cp, lac, care_leaver).
 CASE_TYPE_BY_LEGAL_STATUS = {
@@ -94,9 +96,16 @@ def child_facts(*, session: Session, case: Case, on: date | None = None) -> Fact
         found["family.household"] = _household(session, child, families)
         return found
 
-    def visits() -> dict[str, Any]:
+    @cache  # the care events, read once for the visits and the placement, and only if named
+    def story() -> episodes.Story:
         care = episodes.events_of(session=session, case_ids=[case.id])[case.id]
-        return {"case.visits": episodes.visits(episodes.story_of(care), on)}
+        return episodes.story_of(care)
+
+    def visits() -> dict[str, Any]:
+        return {"case.visits": episodes.visits(story(), on)}
+
+    def placement() -> dict[str, Any]:
+        return _placement(session, story())
 
     return Facts(
         [
@@ -104,8 +113,24 @@ def child_facts(*, session: Session, case: Case, on: date | None = None) -> Fact
             (AGENCY_KEYS, agencies),
             (FAMILY_KEYS, family),
             (("case.visits",), visits),
+            (PLACEMENT_KEYS, placement),
         ]
     )
+
+
+def _placement(session: Session, story: episodes.Story) -> dict[str, Any]:
+    """The current placement: its carer (a person of the child's network), when it began, and the
+    carer's address. The address is given even when confidential, because the placement record
+    is written for the worker and the carer; a field a parent reads must not name this fact."""
+    current = story.current
+    carer_id = current.placement.carer_id if current else None
+    carer = people.get_person(session=session, person_id=carer_id) if carer_id else None
+    began = story.placement_started if current else None
+    return {
+        "placement.carer": {"kind": "person", "id": carer.id} if carer else None,
+        "placement.start": began.isoformat() if began else None,
+        "placement.address": carer.address if carer else None,
+    }
 
 
 def _child(child: Person, on: date) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from app.cases.schemas import CareEventIn
 from app.deps import MAX_ID, CsrfChecked, Id, LibraryDep, SessionDep
 from app.engine.library import Library
 from app.errors import DomainError
+from app.people import identifiers
 from app.people.forms import Form, date_parts, optional, parsed, posted_date
 from app.templating import render
 
@@ -189,7 +190,12 @@ def _show(form: EventForm) -> Callable[..., Response]:
     ) -> Response:
         events = episodes.events_of(session=db, case_ids=[case_id])[case_id]
         event = next((e for e in events if e.id == corrects), None)
-        return _form_page(request, db, library, granted, form, _values_of(event, form), {})
+        values = _values_of(event, form)
+        if "upn" in form.fields:  # the child's one UPN, from their details: the form may change it
+            child, why = granted.case.child, granted.case.child.upn_unknown_reason
+            known = why if why in identifiers.UPN_UNKNOWN_903 else None  # UN6, UN7: census only
+            values["upn"] = values.get("upn") or child.upn or known
+        return _form_page(request, db, library, granted, form, values, {})
 
     show.__doc__ = f"{form.title}: the form."
     return show

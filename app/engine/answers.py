@@ -34,6 +34,7 @@ FACT_SOURCES = {
     "case": "the case",
     "family": "the family's details",
     "meeting": "the meeting",
+    "placement": "the current placement",
 }
 
 
@@ -249,6 +250,7 @@ PREFILL_SOURCES: dict[str, PrefillSource] = {
     "case": _from_fact,
     "family": _from_fact,
     "meeting": _from_fact,  # facts known when a record is started from a meeting's page
+    "placement": _from_fact,  # the looked-after child's current placement episode
     "record": _from_earlier,
 }
 

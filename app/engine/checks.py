@@ -238,6 +238,7 @@ class _Checker:
             "case": self._prefill_fact,
             "family": self._prefill_fact,
             "meeting": self._prefill_fact,
+            "placement": self._prefill_fact,
             "record": self._prefill_record,
         }
         theirs = checks[source.source](where, item, source)
@@ -260,6 +261,14 @@ class _Checker:
                 where, f"type mismatch: {fact} is {FACTS[fact].kind}, the field is {item.type}"
             )
             return None
+        readers = FACTS[fact].readers
+        written_for = set(item.audiences or self.exemplar.definition.audiences)
+        if readers is not None and written_for - set(readers):
+            self.error(
+                where,
+                f"{fact} is for {' and '.join(readers)} only: give the field"
+                f" `audiences: [{', '.join(r for r in readers if r in written_for)}]`",
+            )
         return dict(FACTS[fact].columns) if FACTS[fact].columns else None
 
     def _prefill_record(

@@ -83,7 +83,9 @@ class Prefill(Strict):
     `columns: {need: need, person: person}`; columns it does not name start empty.
     `otherwise:` names the next source to try when this one has nothing."""
 
-    source: Literal["child", "case", "family", "record", "meeting"] = Field(alias="from")
+    source: Literal["child", "case", "family", "record", "meeting", "placement"] = Field(
+        alias="from"
+    )
     attribute: Identifier | None = None
     exemplar: Identifier | None = None
     field: Identifier | None = None

@@ -12,7 +12,9 @@ AGE_BANDS = ("pre_birth_to_12_months", "1_to_2", "3_to_4", "5_to_10", "11_to_15"
 CASE_TYPES = ("cin", "cp", "lac", "care_leaver")
 VISIT_FREQUENCIES = ("6_weekly", "3_monthly")
 
-FactKind = Literal["number", "boolean", "text", "date", "code", "list", "professional", "rows"]
+FactKind = Literal[
+    "number", "boolean", "text", "date", "code", "list", "person", "professional", "rows"
+]
 # Kinds a plain answer (text, date, yes/no, number, choice) may be pre-filled from; a reference
 # or rows of people fill only the field types that hold them.
 PLAIN_FACTS: frozenset[FactKind] = frozenset({"number", "boolean", "text", "date", "code", "list"})
@@ -25,6 +27,9 @@ class Fact:
     kind: FactKind
     codes: tuple[str, ...] = ()
     columns: tuple[tuple[str, str], ...] = ()  # rows: each column and the field type it fits
+    # Who may read it, when not everyone may (a carer's confidential address): a field it fills
+    # must be written for these readers only, or a parent's copy would carry it.
+    readers: tuple[str, ...] | None = None
 
 
 # One row per person around the child: who, how they are related, whether they live with the
@@ -87,6 +92,12 @@ FACTS: dict[str, Fact] = {
     "meeting.date": Fact("date"),
     "meeting.chair": Fact("text"),
     "meeting.attendance": Fact("rows", columns=ATTENDANCE_COLUMNS),
+    # The looked-after child's current placement (app/cases/episodes.py): the carer as a person,
+    # the day the placement began, and the carer's address (often confidential: only a field
+    # written for the worker and the carer may take it).
+    "placement.carer": Fact("person"),
+    "placement.start": Fact("date"),
+    "placement.address": Fact("text", readers=("worker", "carer")),
 }
 
 

@@ -670,7 +670,8 @@ PERSON = FieldKind(
     literal_problem=lambda c, i, lit: (
         None if isinstance(lit, int) else f"{i.id} holds an id, never {lit!r}"
     ),
-    prefill_from=frozenset(),  # a person comes from an earlier record or a household's rows
+    # a person comes from an earlier record, a household's rows or the placement's carer
+    prefill_from=frozenset({"person"}),
     own_words=True,  # names and roles as typed in the people records
 )
 PROFESSIONAL = replace(PERSON, name="professional", prefill_from=frozenset({"professional"}))

@@ -13,6 +13,8 @@ from stdnum.gb import nhs, upn
 
 # Why the UPN is not known: the codes of exemplars/codelists.yaml `upn_unknown`.
 UpnUnknown = Literal["UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7"]
+# Those the SSDA903 accepts too (its guide: UN1 to UN5); UN6 and UN7 are the census's alone.
+UPN_UNKNOWN_903 = ("UN1", "UN2", "UN3", "UN4", "UN5")
 # CIN census LAchildID: at most 20 letters and digits (DfE rules 1570 and 1580).
 LOCAL_ID = re.compile(r"^[A-Za-z0-9]{1,20}$")
 NHS_LIKE = re.compile(r"^\d{3}[\s-]*\d{3}[\s-]*\d{4}$")

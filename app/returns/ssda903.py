@@ -23,6 +23,7 @@ from app.engine import yamlfile
 from app.engine.conditions import plain
 from app.engine.definitions import Strict
 from app.engine.yamlfile import ExemplarErrors
+from app.people import identifiers
 from app.people import service as people
 from app.records import service as records
 
@@ -160,7 +161,7 @@ def build(*, session: Session, year: int) -> Tables:
         ]
         if not shown:
             continue
-        child = _child(case, episodes.story_of(care[case.id]), _babies(session, case.child))
+        child = _child(case, _babies(session, case.child))
         sources["child"].append(child)
         sources["episode"].extend(child | _episode(e, period) for e in shown)
         sources["lac_review"].extend(
@@ -176,18 +177,24 @@ def _ordered(rows: list[Row]) -> Iterator[Row]:
     yield from sorted(rows, key=lambda row: str(row.get("child.id")))
 
 
-def _child(case: Any, story: episodes.Story, babies: list[date]) -> Row:
+def _child(case: Any, babies: list[date]) -> Row:
     child = case.child
     return {
         "child.id": case.case_number,
         "child.sex": child.sex,
         "child.date_of_birth": child.date_of_birth,
         "child.ethnicity": child.ethnicity,
-        "child.upn": story.upn,
+        # The child's own UPN, the one the CIN census reads; else why it is not known, where
+        # the 903 has a code for it (UN1-UN5).
+        "child.upn": child.upn or _upn_unknown(child.upn_unknown_reason),
         # Asked of girls only: whether she is a mother, and when her first child was born.
         "child.mother": ("1" if babies else "0") if child.sex == "female" else None,
         "child.first_child_born": min(babies) if babies else None,
     }
+
+
+def _upn_unknown(reason: str | None) -> str | None:
+    return reason if reason in identifiers.UPN_UNKNOWN_903 else None
 
 
 def _babies(session: Session, child: Any) -> list[date]:

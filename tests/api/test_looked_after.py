@@ -280,3 +280,40 @@ def test_the_pages_record_becoming_looked_after_a_move_and_a_correction_without_
     history = client.get(base).text
     assert "No longer counted" in history
     assert "The carer asked for the placement to end, for other reasons (CREQO)" in history
+
+
+def test_the_upn_given_on_becoming_looked_after_is_the_childs_own_and_never_a_second_copy(
+    db: Session, client: TestClient, sign_in: Any, factory: Factory
+) -> None:
+    worker, headers = sign_in(Role.SOCIAL_WORKER)
+    case, first, _ = _child_with_carers(factory, worker)
+    # Shaped like a UPN, but its check letter is wrong: named, and nothing written.
+    wrong = _post(client, headers, case.id, {**_start(first), "upn": "A318200118002"})
+    assert wrong.status_code == 422, wrong.text
+    assert wrong.json()["detail"][0]["field"] == "upn"
+    assert "check letter" in wrong.json()["detail"][0]["message"]
+    assert db.scalars(select(CareEvent).where(CareEvent.case_id == case.id)).all() == []
+
+    started = _post(client, headers, case.id, {**_start(first), "upn": "p318200118002"})
+    assert started.status_code == 201, started.text
+    db.expire_all()
+    child = db.get_one(Person, case.child_id)
+    assert (child.upn, child.upn_unknown_reason) == ("P318200118002", None)
+    assert db.scalars(select(CareEvent.upn).where(CareEvent.case_id == case.id)).all() == [None]
+    changed = db.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case.id, AuditEvent.target_type == "person")
+    ).all()
+    assert [e.detail["after"] for e in changed if "upn" in e.detail.get("after", {})] == [
+        {"upn": "P318200118002", "upn_unknown_reason": None}
+    ]
+    event = db.scalars(select(CareEvent).where(CareEvent.case_id == case.id)).one()
+    # The correction's form shows the UPN from the child's details.
+    form = client.get(f"/children/{case.id}/looked-after/start?corrects={event.id}")
+    assert form.status_code == 200 and 'value="P318200118002"' in form.text
+    # A reason it is not known never replaces the UPN the child's details hold.
+    fix = {**_start(first), "upn": "UN1", "corrects_id": event.id, "note": "Typo"}
+    refused = _post(client, headers, case.id, fix)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["field"] == "upn"
+    db.expire_all()
+    assert db.get_one(Person, case.child_id).upn == "P318200118002"
+    assert len(db.scalars(select(CareEvent).where(CareEvent.case_id == case.id)).all()) == 1

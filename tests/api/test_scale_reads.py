@@ -4,13 +4,16 @@ professionals are read for the facts only when a condition or pre-fill names the
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from app.auth.models import User
+from app.cases import care
 from app.cases.facts import child_facts
 from app.cases.models import Case
+from app.cases.schemas import CareEventIn
 from app.engine.library import Library
 from app.people.models import Person
 from app.records import forms
@@ -89,3 +92,30 @@ def test_the_household_is_read_when_first_named_and_only_then(
         assert facts.get("family.name") == "Walsh household"
     assert [row["relationship"] for row in household] == ["mother"]
     assert len([sql for sql in seen if "family_members" in sql]) == 1  # read once, for both
+
+
+def test_the_placement_is_read_when_first_named_once_for_its_facts_and_the_visits(
+    db: Session, factory: Factory, library: Library
+) -> None:
+    child, case_id = _child_in_a_household(factory, factory.actor)
+    carer = factory.person(given_names="Maureen", family_name="Okonkwo", date_of_birth=None)
+    factory.relationship(carer, child, "foster_carer")
+    start = {"kind": "start", "on": date.today(), "legal_status": "V2", "category_of_need": "N1"}
+    placed = {"placement_type": "U6", "provider": "PR1", "carer_id": carer.id}
+    care.record_event(
+        session=db,
+        actor=factory.actor,
+        library=library,
+        case_id=case_id,
+        data=CareEventIn.model_validate({**start, **placed}),
+        today=date.today(),
+    )
+    facts = child_facts(session=db, case=db.get_one(Case, case_id))
+    with statements(db) as seen:
+        assert "placement.carer" in facts and facts["child.first_name"] == "Jade"
+    assert not [sql for sql in seen if "care_events" in sql], seen
+    with statements(db) as seen:
+        assert facts["placement.carer"] == {"kind": "person", "id": carer.id}
+        assert facts["placement.start"] == date.today().isoformat()
+        assert facts["case.visits"] == "6_weekly"
+    assert len([sql for sql in seen if "care_events" in sql]) == 1  # read once, for all three

@@ -193,3 +193,47 @@ def test_columns_belong_to_a_group(tmp_path: Path) -> None:
         _library(tmp_path, target)
     (problem,) = [p for p in caught.value.problems if p.severity == "error"]
     assert problem.line == 43 and "'columns' maps rows: referrer is not a group" in problem.message
+
+
+PLACEMENT = """\
+id: placement
+version: 1
+title: Placement
+purpose: Where the child lives
+audiences: [worker, family, carer]
+sections:
+  - id: placement
+    title: Placement
+    fields:
+      - id: carer
+        type: person
+        label: Carer
+        prefill: {from: placement, attribute: carer}
+      - id: address
+        type: text
+        audiences: [worker, carer]
+        label: Address
+        prefill: {from: placement, attribute: address}
+"""
+
+
+def test_the_placement_fills_the_carer_and_their_address_for_the_worker_and_carer_only(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "placement.yaml").write_text(PLACEMENT)
+    placement = load_library(tmp_path).latest("placement")
+    facts = {"placement.carer": {"kind": "person", "id": 9}, "placement.address": "7 Larch Road"}
+    filled = prefill(placement, facts=facts, answers={}, earlier=lambda e: None, today=date.today())
+    assert filled["carer"]["value"] == {"kind": "person", "id": 9}
+    assert filled["address"]["value"] == "7 Larch Road"
+    assert filled["address"]["prefilled"]["source"] == "the current placement"
+    # A parent's copy would carry the carer's confidential address: refused at its line.
+    (tmp_path / "placement.yaml").write_text(
+        PLACEMENT.replace("        audiences: [worker, carer]\n", "")
+    )
+    with pytest.raises(ExemplarErrors) as caught:
+        load_library(tmp_path)
+    (problem,) = [p for p in caught.value.problems if p.severity == "error"]
+    assert (
+        problem.line == 17 and "placement.address is for worker and carer only" in problem.message
+    )
