@@ -44,7 +44,16 @@ def test_demo_users_are_marked_and_no_one_else_is(db: Session, make_user: Any) -
     demo.load(session=db)
     real = make_user()
     marked = {u.username for u in db.scalars(select(User).where(User.demo))}
-    assert marked == {"worker", "manager", "support", "chair", "adviser", "auditor", "admin", "data"}
+    assert marked == {
+        "worker",
+        "manager",
+        "support",
+        "chair",
+        "adviser",
+        "auditor",
+        "admin",
+        "data",
+    }
     assert not real.demo
 
 
