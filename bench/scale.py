@@ -36,7 +36,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import Timing, server
-from bench.search_scale import FAMILY, GIVEN, POSTGRES, QUERIES, database
+from bench.search_scale import FAMILY, POSTGRES, QUERIES, database
+from bench.search_scale import _person as person_row
 
 CHILDREN_PER_TEAM = 100
 MINE = 5  # the demo worker holds every 5th child of the demo team (about 20), a teammate the rest
@@ -185,20 +186,8 @@ class Grower:
 
 
 def _person(rng: random.Random, family: str, born: date, now: datetime) -> dict[str, Any]:
-    from app.people.names import search_name, sounds
-
-    given = rng.choice(GIVEN)
-    folded = search_name(given, family, None)
-    return {
-        "given_names": given,
-        "family_name": family,
-        "date_of_birth": born,
-        "search_name": folded,
-        "name_sounds": sounds(folded),
-        "address_confidential": False,
-        "created_at": now,
-        "updated_at": now,
-    }
+    """The search bench's person row (same names, same folding), with the timestamps COPY needs."""
+    return {**person_row(rng, family, born), "created_at": now, "updated_at": now}
 
 
 def _record(case_id: int, worker: int, n: int, now: datetime) -> dict[str, Any]:
