@@ -6,6 +6,7 @@ INSERTs on SQLite — up to the first size, measures, grows the same database to
 and measures again. Each page is measured through the real server (uvicorn) with 1 worker and one
 client, then with 4 workers and 4 clients at once, against the floors the other benches use: bare
 Starlette doing the same page or save (bench/floor_pages.py) and WeasyPrint alone for the print.
+The app and its floor are served side by side and asked turn about, so both meet the same machine.
 
 The demo team keeps the same children at every size (new children go to new teams), so the
 worker's caseload, the manager's team and sign-off queue are the same work: any growth is the
@@ -38,12 +39,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.harness import Timing, server
 from bench.search_scale import FAMILY, POSTGRES, QUERIES, database
 from bench.search_scale import _person as person_row
+from bench.ui_pages import FORM, changed_note
 
 CHILDREN_PER_TEAM = 100
 MINE = 5  # the demo worker holds every 5th child of the demo team (about 20), a teammate the rest
 PASSWORD = "demo-password"  # noqa: S105 - the demo users' published password
-NOTE = {"note": "Visited Jade at home; she showed me her drawing.", "note__absent": ""}
-NOTE_LINK = {"note__link": ""}
 
 
 @dataclass
@@ -280,7 +280,7 @@ class Visitor:
         self.as_manager, _ = _signed_in(base, "manager")
         self.as_auditor, _ = _signed_in(base, "auditor")
         self.queries = iter(QUERIES * 100_000)
-        self.form = {**NOTE, **NOTE_LINK, "csrf_token": token, "base_revision": "0"}
+        self.form = {**FORM, "csrf_token": token, "base_revision": "0"}
 
     def pages(self) -> dict[str, Callable[[], object]]:
         case = self.demo.case_id
@@ -298,10 +298,12 @@ class Visitor:
         return _ok(client.get("/search", params={"q": next(self.queries)}))
 
     def _save(self) -> object:
-        self.form["note"] = NOTE["note"] + str(time.perf_counter_ns())  # a real change each time
+        self.form["note"] = changed_note()
         path = f"/records/{self.note_id}/sections/what_happened"
         headers = {"X-Requested-With": "autosave"}
-        return _ok(self.as_worker.post(path, data=self.form, headers=headers))
+        saved = _ok(self.as_worker.post(path, data=self.form, headers=headers))
+        self.form["base_revision"] = str(saved.json()["revision"])  # as the page's script does
+        return saved
 
     def close(self) -> None:
         for client in (self.as_worker, self.as_manager, self.as_auditor):
@@ -316,13 +318,16 @@ class FloorVisitor:
         self.demo, self.note_id = demo, note_id
 
     def pages(self) -> dict[str, Callable[[], object]]:
-        case, worker, note = self.demo.case_id, self.demo.worker_id, self.note_id
-        form = {**NOTE, **NOTE_LINK}
+        case, worker = self.demo.case_id, self.demo.worker_id
         return {
             "child page": lambda: _ok(self.client.get(f"/child/{case}")),
             "caseload": lambda: _ok(self.client.get(f"/caseload/{worker}")),
-            "section save": lambda: _ok(self.client.post(f"/save/{note}/what_happened", data=form)),
+            "section save": self._save,
         }
+
+    def _save(self) -> object:
+        form = {**FORM, "note": changed_note()}  # the same new revision as the app's
+        return _ok(self.client.post(f"/save/{self.note_id}/what_happened", data=form))
 
     def close(self) -> None:
         self.client.close()
@@ -340,45 +345,71 @@ def _ok(response: httpx.Response) -> httpx.Response:
     return response.raise_for_status()
 
 
-def measure_all(visitors: list[Any], requests: int, warmup: int = 5) -> dict[str, Timing]:
-    """Each page by every visitor at once (one thread each), `requests` samples in all."""
-    found: dict[str, Timing] = {}
+def measure_all(pairs: list[tuple[Any, Any]], requests: int, warmup: int = 5) -> "Measured":
+    """Each page by every client at once (one thread each), `requests` samples in all. A client
+    asks the app and then the floor for the same page, turn about, so a busy moment on the
+    machine (another process, the database's checkpoint) falls on both alike."""
+    app: dict[str, Timing] = {}
+    floor: dict[str, Timing] = {}
     lock = threading.Lock()
-    for label in visitors[0].pages():
-        samples: list[float] = []
+    for label in pairs[0][0].pages():
+        mine_app: list[float] = []
+        mine_floor: list[float] = []
 
-        def visit(visitor: Any, label: str = label, samples: list[float] = samples) -> None:
-            call = visitor.pages()[label]
+        def visit(
+            pair: tuple[Any, Any],
+            label: str = label,
+            mine_app: list[float] = mine_app,
+            mine_floor: list[float] = mine_floor,
+        ) -> None:
+            calls = [visitor.pages().get(label) for visitor in pair]
+            taken: list[list[float]] = [[], []]
             for _ in range(warmup):
-                call()
-            mine = []
-            for _ in range(max(2, requests // len(visitors))):
-                start = time.perf_counter()
-                call()
-                mine.append(time.perf_counter() - start)
+                for call in calls:
+                    if call:
+                        call()
+            for _ in range(max(2, requests // len(pairs))):
+                for call, samples in zip(calls, taken, strict=True):
+                    if call:
+                        start = time.perf_counter()
+                        call()
+                        samples.append(time.perf_counter() - start)
             with lock:
-                samples.extend(mine)
+                mine_app.extend(taken[0])
+                mine_floor.extend(taken[1])
 
-        threads = [threading.Thread(target=visit, args=(v,)) for v in visitors]
+        threads = [threading.Thread(target=visit, args=(pair,)) for pair in pairs]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        found[label] = Timing(label, samples)
-    return found
+        app[label] = Timing(label, mine_app)
+        if mine_floor:
+            floor[label] = Timing(label, mine_floor)
+    return Measured(app, floor)
 
 
-def measure_server(
-    url: str, demo: Demo, app: str, workers: int, requests: int, visitor: type
-) -> dict[str, Timing]:
+def measure_servers(url: str, demo: Demo, workers: int, requests: int) -> "Measured":
+    """The app and its floor served side by side, each with `workers` processes; one client a
+    worker, each with its own case notes (one for the app, one for the floor)."""
     env = {"DATABASE_URL": url}
-    with server(app, env=env, factory=app.endswith("create_app"), workers=workers) as base:
-        visitors = [visitor(base, demo, demo.note_ids[n]) for n in range(workers)]
+    with (
+        server("app.main:create_app", env=env, workers=workers) as app_base,
+        server("bench.floor_pages:app", env=env, factory=False, workers=workers) as floor_base,
+    ):
+        pairs = [
+            (
+                Visitor(app_base, demo, demo.note_ids[n]),
+                FloorVisitor(floor_base, demo, demo.note_ids[workers + n]),
+            )
+            for n in range(workers)
+        ]
         try:
-            return measure_all(visitors, requests)
+            return measure_all(pairs, requests)
         finally:
-            for each in visitors:
-                each.close()
+            for pair in pairs:
+                for each in pair:
+                    each.close()
 
 
 def measure_print(url: str, demo: Demo, rounds: int) -> tuple[Timing, Timing]:
@@ -430,31 +461,28 @@ def _timed(label: str, call: Callable[[], object], rounds: int) -> Timing:
 
 @dataclass
 class Measured:
-    app: dict[int, dict[str, Timing]]  # by workers
-    floor: dict[int, dict[str, Timing]]
+    app: dict[str, Timing]  # by page
+    floor: dict[str, Timing]
 
 
-def measure_size(url: str, demo: Demo, requests: int, rounds: int) -> Measured:
-    app: dict[int, dict[str, Timing]] = {}
-    floor: dict[int, dict[str, Timing]] = {}
-    for workers in (1, 4):
-        app[workers] = measure_server(url, demo, "app.main:create_app", workers, requests, Visitor)
-        floor[workers] = measure_server(
-            url, demo, "bench.floor_pages:app", workers, requests, FloorVisitor
-        )
+def measure_size(url: str, demo: Demo, requests: int, rounds: int) -> dict[int, Measured]:
+    """By workers (1 and 4); the court print (in this process) with the 1-worker figures."""
+    found = {workers: measure_servers(url, demo, workers, requests) for workers in (1, 4)}
     printed, raw = measure_print(url, demo, rounds)
-    app[1]["court print"], floor[1]["court print"] = printed, raw
-    return Measured(app, floor)
+    found[1].app["court print"], found[1].floor["court print"] = printed, raw
+    return found
 
 
-def report(sizes: list[int], found: dict[int, Measured], loaded: dict[int, float]) -> None:
+def report(
+    sizes: list[int], found: dict[int, dict[int, Measured]], loaded: dict[int, float]
+) -> None:
     small, large = sizes[0], sizes[-1]
     for size in sizes:
         print(f"\n{size:,} children (grown in {loaded[size]:.0f} s)")
-        for workers, timings in found[size].app.items():
+        for workers, measured in found[size].items():
             print(f"  {workers} worker(s), {workers} client(s):")
-            for label, timing in timings.items():
-                floor = found[size].floor[workers].get(label)
+            for label, timing in measured.app.items():
+                floor = measured.floor.get(label)
                 against = (
                     f"   floor p50 {floor.p50 * 1000:8.2f} ms  ratio p50 "
                     f"{timing.p50 / floor.p50:5.2f}x p95 {timing.p95 / floor.p95:5.2f}x"
@@ -466,9 +494,9 @@ def report(sizes: list[int], found: dict[int, Measured], loaded: dict[int, float
                     f"{timing.p95 * 1000:8.2f} ms{against}"
                 )
     print(f"\ngrowth {small:,} -> {large:,} children (p50; target <= 1.3x, search p50 <= 50 ms)")
-    for workers, timings in found[large].app.items():
-        for label, timing in timings.items():
-            before = found[small].app[workers][label]
+    for workers, measured in found[large].items():
+        for label, timing in measured.app.items():
+            before = found[small][workers].app[label]
             grew = timing.p50 / before.p50
             verdict = "flat" if grew <= 1.3 else "GREW"
             print(f"  {workers}w {label:<16} {grew:5.2f}x  {verdict}")
@@ -493,9 +521,9 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     for kind in args.databases.split(","):
         with database(kind) as url:
-            demo = prepare(url, clients=4)
+            demo = prepare(url, clients=8)  # 4 clients, each a note in the app and one in the floor
             grower = Grower(url, demo, args.records)
-            found: dict[int, Measured] = {}
+            found: dict[int, dict[int, Measured]] = {}
             loaded: dict[int, float] = {}
             for size in sizes:
                 loaded[size] = grower.grow(size)

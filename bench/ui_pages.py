@@ -8,6 +8,7 @@ import argparse
 import os
 import sys
 import tempfile
+import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -67,6 +68,11 @@ def prepare(url: str, children: int) -> tuple[int, int]:
         return case.id, note.id
 
 
+def changed_note() -> str:
+    """A new ending each time: every save, the app's and the floor's, writes a revision."""
+    return FORM["note"] + str(time.perf_counter_ns())
+
+
 FORM = {
     "note": "Visited Jade at home; she showed me her drawing.",
     "note__absent": "",
@@ -91,10 +97,11 @@ def main() -> None:
             headers = {"X-Requested-With": "autosave"}
 
             def app_save() -> None:
-                form["note"] = FORM["note"] + str(len(form))  # a real change each time
-                client.post(
+                form["note"] = changed_note()
+                saved = client.post(
                     f"/records/{record_id}/sections/what_happened", data=form, headers=headers
                 ).raise_for_status()
+                form["base_revision"] = str(saved.json()["revision"])  # as the page's script does
 
             app_page = measure(
                 "app  GET /children/{id}",
@@ -114,7 +121,7 @@ def main() -> None:
             floor_saved = measure(
                 "floor POST section save",
                 lambda: client.post(
-                    f"/save/{record_id}/what_happened", data=FORM
+                    f"/save/{record_id}/what_happened", data={**FORM, "note": changed_note()}
                 ).raise_for_status(),
                 requests=args.requests,
             )
