@@ -133,6 +133,7 @@ class Granted:
 
 # Entering a record: authors write; those who may only type for an author type on their behalf.
 ENTER = "enter"
+READING_ACTIONS = (Action.VIEW, Action.PRINT, Action.SEE_AUDIT)  # take no lock on what they open
 
 
 @dataclass(frozen=True)
@@ -402,9 +403,13 @@ def open_record(
     The pages, the API and the command line open records here, so the check is written once.
     `reading`: a page (GET) that asks a writer's permission still only reads, and takes no lock.
     """
+    writing = not reading and (action == ENTER or Action(action) not in READING_ACTIONS)
+    # Locked on its first read, so two saves of one record queue, and held here (the session
+    # keeps rows weakly) so the check and the route read it from the session, not the database.
+    held = [records.get_for_update(session=db, record_id=record_id)] if writing else []
     granted = permit(db, user, action, Target.RECORD, record_id)
-    writing = not reading and granted.action not in (Action.VIEW, Action.PRINT, Action.SEE_AUDIT)
-    context = records.load(session=db, library=library, record_id=record_id, for_update=writing)
+    context = records.load(session=db, library=library, record_id=record_id)
+    assert not held or context.record is held[0]
     context.granted = granted
     return context
 

@@ -23,7 +23,9 @@ CSRF_FIELD = "csrf_token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def get_settings_dep(request: Request) -> Settings:
+# What is already in memory is given by `async def`: FastAPI runs a plain `def` dependency in a
+# worker thread, a hop that costs more than the lookup itself.
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -89,7 +91,7 @@ class Viewer:
     makes_returns: bool = False  # and the statutory returns, to the data manager
 
 
-def client_address(request: Request) -> str:
+async def client_address(request: Request) -> str:
     """Where the request came from, as sign-in throttling counts it.
 
     Behind a reverse proxy or load balancer this is the proxy's address, so every user would
@@ -205,7 +207,7 @@ PageUser = Annotated[User, Depends(page_user)]
 CsrfChecked = Depends(check_csrf)
 
 
-def get_library(request: Request) -> Library:
+async def get_library(request: Request) -> Library:
     library: Library = request.app.state.library
     return library
 

@@ -61,15 +61,12 @@ class RecordContext:
         return self.visibility
 
 
-def load(
-    *, session: Session, library: Library, record_id: int, for_update: bool = False
-) -> RecordContext:
-    """A record in context, without any permission check: for code that has already decided."""
-    # Row lock on PostgreSQL so two saves of one record queue. SQLite has no row locks and
-    # serialises writes anyway (BEGIN IMMEDIATE), so there the row the permission check loaded
-    # is read from the session's identity map instead of again from the database.
-    lock = for_update and session.get_bind().dialect.name != "sqlite"
-    record = session.get(Record, record_id, with_for_update=lock or None)
+def load(*, session: Session, library: Library, record_id: int) -> RecordContext:
+    """A record in context, without any permission check: for code that has already decided.
+
+    A row the session already holds (locked by the access check for a save) is not read again.
+    """
+    record = session.get(Record, record_id)
     if record is None:
         raise RecordNotFound(f"No record with id {record_id}.", field="record_id")
     exemplar = library.get(record.exemplar_id, record.exemplar_version)

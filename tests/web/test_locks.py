@@ -3,13 +3,17 @@
 On the real server and database (SQLite's write lock is one per database file): while a worker's
 long record is laid out as a PDF and the child's pages are read again and again, a second user's
 saves all succeed, and they go on succeeding *during* the print rather than queueing behind it.
+Two saves of one record, though, must queue: the second reads the record after the first is kept.
 """
 
 import threading
+import time
 
 import httpx
+from sqlalchemy import Engine, func, select, text, update
 
 from app.demo import DEMO_PASSWORD
+from app.records.models import Record
 from tests.web.conftest import LiveServer
 
 # A narrative long enough that laying it out takes a while (dozens of pages), under the cap.
@@ -133,3 +137,56 @@ def test_a_print_through_the_queue_holds_no_web_worker_and_blocks_no_save(
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert set(statuses) == {200}, statuses
     assert saves_during >= SAVES_DURING_PRINT, (saves_during, len(statuses))
+
+
+def _waiting_on_a_lock(engine: Engine) -> bool:
+    """Whether a server connection is waiting for a row lock (PostgreSQL shows it; SQLite, whose
+    writers wait on the file in the driver, shows nothing: there the save is given a moment)."""
+    if engine.dialect.name != "postgresql":
+        time.sleep(1)
+        return True
+    waiting = text(
+        "SELECT count(*) FROM pg_stat_activity"
+        " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+    )
+    with engine.connect() as conn:
+        return bool(conn.scalar(waiting))
+
+
+def test_a_save_waits_for_another_save_of_the_same_record_and_reads_what_it_kept(
+    server: LiveServer, db_engine: Engine
+) -> None:
+    """Another save of the record is under way (its change written, not yet kept): a save sent
+    now waits, then builds on that change. Had it read the record before the lock, it would write
+    the same revision number over the other's change (a lost update)."""
+    with httpx.Client(base_url=server.url, timeout=120) as client:
+        worker = _bearer(server, "worker")
+        case_id = client.get("/api/caseload", headers=worker).json()[0]["case_id"]
+        note = _note(client, worker, case_id, "before")
+    answered: dict[str, httpx.Response] = {}
+
+    def save() -> None:
+        with httpx.Client(base_url=server.url, timeout=120) as saver:
+            answered["save"] = saver.patch(
+                f"/api/records/{note['id']}/answers",
+                json={"base_revision": note["revision"], "answers": {"note": {"value": "mine"}}},
+                headers=worker,
+            )
+
+    with db_engine.connect() as other:
+        other.begin()
+        revision = Record.__table__.c.revision
+        other.execute(update(Record).where(Record.id == note["id"]).values(revision=revision + 1))
+        saving = threading.Thread(target=save)
+        saving.start()
+        deadline = time.monotonic() + 60
+        while not _waiting_on_a_lock(db_engine) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert saving.is_alive(), answered["save"].text  # it waited for the other save
+        other.commit()
+    saving.join(timeout=120)
+    assert answered["save"].status_code == 200, answered["save"].text
+    assert answered["save"].json()["revision"] == note["revision"] + 2
+    with db_engine.connect() as conn:
+        kept = conn.scalar(select(func.max(revision)).where(Record.id == note["id"]))
+    assert kept == note["revision"] + 2
