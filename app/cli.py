@@ -354,6 +354,8 @@ def _exporter(session: Session, username: str | None) -> User | None:
         typer.echo(refused.message, err=True)
         raise typer.Exit(code=1) from refused
     return user
+
+
 @returns_app.command("903")
 def returns_903(
     year: Annotated[

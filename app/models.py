@@ -25,13 +25,11 @@ from app.printing.models import (
 )
 from app.records.models import Record, RecordGroup, RecordRevision, RecordSnapshot
 
-# The text index behind name search (migration 0009) is made by hand, not from these models: an
-# FTS5 table and its shadow tables on SQLite; on PostgreSQL GIN trigram indexes, and the words of
-# names kept once each with names and sounds indexed as words (migration 0025).
+# The text index behind name search is made by hand, not from these models: an FTS5 table and its
+# shadow tables on SQLite (migration 0009); on PostgreSQL the words of names kept once each, with
+# a trigram index, and names and sounds indexed as words (migration 0025).
 TEXT_INDEX = (
     "people_names",
-    "ix_people_search_name_trgm",
-    "ix_people_name_sounds_trgm",
     "ix_people_search_name_words",
     "ix_people_name_sounds_words",
     "name_words",

@@ -37,7 +37,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.harness import Timing, server
-from bench.search_scale import FAMILY, POSTGRES, QUERIES, database
+from bench.search_scale import FAMILY, POSTGRES, QUERIES, database, settle
 from bench.search_scale import _person as person_row
 from bench.ui_pages import FORM, changed_note
 
@@ -130,11 +130,7 @@ class Grower:
                 self._family(tables, teams, min(self.rng.randint(1, 4), upto - self.children))
             tables.write()
             session.commit()
-            if session.get_bind().dialect.name == "postgresql":
-                from sqlalchemy import text
-
-                session.execute(text("ANALYZE"))  # as autovacuum would after such a load
-                session.commit()
+            settle(session)
         return time.perf_counter() - started
 
     def _teams(self, tables: "_Tables", children: int, first: bool) -> list[tuple[int, list[int]]]:

@@ -7,7 +7,7 @@ own children behind others they may not see, and an adult leads only to cases th
 """
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, lazyload
 
 from app.cases.models import Case
 from app.cases.service import get_case_by_number
@@ -37,7 +37,9 @@ def search(
     found = [person.id for person, _ in scored]
     links = finding.linked_among(session=session, person_ids=found, others=children)
     linked = {child for each in links.values() for child in each}
-    shown = select(Case).where(Case.child_id.in_([*found, *linked]), visible)
+    # The case's number and child only: not the worker and team the Case model joins by default.
+    shown = select(Case).options(lazyload("*"), joinedload(Case.child))
+    shown = shown.where(Case.child_id.in_([*found, *linked]), visible)
     cases = {case.child_id: case for case in session.scalars(shown)}
     return [
         SearchResult(

@@ -6,6 +6,7 @@ Case changes are events, never overwritten. Services only flush; the route or co
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -19,7 +20,7 @@ from app.audit.service import AuditAction
 from app.auth import service as auth
 from app.auth.models import Role, User
 from app.cases import episodes
-from app.cases.models import Case, CaseEvent, CaseStatus
+from app.cases.models import CareEvent, Case, CaseEvent, CaseStatus
 from app.cases.schemas import CareNow, CaseClose, CaseIn, CaseOut, CaseSummary, ChildView
 from app.errors import Conflict, Invalid, NotFound
 from app.people import service as people
@@ -195,8 +196,13 @@ def caseload(*, session: Session, user: User) -> list[CaseSummary]:
     )
 
 
-def child_view(*, session: Session, case_id: int) -> ChildView:
-    """The child, their households, the people around them with pen-pictures, and professionals."""
+def child_view(
+    *, session: Session, case_id: int, care: Sequence[CareEvent] | None = None
+) -> ChildView:
+    """The child, their households, the people around them with pen-pictures, and professionals.
+
+    `care`: the case's care events when the page has read them already (they are read once).
+    """
     case = get_case(session=session, case_id=case_id)
     child = case.child
     families = people.families_of(session=session, person_id=child.id)
@@ -227,15 +233,18 @@ def child_view(*, session: Session, case_id: int) -> ChildView:
             "people": around,
             "professionals": involvements,
             "history": case_history(session=session, case_id=case.id),
-            "care": care_now(session=session, case_id=case.id),
+            "care": care_now(session=session, case_id=case.id, events=care),
         },
         from_attributes=True,
     )
 
 
-def care_now(*, session: Session, case_id: int) -> CareNow | None:
+def care_now(
+    *, session: Session, case_id: int, events: Sequence[CareEvent] | None = None
+) -> CareNow | None:
     """The legal status and placement a looked-after child has now (None if not looked after)."""
-    events = episodes.events_of(session=session, case_ids=[case_id])[case_id]
+    if events is None:
+        events = episodes.events_of(session=session, case_ids=[case_id])[case_id]
     story = episodes.story_of(events)
     current = story.current
     if current is None or story.became_looked_after is None or story.placement_started is None:

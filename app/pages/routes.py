@@ -13,6 +13,7 @@ from app.attachments import routes as attachments
 from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.auth import service as auth
+from app.cases import episodes
 from app.cases import search as finding
 from app.cases import service as cases
 from app.cases.policy import Action, allowed, visible_cases
@@ -119,11 +120,12 @@ def child_page(
 ) -> Response:
     """The child: identity, the people around them, records, what is next, and their story
     (the timeline, filtered to one kind with `show`)."""
-    view = cases.child_view(session=db, case_id=case_id)
+    care = episodes.events_of(session=db, case_ids=[case_id])  # the care box and the due dates
+    view = cases.child_view(session=db, case_id=case_id, care=care[case_id])
     found = {case_id: records.records_for_case(session=db, case_id=case_id)}
     rows = [views.record_row(library, r) for r in found[case_id]]
     legal = {case_id: (view.child.full_name, granted.case.legal_status)}
-    dues = views.due_rows(db, library, legal, date.today(), found)[case_id]
+    dues = views.due_rows(db, library, legal, date.today(), found, care)[case_id]
     story = timeline.of_child(
         library=library,
         case_id=case_id,
@@ -141,7 +143,7 @@ def child_page(
         "timeline_kinds": timeline.KINDS,
         "show": show,
         "records": rows,
-        "census": _census(db, granted),
+        "census": _census(granted, found),
         "startable": [(e.id, records.title_of(e)) for e in library.current()],
         "can_see_audit": allowed(user=granted.user, action=Action.SEE_AUDIT, case=granted.case),
         "can_arrange": allowed(user=granted.user, action=Action.MEETINGS, case=granted.case),
@@ -157,13 +159,13 @@ def child_page(
     return render(request, "pages/child.html", context)
 
 
-def _census(db: SessionDep, granted: Granted) -> list[dict[str, str]]:
-    """What the CIN census needs from the child's records, each linked to the record (or to
-    the child's details) where it is given."""
+def _census(granted: Granted, found: views.Found) -> list[dict[str, str]]:
+    """What the CIN census needs from the child's records (those the page has read), each linked
+    to the record (or to the child's details) where it is given."""
     details = f"/people/{granted.case.child_id}/edit"  # identity items: the child's details
     return [
         {"text": p.text, "href": f"/records/{p.record_id}" if p.record_id else details}
-        for p in census.child_problems(session=db, case=granted.case)
+        for p in census.child_return(granted.case, found[granted.case.id]).problems
     ]
 
 

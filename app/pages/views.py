@@ -17,6 +17,7 @@ from app.records import service as records
 from app.records.chronology import Entry
 
 if TYPE_CHECKING:
+    from app.cases.models import CareEvent
     from app.records.models import Record
 
 
@@ -57,6 +58,7 @@ def record_row(library: Library, record: Record) -> RecordRow:
 
 
 Found = dict[int, list["Record"]]  # case id → its records, read once a page
+Care = dict[int, list["CareEvent"]]  # case id → its care events, read once a page
 
 
 def work_of(
@@ -110,6 +112,7 @@ def due_rows(
     children: dict[int, tuple[str, str]],
     today: date,
     found: Found,
+    care: Care | None = None,
 ) -> dict[int, list[DueRow]]:
     """Case id → what is due for that child (`children`: case id → name and legal status)."""
     dues = records.due_for_cases(
@@ -118,6 +121,7 @@ def due_rows(
         legal_statuses={case_id: status for case_id, (_, status) in children.items()},
         today=today,
         found=found,
+        care=care,
     )
     return {
         case_id: [DueRow(case_id, children[case_id][0], d, d.status(today)) for d in dues]

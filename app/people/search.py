@@ -42,6 +42,9 @@ NARROW = 2_000
 # Whom a search may show: ids in hand (a narrow view), or a filter over Person (a wide one).
 Among = Select[Any] | Sequence[int] | ColumnElement[bool]
 FTS_TABLE = table("people_names", column("rowid"), column("rank"))
+# A person's household and the other members of it: made once, since SQLAlchemy adapts an alias's
+# columns when first used (a few milliseconds a search if made afresh each time).
+MINE, THEIRS = aliased(FamilyMember), aliased(FamilyMember)
 
 
 def scored_among(*, session: Session, person_ids: list[int], among: Among) -> Scored:
@@ -70,13 +73,12 @@ def by_name(*, session: Session, text: str, among: Among, limit: int) -> Scored:
     if not words:
         return []
     if not isinstance(among, Select | ColumnElement):
-        ids: Sequence[int] = among
+        names = _names(session, select(Person.id, Person.search_name).where(Person.id.in_(among)))
     elif session.get_bind().dialect.name == "postgresql":
-        ids = _trigram_candidates(session, words, among)
+        names = _trigram_candidates(session, words, among)
     else:
-        ids = _fts_candidates(session, words, among)
-    names = session.execute(select(Person.id, Person.search_name).where(Person.id.in_(ids)))
-    scored = [(pid, likeness(words, name), name) for pid, name in names]
+        names = _fts_candidates(session, words, among)
+    scored = [(pid, likeness(words, name), name) for pid, name in names.items()]
     best = sorted((s for s in scored if s[1] >= ALIKE), key=lambda s: (-s[1], s[2], s[0]))[:limit]
     found = {
         p.id: p for p in session.scalars(select(Person).where(Person.id.in_([s[0] for s in best])))
@@ -84,32 +86,39 @@ def by_name(*, session: Session, text: str, among: Among, limit: int) -> Scored:
     return [(found[pid], score) for pid, score, _ in best]
 
 
-def _sounds_like(words: list[str]) -> list[Any]:
-    return [Person.name_sounds.like(f"% {sound(w)} %") for w in words if sound(w)]
-
-
-def _trigram_candidates(session: Session, words: list[str], among: Among) -> list[int]:
-    """Candidates among people the user may see: those with a word like each word typed, then
-    (to fill up) like any, then those whose every word sounds like one typed (migration 0025).
+def _trigram_candidates(session: Session, words: list[str], among: Among) -> dict[int, str]:
+    """Candidates among people the user may see (id → folded name): those with a word like each
+    word typed, then (to fill up) like any, then those whose every word sounds like one typed
+    (migration 0025).
 
     Each query is cut at CANDIDATES in SQL, and the access filter is asked of each person the
     word indexes hand over, so a wide view never lists everyone it may see first.
     """
     visible = _within(among)
     alike = [_alike_words(session, word) for word in words]
-    found: dict[int, None] = {}
+    found: dict[int, str] = {}
     for joined in (" & ", " | "):
         groups = [f"({' | '.join(group)})" for group in alike if group]
         if groups and len(found) < CANDIDATES:
             query = func.to_tsquery(literal_column("'simple'"), joined.join(groups))
-            named = select(Person.id).where(_as_words(Person.search_name).op("@@")(query), visible)
-            found.update(dict.fromkeys(session.scalars(named.limit(CANDIDATES - len(found)))))
+            named = select(Person.id, Person.search_name).where(
+                _as_words(Person.search_name).op("@@")(query), visible
+            )
+            found.update(_names(session, named.limit(CANDIDATES - len(found))))
     heard = " ".join(sound(w) for w in words if sound(w))
     if heard:  # "KR" and "WLX" both: Carrie Walsh for Kerry Walsh
         every = func.plainto_tsquery(literal_column("'simple'"), heard)
-        sounding = select(Person.id).where(_as_words(Person.name_sounds).op("@@")(every), visible)
-        found.update(dict.fromkeys(session.scalars(sounding.limit(CANDIDATES))))
-    return list(found)
+        sounding = select(Person.id, Person.search_name).where(
+            _as_words(Person.name_sounds).op("@@")(every), visible
+        )
+        found.update(_names(session, sounding.limit(CANDIDATES)))
+    return found
+
+
+def _names(session: Session, query: Select[int, str]) -> dict[int, str]:
+    """Person id → folded name, in the query's order: the candidates with what ranks them, read
+    in the query that finds them rather than asked for again by a list of ids."""
+    return {pid: name for pid, name in session.execute(query)}
 
 
 def _as_words(column: Any) -> Any:
@@ -130,7 +139,7 @@ def _within(among: Among) -> ColumnElement[bool]:
     return among if isinstance(among, ColumnElement) else Person.id.in_(among)
 
 
-def _fts_candidates(session: Session, words: list[str], among: Among) -> list[int]:
+def _fts_candidates(session: Session, words: list[str], among: Among) -> dict[int, str]:
     grams = sorted({w[i : i + 3] for w in words for i in range(len(w) - 2)})
     terms = [f'search_name : "{gram}"' for gram in grams]
     terms += [f'name_sounds : " {sound(w)} "' for w in words if sound(w)]
@@ -138,13 +147,13 @@ def _fts_candidates(session: Session, words: list[str], among: Among) -> list[in
     # Joined on "rowid + 0", not "rowid": a bare rowid is handed to FTS5, which then tries each
     # visible person against the MATCH one by one (26 s at 20,000 people, not 4 ms).
     query = (
-        select(FTS_TABLE.c.rowid)
+        select(FTS_TABLE.c.rowid, Person.search_name)
         .join(Person, Person.id == FTS_TABLE.c.rowid + 0)
         .where(match, _within(among))
         .order_by(FTS_TABLE.c.rank)
         .limit(CANDIDATES)
     )
-    return list(session.scalars(query))
+    return _names(session, query)
 
 
 def visible_among(*, session: Session, children: Select[Any]) -> tuple[Among, Among]:
@@ -166,7 +175,7 @@ def in_network_of(children: Select[Any]) -> ColumnElement[bool]:
     it into a hashed set of every visible child's network (66 ms at 10,000 children), built in
     full before the nearest names are walked.
     """
-    mine, theirs = aliased(FamilyMember), aliased(FamilyMember)
+    mine, theirs = MINE, THEIRS
 
     def one_of(who: Any) -> ColumnElement[bool]:
         return _one_of(who, children)
@@ -192,7 +201,7 @@ def in_network_of(children: Select[Any]) -> ColumnElement[bool]:
 
 def linked_among(*, session: Session, person_ids: list[int], others: Among) -> dict[int, set[int]]:
     """For each person, those of `others` in their network (a household or a relationship)."""
-    mine, theirs = aliased(FamilyMember), aliased(FamilyMember)
+    mine, theirs = MINE, THEIRS
     housed = (
         select(mine.person_id, theirs.person_id)
         .join(theirs, mine.family_id == theirs.family_id)

@@ -74,9 +74,7 @@ def family_words() -> dict[str, dict[str, str]]:
 @lru_cache(maxsize=1)
 def reply_words() -> dict[str, Any]:
     """The reply slip's and the recorded disagreements' wording, per language (reply.yaml)."""
-    loaded: dict[str, Any] = YAML(typ="safe").load(
-        (PRINTOUTS / "reply.yaml").read_text()
-    )
+    loaded: dict[str, Any] = YAML(typ="safe").load((PRINTOUTS / "reply.yaml").read_text())
     return loaded
 
 

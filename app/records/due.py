@@ -6,9 +6,10 @@ any record's date answer counts once the day has come, whatever the record's sta
 series the latest clock start wins, so the next review runs from the last one held.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,9 @@ from app.records.lifecycle import EDITABLE
 from app.records.models import Record, RecordStatus
 from app.records.queries import definition_of, records_for_cases, title_of
 from app.timescales.due import DAY_ZERO, Due, count, counted_words, skipped
+
+if TYPE_CHECKING:
+    from app.cases.models import CareEvent
 
 __all__ = ["Due", "due_for_cases"]
 
@@ -52,14 +56,17 @@ def due_for_cases(
     legal_statuses: dict[int, str],
     today: date,
     found: Mapping[int, list[Record]] | None = None,
+    care: Mapping[int, Sequence["CareEvent"]] | None = None,
 ) -> dict[int, list[Due]]:
     """Case id → what is due for that child, soonest first (`today` fixes what has happened).
 
-    `found`: the cases' records when the page has read them already (they are read once a page).
+    `found`, `care`: the cases' records and care events when the page has read them already
+    (they are read once a page).
     """
     if found is None:
         found = records_for_cases(session=session, case_ids=list(legal_statuses))
-    care = episodes.events_of(session=session, case_ids=list(legal_statuses))
+    if care is None:
+        care = episodes.events_of(session=session, case_ids=list(legal_statuses))
     return {
         case_id: sorted(
             _due_of_case(

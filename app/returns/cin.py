@@ -197,12 +197,6 @@ def build(*, session: Session, year: int, la_code: str) -> Census:
     return Census(year, xml, case_ids, problems, structure_errors(xml))
 
 
-def child_problems(*, session: Session, case: "Case") -> list[CensusProblem]:
-    """The census problems of one child across all their records (the child page)."""
-    found = records.records_for_case(session=session, case_id=case.id)
-    return child_return(case, found).problems
-
-
 def record_problems(*, case: "Case", record: "Record") -> list[CensusProblem]:
     """The census problems of one record's answers as they stand (its section pages)."""
     mapping = the_mapping()

@@ -21,12 +21,11 @@ from tests.factories import shipped_library
 SECTION_PAGE_MOST = 12
 # One statement for each thing the child page shows, never one per record: the session, the case,
 # the families, relationships, pen-pictures, involvements, case events, care events (looked
-# after), records, meetings, snapshots and chronology marks (the timeline), the census's read of
-# the records, the family's replies with their outcomes and who recorded them, the brothers' and
-# sisters' cases (start together), attachments, and the audit event of the read. Two of these
-# are read twice today (the care events, for the looked-after box and for the due dates; the
-# records, for the page and the census problems): flat, but one read each is the next step.
-CHILD_PAGE_MOST = 20
+# after), records, meetings, snapshots and chronology marks (the timeline), the family's replies
+# with their outcomes and who recorded them, the brothers' and sisters' cases (start together),
+# attachments, and the audit event of the read. Each is read once: the care events serve the
+# looked-after box and the due dates, the records the list, the timeline and the census problems.
+CHILD_PAGE_MOST = 18
 
 
 @contextmanager
