@@ -6,7 +6,8 @@ INSERTs on SQLite — up to the first size, measures, grows the same database to
 and measures again. Each page is measured through the real server (uvicorn) with 1 worker and one
 client, then with 4 workers and 4 clients at once, against the floors the other benches use: bare
 Starlette doing the same page or save (bench/floor_pages.py) and WeasyPrint alone for the print.
-The app and its floor are served side by side and asked turn about, so both meet the same machine.
+The app and its floor are served side by side; each client goes round every page, app then floor,
+so a busy moment on the shared machine falls on every page and on both alike.
 
 The demo team keeps the same children at every size (new children go to new teams), so the
 worker's caseload, the manager's team and sign-off queue are the same work: any growth is the
@@ -342,46 +343,44 @@ def _ok(response: httpx.Response) -> httpx.Response:
 
 
 def measure_all(pairs: list[tuple[Any, Any]], requests: int, warmup: int = 5) -> "Measured":
-    """Each page by every client at once (one thread each), `requests` samples in all. A client
-    asks the app and then the floor for the same page, turn about, so a busy moment on the
-    machine (another process, the database's checkpoint) falls on both alike."""
-    app: dict[str, Timing] = {}
-    floor: dict[str, Timing] = {}
+    """Every page by every client at once (one thread each), `requests` samples a page in all.
+
+    A client goes round the pages, asking the app and then the floor for each, so a page's
+    samples are spread over the whole run and a busy moment on the shared machine (another
+    process, the database's checkpoint) falls on every page, and on app and floor, alike.
+    """
+    labels = list(pairs[0][0].pages())
+    taken: dict[tuple[str, int], list[float]] = {
+        (label, side): [] for label in labels for side in (0, 1)
+    }
     lock = threading.Lock()
-    for label in pairs[0][0].pages():
-        mine_app: list[float] = []
-        mine_floor: list[float] = []
 
-        def visit(
-            pair: tuple[Any, Any],
-            label: str = label,
-            mine_app: list[float] = mine_app,
-            mine_floor: list[float] = mine_floor,
-        ) -> None:
-            calls = [visitor.pages().get(label) for visitor in pair]
-            taken: list[list[float]] = [[], []]
-            for _ in range(warmup):
-                for call in calls:
-                    if call:
-                        call()
-            for _ in range(max(2, requests // len(pairs))):
-                for call, samples in zip(calls, taken, strict=True):
-                    if call:
-                        start = time.perf_counter()
-                        call()
-                        samples.append(time.perf_counter() - start)
-            with lock:
-                mine_app.extend(taken[0])
-                mine_floor.extend(taken[1])
+    def visit(pair: tuple[Any, Any]) -> None:
+        pages = [visitor.pages() for visitor in pair]
+        calls = [
+            (label, side, pages[side][label])
+            for label in labels
+            for side in (0, 1)
+            if label in pages[side]
+        ]
+        mine: dict[tuple[str, int], list[float]] = {key: [] for key in taken}
+        for turn in range(warmup + max(2, requests // len(pairs))):
+            for label, side, call in calls:
+                start = time.perf_counter()
+                call()
+                if turn >= warmup:
+                    mine[(label, side)].append(time.perf_counter() - start)
+        with lock:
+            for key, samples in mine.items():
+                taken[key].extend(samples)
 
-        threads = [threading.Thread(target=visit, args=(pair,)) for pair in pairs]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        app[label] = Timing(label, mine_app)
-        if mine_floor:
-            floor[label] = Timing(label, mine_floor)
+    threads = [threading.Thread(target=visit, args=(pair,)) for pair in pairs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    app = {label: Timing(label, taken[(label, 0)]) for label in labels}
+    floor = {label: Timing(label, taken[(label, 1)]) for label in labels if taken[(label, 1)]}
     return Measured(app, floor)
 
 

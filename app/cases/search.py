@@ -6,8 +6,10 @@ people in those children's networks, are candidates, so a common name never hide
 own children behind others they may not see, and an adult leads only to cases the user may see.
 """
 
-from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, joinedload, lazyload
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, select
+from sqlalchemy.orm import Session
 
 from app.cases.models import Case
 from app.cases.service import get_case_by_number
@@ -37,10 +39,12 @@ def search(
     found = [person.id for person, _ in scored]
     links = finding.linked_among(session=session, person_ids=found, others=children)
     linked = {child for each in links.values() for child in each}
-    # The case's number and child only: not the worker and team the Case model joins by default.
-    shown = select(Case).options(lazyload("*"), joinedload(Case.child))
-    shown = shown.where(Case.child_id.in_([*found, *linked]), visible)
-    cases = {case.child_id: case for case in session.scalars(shown)}
+    # The case's number and child's name only: not the worker and team a Case joins by default.
+    shown = finding.named(select(Case.id, Case.case_number, Case.child_id), Case.child_id)
+    cases = {
+        case.child_id: case
+        for case in session.execute(shown.where(Case.child_id.in_([*found, *linked]), visible))
+    }
     return [
         SearchResult(
             person_id=person.id,
@@ -55,9 +59,9 @@ def search(
     ]
 
 
-def _leads_to(children: set[int], cases: dict[int, Case]) -> list[LinkedCase]:
+def _leads_to(children: set[int], cases: dict[int, Row[Any]]) -> list[LinkedCase]:
     """The children's cases an adult (or a child whose own case is not the user's) leads to."""
     return [
-        LinkedCase(case_id=case.id, case_number=case.case_number, full_name=case.child.full_name)
+        LinkedCase(case_id=case.id, case_number=case.case_number, full_name=case.full_name)
         for case in sorted((cases[c] for c in children if c in cases), key=lambda c: c.id)
     ]

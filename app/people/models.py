@@ -3,7 +3,17 @@
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import (
+    CheckConstraint,
+    ColumnElement,
+    ForeignKey,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+)
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, utcnow
@@ -50,9 +60,16 @@ class Person(Authored, Base):
     search_name: Mapped[str] = mapped_column(String(700), default="")
     name_sounds: Mapped[str] = mapped_column(String(400), default="")
 
-    @property
+    @hybrid_property
     def full_name(self) -> str:
         return f"{self.known_as or self.given_names} {self.family_name}"
+
+    @full_name.inplace.expression
+    @classmethod
+    def _full_name(cls) -> ColumnElement[str]:
+        # The same name in a query, so a list of names need not load every person.
+        known = func.coalesce(func.nullif(cls.known_as, ""), cls.given_names)
+        return known + " " + cls.family_name
 
 
 class Family(Authored, Base):

@@ -7,6 +7,7 @@ SQLite — finds the candidates; `likeness` ranks them the same way on both.
 
 import unicodedata
 from collections.abc import Iterable
+from functools import lru_cache
 
 import jellyfish
 from rapidfuzz import fuzz
@@ -21,6 +22,7 @@ def fold(text: str) -> str:
     return " ".join("".join(c if c.isalnum() else " " for c in plain.lower()).split())
 
 
+@lru_cache(maxsize=65536)  # a search ranks hundreds of names made of the same few thousand words
 def sound(word: str) -> str:
     """What a folded word sounds like (metaphone): "kerry" and "carrie" are both "KR"."""
     return jellyfish.metaphone(word) if word.isalpha() else word.upper()
