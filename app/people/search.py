@@ -9,7 +9,7 @@ common name never crowds out the user's own people. One ranking in Python orders
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
-from typing import Any, Unpack
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -156,7 +156,7 @@ def _fts_candidates(session: Session, words: list[str], among: Among) -> dict[in
     return _names(session, query)
 
 
-def named(query: Select[Unpack[tuple[Any, ...]]], person_id: Any) -> Select[Any]:
+def named(query: Select[*tuple[Any, ...]], person_id: Any) -> Select[Any]:
     """`query` with the full name (`full_name`) of the person whose id `person_id` holds."""
     return query.join(Person, Person.id == person_id).add_columns(Person.full_name)
 
