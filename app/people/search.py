@@ -38,7 +38,9 @@ ALIKE = 0.7
 ALIKE_WORDS = 12
 # A user who may see up to this many children is searched among their ids (read first), not
 # through a query over every case: a worker's or a team's view, whatever the council's size.
-NARROW = 2_000
+# Not more: each id is a parameter of several queries, and at 2,000 children that path took
+# 365 ms on PostgreSQL where the index path took 24 ms (bench/search_scale.py, 2026-12-07).
+NARROW = 200
 # Whom a search may show: ids in hand (a narrow view), or a filter over Person (a wide one).
 Among = Select[Any] | Sequence[int] | ColumnElement[bool]
 FTS_TABLE = table("people_names", column("rowid"), column("rank"))
@@ -164,7 +166,7 @@ def named(query: Select[*tuple[Any, ...]], person_id: Any) -> Select[Any]:
 def visible_among(*, session: Session, children: Select[Any]) -> tuple[Among, Among]:
     """The children a user may see and the people in their networks: as lists of ids when the
     view is narrow, as queries (left to the database) when it is wide."""
-    # Whether there is a child beyond NARROW, asked without fetching the first 2,000 of them.
+    # Whether there is a child beyond NARROW, asked without fetching the first NARROW of them.
     if session.scalar(children.offset(NARROW).limit(1)) is not None:
         return children, in_network_of(children)
     ids = list(session.scalars(children))
