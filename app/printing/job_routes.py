@@ -5,16 +5,13 @@ worker.py). The job's page refreshes itself without JavaScript (a meta refresh a
 again" button) and, with it, polls and reloads when the print is done.
 """
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, Form, Request, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
 from app.cases import service as cases
 from app.deps import CsrfChecked, Id, LibraryDep, SessionDep, keep_at_end
-from app.engine.definitions import Audience
 from app.printing import jobs
-from app.printing.routes import RECIPIENT, Printing, Released
+from app.printing.routes import PrintAsked, Printing
 from app.records import service as records
 from app.templating import render
 
@@ -29,15 +26,9 @@ def queue_print(
     request: Request,
     db: SessionDep,
     context: Printing,
-    released: Released,
-    audience: Annotated[Audience, Form()],
-    large_print: Annotated[bool, Form()] = False,
-    lang: Annotated[Literal["en", "cy"], Form()] = "en",
-    version: Annotated[int | None, Form(ge=1, le=100_000)] = None,
-    recipient: Annotated[str | None, Form(max_length=40, pattern=RECIPIENT)] = None,
+    asked: PrintAsked,
 ) -> Response:
     """Queue the print and answer at once: a print worker makes it."""
-    asked = jobs.Asked(audience, large_print, lang, version, recipient, released)
     job = jobs.enqueue(
         session=db,
         actor=context.granted.user,

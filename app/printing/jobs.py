@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,6 +25,7 @@ from app.audit import service as audit
 from app.audit.service import AuditAction
 from app.auth.models import User
 from app.db import utcnow
+from app.engine.definitions import Audience
 from app.engine.library import Library
 from app.errors import Conflict, DomainError, NotFound
 from app.printing import pdf, recipients, service
@@ -41,9 +42,9 @@ MAX_ATTEMPTS = 3
 class Asked:
     """What the print form asked for (the same as an in-request print)."""
 
-    audience: str
+    audience: Audience
     large_print: bool = False
-    lang: str = "en"
+    lang: Literal["en", "cy"] = "en"
     version: int | None = None
     recipient: str | None = None
     released: recipients.Released | None = None

@@ -15,7 +15,7 @@ from app.deps import CsrfChecked, Id, LibraryDep, SessionDep, SettingsDep
 from app.engine.definitions import Audience
 from app.engine.readers import reader
 from app.errors import Invalid
-from app.printing import letters, pdf, replies, service, statement
+from app.printing import jobs, letters, pdf, replies, service, statement
 from app.records import service as records
 from app.records.context import RecordContext
 from app.templating import render
@@ -97,18 +97,25 @@ def choose(
     return render(request, "printing/choose.html", page)
 
 
-@router.post("/records/{record_id}/print")
-def print_pdf(
-    record_id: Id,
-    db: SessionDep,
-    library: LibraryDep,
-    context: Printing,
+async def asked_for(
     released: Released,
     audience: Annotated[Audience, Form()],
     large_print: Annotated[bool, Form()] = False,
     lang: Annotated[Literal["en", "cy"], Form()] = "en",
     version: Annotated[int | None, Form(ge=1, le=100_000)] = None,
     recipient: Annotated[str | None, Form(max_length=40, pattern=RECIPIENT)] = None,
+) -> jobs.Asked:
+    """The print form, as both the print now and the print queue take it: for whom, in what
+    size and language, which version, and what the worker released (each with a note)."""
+    return jobs.Asked(audience, large_print, lang, version, recipient, released)
+
+
+PrintAsked = Annotated[jobs.Asked, Depends(asked_for)]
+
+
+@router.post("/records/{record_id}/print")
+def print_pdf(
+    record_id: Id, db: SessionDep, library: LibraryDep, context: Printing, asked: PrintAsked
 ) -> Response:
     """The PDF, for the recipient chosen, with what the worker released to them (each with a
     note, kept with the printout)."""
@@ -116,12 +123,12 @@ def print_pdf(
         session=db,
         library=library,
         record_id=record_id,
-        audience=audience,
-        large_print=large_print,
-        lang=lang,
-        version=version,
-        recipient=recipient,
-        released=released,
+        audience=asked.audience,
+        large_print=asked.large_print,
+        lang=asked.lang,
+        version=asked.version,
+        recipient=asked.recipient,
+        released=asked.released,
     )
     db.commit()  # the reading is done: laying out the PDF holds no lock, so others keep saving
     rendered = pdf.render(prepared.document)
@@ -129,7 +136,7 @@ def print_pdf(
         session=db, actor=context.granted.user, prepared=prepared, rendered=rendered
     )
     db.commit()
-    name = f"record-{record_id}-{audience}.pdf"
+    name = f"record-{record_id}-{asked.audience}.pdf"
     headers = {"Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"}
     return Response(printed.pdf, media_type="application/pdf", headers=headers)
 
